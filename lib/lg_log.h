@@ -1,0 +1,18 @@
+/* lg_log.h - logging with a fixed ladder of severities, to syslog or stderr. */
+#ifndef LG_LOG_H
+#define LG_LOG_H
+
+#include <stdbool.h>
+
+enum lg_log_dest { LG_LOG_STDERR, LG_LOG_SYSLOG };
+
+void lg_log_open(const char *ident, enum lg_log_dest dest, int facility);
+void lg_log_set_verbose(bool on);
+void lg_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void lg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void lg_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void lg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void lg_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+void lg_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+#endif
