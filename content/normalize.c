@@ -1,0 +1,128 @@
+/* normalize.c - NFKC (utf8proc) of extracted text, safe against invalid UTF-8 and slow inputs.
+ *
+ * utf8proc_map fails on one invalid byte, so the input is first repaired (U+FFFD). Its canonical
+ * reordering is quadratic in the length of a run of combining marks (80 KB of alternating marks
+ * took 3 s), so the repair pass also makes the text Stream-Safe (UAX #15): after
+ * LG_NFKC_MAX_NONSTARTERS non-starters in a row a U+034F COMBINING GRAPHEME JOINER is inserted.
+ * The text is then normalised in chunks of about LG_NFKC_CHUNK bytes, split only before
+ * characters that no normalisation step can join with what precedes them. */
+#include "content/normalize.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "content/utf8.h"
+#include "lg_buf.h"
+
+#define LG_NFKC_MAX_NONSTARTERS 30	/* UAX #15 Stream-Safe Text Format limit */
+#define LG_NFKC_CHUNK (64 * 1024)	/* bytes per utf8proc_map call (bounds its memory) */
+#define LG_NFKC_DECOMP_MAX 32		/* code points one character decomposes to (18 today) */
+#define LG_NFKC_CGJ "\xCD\x8F"		/* U+034F COMBINING GRAPHEME JOINER */
+
+#define LG_NFKC_OPTIONS (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT)
+
+/* nonstarters - leading and total non-starters of cp's compatibility decomposition */
+static void nonstarters(uint32_t cp, size_t *lead, size_t *total, size_t *trail)
+{
+	const utf8proc_property_t *pr = utf8proc_get_property((utf8proc_int32_t)cp);
+	utf8proc_int32_t d[LG_NFKC_DECOMP_MAX];
+	utf8proc_ssize_t n;
+
+	*lead = *total = *trail = 0;
+	if (pr->combining_class != 0) {
+		*lead = *total = *trail = 1;
+		return;
+	}
+	if (pr->decomp_seqindex == UINT16_MAX)
+		return;	/* a starter that stays itself */
+	n = utf8proc_decompose_char((utf8proc_int32_t)cp, d, LG_NFKC_DECOMP_MAX,
+				    UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT, NULL);
+	if (n <= 0 || n > LG_NFKC_DECOMP_MAX)
+		return;
+	for (utf8proc_ssize_t i = 0; i < n && utf8proc_get_property(d[i])->combining_class; i++)
+		++*lead;
+	for (utf8proc_ssize_t i = n; i > 0 && utf8proc_get_property(d[i - 1])->combining_class; i--)
+		++*trail;
+	*total = (size_t)n;	/* meaningful only when lead == n */
+}
+
+/* stream_safe_repair - copy in to out: invalid UTF-8 as U+FFFD, a CGJ in long non-starter runs */
+static void stream_safe_repair(struct lg_buf *out, const char *in, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t i = 0, copied = 0, run = 0;
+
+	lg_buf_reserve(out, len + len / 64 + 16);
+	while (i < len) {
+		if (p[i] < 0x80) {
+			run = 0;
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		int n = lg_utf8_decode(p + i, len - i, &cp);
+		if (n < 0) {
+			lg_buf_append(out, p + copied, i - copied);
+			lg_buf_append(out, LG_UTF8_REPLACEMENT, LG_UTF8_REPLACEMENT_LEN);
+			i += (size_t)-n;
+			copied = i;
+			run = 0;
+			continue;
+		}
+		size_t lead, total, trail;
+		nonstarters(cp, &lead, &total, &trail);
+		if (lead > 0 && run + lead > LG_NFKC_MAX_NONSTARTERS) {
+			lg_buf_append(out, p + copied, i - copied);
+			lg_buf_append(out, LG_NFKC_CGJ, sizeof LG_NFKC_CGJ - 1);
+			copied = i;
+			run = 0;
+		}
+		run = total > 0 && lead == total ? run + total : trail;
+		i += (size_t)n;
+	}
+	lg_buf_append(out, p + copied, i - copied);
+}
+
+/* chunk_end - where the chunk from pos ends: before an ASCII byte or a CJK ideograph
+ * (U+4000-U+9FFF, lead bytes 0xE4-0xE9) past LG_NFKC_CHUNK bytes, or the end of the text */
+static size_t chunk_end(const char *s, size_t len, size_t pos)
+{
+	if (len - pos <= LG_NFKC_CHUNK)
+		return len;
+	for (size_t i = pos + LG_NFKC_CHUNK; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x80 || (c >= 0xE4 && c <= 0xE9))
+			return i;
+	}
+	return len;
+}
+
+/* lg_nfkc - NFKC of UTF-8 text, repaired first; newly allocated and NUL-terminated */
+char *lg_nfkc(const char *in, size_t len, size_t *out_len)
+{
+	struct lg_buf safe = LG_BUF_INIT;
+	struct lg_buf out = LG_BUF_INIT;
+
+	if (!in || len == 0)
+		return lg_buf_steal(&out, out_len);
+	stream_safe_repair(&safe, in, len);
+	lg_buf_reserve(&out, safe.len + safe.len / 8 + 16);
+	for (size_t pos = 0, end; pos < safe.len; pos = end) {
+		utf8proc_uint8_t *dst = NULL;
+		end = chunk_end(safe.data, safe.len, pos);
+		/* no UTF8PROC_NULLTERM: length-based, so NUL bytes are text like any other */
+		const utf8proc_uint8_t *chunk = (const utf8proc_uint8_t *)safe.data + pos;
+		utf8proc_ssize_t r = utf8proc_map(chunk, (utf8proc_ssize_t)(end - pos), &dst,
+						  LG_NFKC_OPTIONS);
+		if (r >= 0 && dst)
+			lg_buf_append(&out, dst, (size_t)r);
+		else	/* keep the repaired text */
+			lg_buf_append(&out, safe.data + pos, end - pos);
+		free(dst);	/* utf8proc's memory */
+	}
+	lg_buf_free(&safe);
+	lg_buf_append(&out, "", 0);	/* lg_buf_steal does not terminate a reserved buffer */
+	return lg_buf_steal(&out, out_len);
+}

@@ -1,0 +1,138 @@
+/* test_normalize.c - lg_nfkc: what NFKC folds for the detectors, what it must leave alone. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "content/normalize.h"
+#include "content/utf8.h"
+#include "tests/unit/tap.h"
+
+#define B(s) s, sizeof(s) - 1	/* a byte-string literal and its length (NULs allowed) */
+
+struct nfkc_case {
+	const char *name;
+	const char *in;
+	size_t len;
+	const char *want;
+	size_t want_len;
+};
+
+static const struct nfkc_case cases[] = {
+	{ "full-width digits", B("０９０１２３４５６７８"), B("09012345678") },
+	{ "full-width ＠ and letters", B("ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ"), B("taro@example.jp") },
+	{ "full-width hyphen-minus U+FF0D", B("０９０－１２３４－５６７８"), B("090-1234-5678") },
+	{ "full-width tilde U+FF5E", B("～"), B("~") },
+	{ "circled one", B("①②⑩"), B("1210") },
+	{ "parenthesised kabu", B("㈱山田"), B("(株)山田") },
+	{ "half-width katakana", B("ﾀﾅｶ ｶﾞｷﾞ"), B("タナカ ガギ") },
+	{ "half-width prolonged sound mark U+FF70", B("ｺｰﾋｰ"), B("コーヒー") },
+	{ "U+2212 minus sign left alone", B("090−1234"), B("090−1234") },
+	{ "U+30FC katakana long mark left alone", B("コーヒー"), B("コーヒー") },
+	{ "U+301C wave dash left alone", B("〜"), B("〜") },
+	{ "ideographic space to space", B("山田　太郎"), B("山田 太郎") },
+	{ "composition: e + U+0301", B("e\xcc\x81"), B("\xc3\xa9") },
+	{ "ASCII unchanged", B("Hello, world 123"), B("Hello, world 123") },
+	{ "invalid byte repaired, rest normalised", B("０\xff１"), B("0\xef\xbf\xbd" "1") },
+	{ "truncated sequence at the end", B("①\xe2\x91"), B("1\xef\xbf\xbd") },
+	{ "lone surrogate repaired", B("a\xed\xa0\x80" "b"), B("a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b") },
+	{ "NUL is text, not the end", B("０\0１"), B("0\0" "1") },
+	{ "empty", B(""), B("") },
+};
+
+/* check_case - run one table row */
+static void check_case(const struct nfkc_case *c)
+{
+	size_t out_len = 999;
+	char *out = lg_nfkc(c->in, c->len, &out_len);
+	int ok = out && out_len == c->want_len && memcmp(out, c->want, c->want_len) == 0 &&
+		 out[out_len] == '\0';
+
+	tap_ok(ok, "%s", c->name);
+	if (!ok)
+		tap_diag("got [%.*s] (%zu bytes), want [%s] (%zu bytes)", out ? (int)out_len : 6,
+			 out ? out : "(null)", out_len, c->want, c->want_len);
+	free(out);
+}
+
+/* seconds_since - elapsed wall time */
+static double seconds_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* test_combining_flood - 160 KB of alternating combining marks stay linear (a CGJ every 30) */
+static void test_combining_flood(void)
+{
+	static const char *const marks[] = { "\xcc\x81\xcc\x96", "\xcc\x81\xef\xbe\x9e" };
+	for (size_t m = 0; m < 2; m++) {
+		size_t n = 40000, len = 1, out_len;
+		char *in = malloc(n * 5 + 1);
+		in[0] = 'a';
+		for (size_t i = 0; i < n; i++) {
+			size_t l = strlen(marks[m]);
+			memcpy(in + len, marks[m], l);
+			len += l;
+		}
+		struct timespec t0;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		char *out = lg_nfkc(in, len, &out_len);
+		double s = seconds_since(&t0);
+		tap_ok(s < 2.0 && out_len > len / 2 && lg_utf8_is_valid(out, out_len),
+		       "combining-mark flood %zu: %.2f s, %zu bytes out", m, s, out_len);
+		tap_ok(strstr(out, "\xcd\x8f") != NULL, "combining-mark flood %zu: CGJ inserted", m);
+		free(out);
+		free(in);
+	}
+}
+
+/* test_chunks - text longer than a chunk normalises the same as in one piece */
+static void test_chunks(void)
+{
+	size_t reps = 40000, len = 0, out_len;
+	const char *unit = "０９０－①ﾀﾞ㈱ e\xcc\x81 漢\n";	/* crosses every chunk boundary kind */
+	const char *want = "090-1ダ(株) \xc3\xa9 漢\n";
+	size_t ul = strlen(unit), wl = strlen(want);
+	char *in = malloc(reps * ul);
+	for (size_t i = 0; i < reps; i++, len += ul)
+		memcpy(in + len, unit, ul);
+	char *out = lg_nfkc(in, len, &out_len);
+	int ok = out_len == reps * wl;
+	for (size_t i = 0; ok && i < reps; i++)
+		ok = memcmp(out + i * wl, want, wl) == 0;
+	tap_ok(ok, "%zu bytes in chunks: every unit normalised", len);
+	tap_is_long((long)out_len, (long)(reps * wl), "chunked output length");
+	free(out);
+	free(in);
+}
+
+/* test_no_spurious_cgj - ordinary combining text (40 x alpha + U+0301) gets no CGJ */
+static void test_no_spurious_cgj(void)
+{
+	char in[40 * 4 + 1], want[40 * 2 + 1];
+	for (int i = 0; i < 40; i++) {
+		memcpy(in + i * 4, "\xce\xb1\xcc\x81", 4);	/* α + U+0301 */
+		memcpy(want + i * 2, "\xce\xac", 2);		/* ά */
+	}
+	in[160] = want[80] = '\0';
+	char *out = lg_nfkc(in, 160, NULL);
+	tap_is_str(out, want, "40 x alpha+U+0301: composed, no CGJ");
+	free(out);
+}
+
+int main(void)
+{
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		check_case(&cases[i]);
+	size_t out_len = 5;
+	char *out = lg_nfkc(NULL, 0, &out_len);
+	tap_is_str(out, "", "NULL input gives an empty string");
+	tap_is_long((long)out_len, 0, "NULL input: out_len 0");
+	free(out);
+	test_no_spurious_cgj();
+	test_combining_flood();
+	test_chunks();
+	return tap_done();
+}
