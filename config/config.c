@@ -1,0 +1,1217 @@
+/* config.c - leakguard.yaml: one table of known keys (type, default, validator), parsed with
+ * libfyaml and validated whole. Every problem in the file is reported, each as
+ * "FILE:LINE:COLUMN: error: MESSAGE" (1-based), before the load is refused. */
+#include "config/config.h"
+
+#include <errno.h>
+#include <libfyaml.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "lg_alloc.h"
+#include "lg_buf.h"
+#include "lg_log.h"
+#include "rules/detect.h"
+
+#define NO_OFF ((size_t)-1)
+#define CONFIG_FILE_MAX (16u << 20)	/* larger files are refused */
+#define RULE_NAME_MAX 64
+#define SIZE_LIMIT (1ULL << 40)		/* largest size setting: 1T */
+#define SUGGEST_MAX 32			/* longest key compared for a did-you-mean */
+
+/* A position in the file, 1-based; line 0 means unknown. */
+struct pos {
+	int line;
+	int col;
+};
+
+/* One problem found in the file; all are collected, then written in file order. */
+struct problem {
+	struct pos at;
+	char *text;		/* the message, then any excerpt lines (each ending in '\n') */
+};
+
+/* The state of one load: the problems found and what the failing validator said. */
+struct loader {
+	const char *name;	/* file name used in messages */
+	const char *text;	/* the YAML source */
+	size_t len;
+	struct problem *problems;
+	size_t nerrors;
+	struct lg_buf diag_out;	/* libfyaml output that was not collected as an error */
+	size_t yaml_seen;	/* libfyaml's collected diagnostics already reported */
+	char msg[512];		/* message of the last failing validator */
+	size_t msg_off;		/* offset of the problem within the value, or NO_OFF */
+	bool rules_given;	/* the file has policy.rules (possibly an empty list) */
+};
+
+struct key;
+/* A validator: parse text v for key k into the struct at base; 0 ok, -1 with ld->msg set. */
+typedef int (*parse_fn)(struct loader *ld, const struct key *k, void *base, const char *v);
+
+enum key_kind {
+	K_SCALAR,	/* one value, checked and stored by parse */
+	K_MAPPING,	/* a nested mapping described by its own table (sub) */
+	K_DOMAINS,	/* internal_domains: a sequence of domain names (base: struct lg_config) */
+	K_RULES,	/* policy.rules: a sequence of rule mappings (base is struct lg_policy) */
+};
+
+/* One known key: the table below is the whole configuration language. */
+struct key {
+	const char *name;
+	enum key_kind kind;
+	size_t offset;		/* of the field within the struct the table describes */
+	const char *def;	/* default, written as in the file; NULL: none (or null) */
+	parse_fn parse;		/* K_SCALAR */
+	const char *type;	/* what the value must be, for messages */
+	bool nullable;		/* null is accepted and means "none" */
+	bool required;
+	unsigned long long min, max;	/* range of numbers and sizes */
+	const struct key *sub;	/* K_MAPPING */
+};
+
+#define FIELD(base, k, T) ((T *)(void *)((char *)(base) + (k)->offset))
+
+/* ---- errors ------------------------------------------------------------------------------ */
+
+/* verror_at - record a problem: a message, and excerpt lines (or NULL) to print after it */
+__attribute__((format(printf, 4, 0))) static void verror_at(struct loader *ld, struct pos at,
+							       const char *excerpt, const char *fmt,
+							       va_list ap)
+{
+	struct lg_buf b = LG_BUF_INIT;
+	lg_buf_vprintf(&b, fmt, ap);
+	lg_buf_putc(&b, '\n');
+	if (excerpt)
+		lg_buf_puts(&b, excerpt);
+	ld->problems = lg_realloc(ld->problems, (ld->nerrors + 1) * sizeof *ld->problems);
+	ld->problems[ld->nerrors++] = (struct problem){ at, lg_buf_steal(&b, NULL) };
+}
+
+/* error_at - record a problem at a position */
+__attribute__((format(printf, 3, 4))) static void error_at(struct loader *ld, struct pos at,
+							      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	verror_at(ld, at, NULL, fmt, ap);
+	va_end(ap);
+}
+
+/* excerpt_error_at - record a problem followed by excerpt lines */
+__attribute__((format(printf, 4, 5))) static void excerpt_error_at(struct loader *ld, struct pos at,
+								      const char *excerpt,
+								      const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	verror_at(ld, at, excerpt, fmt, ap);
+	va_end(ap);
+}
+
+/* comes_before - does problem a come before b in the file (problems without a line go last) */
+static bool comes_before(const struct problem *a, const struct problem *b)
+{
+	if ((a->at.line > 0) != (b->at.line > 0))
+		return a->at.line > 0;
+	if (a->at.line != b->at.line)
+		return a->at.line < b->at.line;
+	return a->at.col < b->at.col;
+}
+
+/* flush_problems - write the problems in file order as "FILE:LINE:COL: error: MESSAGE" */
+static void flush_problems(struct loader *ld, struct lg_buf *out)
+{
+	/* insertion sort: stable, and there are few */
+	for (size_t i = 1; i < ld->nerrors; i++) {
+		struct problem p = ld->problems[i];
+		size_t j = i;
+		for (; j > 0 && comes_before(&p, &ld->problems[j - 1]); j--)
+			ld->problems[j] = ld->problems[j - 1];
+		ld->problems[j] = p;
+	}
+	for (size_t i = 0; i < ld->nerrors; i++) {
+		struct problem *p = &ld->problems[i];
+		if (out && p->at.line > 0)
+			lg_buf_printf(out, "%s:%d:%d: error: %s", ld->name, p->at.line, p->at.col,
+				      p->text);
+		else if (out)
+			lg_buf_printf(out, "%s: error: %s", ld->name, p->text);
+		free(p->text);
+	}
+	free(ld->problems);
+	ld->problems = NULL;
+}
+
+/* fail - a validator's error: remember the message for the caller to place; returns -1 */
+__attribute__((format(printf, 2, 3))) static int fail(struct loader *ld, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(ld->msg, sizeof ld->msg, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* diag_output - libfyaml output that is not a collected error; kept for a last-resort message */
+static void diag_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+	struct loader *ld = user;
+	(void)diag;
+	lg_buf_append(&ld->diag_out, buf, len);
+}
+
+/* discard_output - libfyaml output nobody needs (position probes) */
+static void discard_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+	(void)diag, (void)user, (void)buf, (void)len;
+}
+
+/* ---- nodes ------------------------------------------------------------------------------- */
+
+/* node_pos - where a node starts; fallback when libfyaml knows no position for it */
+static struct pos node_pos(struct fy_node *n, struct pos fallback)
+{
+	if (!n)
+		return fallback;
+	if (fy_node_get_type(n) == FYNT_SCALAR) {
+		struct fy_token *t = fy_node_get_scalar_token(n);
+		const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+		return m ? (struct pos){ m->line + 1, m->column + 1 } : fallback;
+	}
+	/* libfyaml 0.7 has no start mark accessor for collections, but its node report knows the
+	 * position: let it report into a private collecting diag and read the position back. */
+	struct fy_diag_cfg dcfg;
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = discard_output;
+	dcfg.colorize = false;
+	struct fy_diag *diag = fy_diag_create(&dcfg);
+	if (!diag)
+		return fallback;
+	fy_diag_set_collect_errors(diag, true);
+	fy_diag_node_report(diag, n, FYET_ERROR, "position");
+	struct pos p = fallback;
+	void *it = NULL;
+	struct fy_diag_error *e;
+	while ((e = fy_diag_errors_iterate(diag, &it)) != NULL)
+		if (e->line > 0)
+			p = (struct pos){ e->line, e->column };
+	fy_diag_destroy(diag);
+	return p;
+}
+
+/* kind_name - how a node's kind is named in messages */
+static const char *kind_name(struct fy_node *n)
+{
+	switch (fy_node_get_type(n)) {
+	case FYNT_MAPPING:
+		return "a mapping";
+	case FYNT_SEQUENCE:
+		return "a sequence";
+	default:
+		return "a scalar";
+	}
+}
+
+/* is_null - an absent value, or a plain null ("", "~", "null") */
+static bool is_null(struct fy_node *n)
+{
+	if (!n || fy_node_is_null(n))
+		return true;
+	if (fy_node_get_type(n) != FYNT_SCALAR || fy_node_get_style(n) != FYNS_PLAIN)
+		return false;
+	size_t len;
+	const char *s = fy_node_get_scalar(n, &len);
+	static const char *const nulls[] = { "", "~", "null", "Null", "NULL" };
+	for (size_t i = 0; i < sizeof nulls / sizeof nulls[0]; i++)
+		if (s && strlen(nulls[i]) == len && memcmp(nulls[i], s, len) == 0)
+			return true;
+	return !s;
+}
+
+/* scalar_dup - a NUL-terminated copy of a scalar's text; NULL if it holds a NUL byte */
+static char *scalar_dup(struct fy_node *n)
+{
+	size_t len;
+	const char *s = fy_node_get_scalar(n, &len);
+	if (!s)
+		return lg_strdup("");
+	if (memchr(s, '\0', len))
+		return NULL;
+	return lg_strndup(s, len);
+}
+
+/* find_value - the value of a key in a mapping node (plain key text), or NULL */
+static struct fy_node *find_value(struct fy_node *map, const char *key, struct fy_node **keynode)
+{
+	void *it = NULL;
+	struct fy_node_pair *pair;
+	while ((pair = fy_node_mapping_iterate(map, &it)) != NULL) {
+		struct fy_node *k = fy_node_pair_key(pair);
+		size_t len;
+		const char *s;
+		if (k && fy_node_get_type(k) == FYNT_SCALAR && (s = fy_node_get_scalar(k, &len)) &&
+		    len == strlen(key) && memcmp(s, key, len) == 0) {
+			if (keynode)
+				*keynode = k;
+			return fy_node_pair_value(pair);
+		}
+	}
+	return NULL;
+}
+
+/* utf8_chars - characters (not bytes) in the first n bytes of s */
+static size_t utf8_chars(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n && s[i]; i++)
+		c += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return c;
+}
+
+/* block_pos - the position of byte off of a block scalar's text ('|' or '>'): its lines are
+ * the file's lines, indented by the spaces found at the scalar's mark. A folded scalar's
+ * lines are joined, so only its first line can be mapped. */
+static struct pos block_pos(struct loader *ld, const struct fy_mark *sm, enum fy_node_style style,
+			    const char *text, size_t off, struct pos fallback)
+{
+	int indent = 0;
+	for (size_t i = sm->input_pos; i < ld->len && ld->text[i] == ' '; i++)
+		indent++;
+	if (style == FYNS_FOLDED) {
+		size_t eol = sm->input_pos + (size_t)indent;
+		while (eol < ld->len && ld->text[eol] != '\n')
+			eol++;
+		if (off >= eol - sm->input_pos - (size_t)indent)
+			return fallback;
+	}
+	int line = sm->line + 1;
+	size_t bol = 0;
+	for (size_t i = 0; i < off; i++)
+		if (text[i] == '\n') {
+			if (style == FYNS_FOLDED)
+				return fallback;
+			line++;
+			bol = i + 1;
+		}
+	int col = sm->column + indent + 1;	/* every line of the block has this indentation */
+	return (struct pos){ line, col + (int)utf8_chars(text + bol, off - bol) };
+}
+
+/* value_error - report a validator's message at a value; when the message points inside the
+ * value (a condition), the column is moved onto the spot and an excerpt with a caret follows */
+static void value_error(struct loader *ld, struct fy_node *v, struct pos at, const char *text)
+{
+	if (ld->msg_off == NO_OFF || !text) {
+		error_at(ld, at, "%s", ld->msg);
+		return;
+	}
+	size_t off = ld->msg_off;
+	size_t tlen = strlen(text);
+	if (off > tlen)
+		off = tlen;
+	struct fy_token *t = fy_node_get_scalar_token(v);
+	const struct fy_mark *sm = t ? fy_token_start_mark(t) : NULL;
+	const struct fy_mark *em = t ? fy_token_end_mark(t) : NULL;
+	enum fy_node_style style = fy_node_get_style(v);
+	bool one_line = sm && em && sm->line == em->line;
+	if (one_line && style == FYNS_PLAIN)
+		at.col += (int)utf8_chars(text, off);
+	else if (one_line && (style == FYNS_SINGLE_QUOTED || style == FYNS_DOUBLE_QUOTED))
+		/* libfyaml 0.7.12 marks the first character inside the quotes; step over the quote
+		 * only if the mark is on it (as other versions may have it) */
+		at.col += (sm->input_pos < ld->len && (ld->text[sm->input_pos] == '"' ||
+						       ld->text[sm->input_pos] == '\'')) +
+			  (int)utf8_chars(text, off);
+	else if (sm && (style == FYNS_LITERAL || style == FYNS_FOLDED))
+		at = block_pos(ld, sm, style, text, off, at);
+
+	/* the excerpt: the condition on one line, then a caret under the spot */
+	struct lg_buf ex = LG_BUF_INIT;
+	lg_buf_puts(&ex, "    ");
+	while (tlen && (text[tlen - 1] == '\n' || text[tlen - 1] == '\r'))
+		tlen--;
+	for (size_t i = 0; i < tlen; i++)
+		lg_buf_putc(&ex, text[i] == '\n' || text[i] == '\r' ? ' ' : text[i]);
+	lg_buf_puts(&ex, "\n    ");
+	for (size_t i = 0; i < off; i++) {
+		unsigned char c = (unsigned char)text[i];
+		if (c == '\t')
+			lg_buf_putc(&ex, '\t');
+		else if ((c & 0xc0) != 0x80)
+			lg_buf_putc(&ex, ' ');
+	}
+	lg_buf_puts(&ex, "^\n");
+	excerpt_error_at(ld, at, lg_buf_cstr(&ex), "%s", ld->msg);
+	lg_buf_free(&ex);
+}
+
+/* edit_distance - Levenshtein distance of two short strings (large when either is long) */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	size_t row[SUGGEST_MAX + 1];
+
+	if (na > SUGGEST_MAX || nb > SUGGEST_MAX)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= na; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= nb; j++) {
+			size_t up = row[j];
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[nb];
+}
+
+/* ---- validators -------------------------------------------------------------------------- */
+
+/* set_string - replace a string field */
+static void set_string(char **field, const char *v)
+{
+	free(*field);
+	*field = v ? lg_strdup(v) : NULL;
+}
+
+/* has_control - does the text hold a control character */
+static bool has_control(const char *v)
+{
+	for (; *v; v++)
+		if ((unsigned char)*v < 0x20 || *v == 0x7f)
+			return true;
+	return false;
+}
+
+/* parse_string - any non-empty one-line text */
+static int parse_string(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	if (!*v)
+		return fail(ld, "%s must not be empty", k->name);
+	if (has_control(v))
+		return fail(ld, "%s must be one line without control characters", k->name);
+	set_string(FIELD(base, k, char *), v);
+	return 0;
+}
+
+/* parse_path - an absolute file or directory name */
+static int parse_path(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	if (v[0] != '/')
+		return fail(ld, "%s must be an absolute path (starting with '/'), not '%s'",
+			    k->name, v);
+	return parse_string(ld, k, base, v);
+}
+
+/* valid_port - a decimal TCP port 1..65535 of exactly n bytes */
+static bool valid_port(const char *s, size_t n)
+{
+	unsigned long port = 0;
+	if (n == 0 || n > 5)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+		port = port * 10 + (unsigned long)(s[i] - '0');
+	}
+	return port >= 1 && port <= 65535;
+}
+
+/* valid_host - a host name or address literal: letters, digits, '-', '.', (inet6: ':'),
+ * optionally in brackets */
+static bool valid_host(const char *s, bool inet6)
+{
+	size_t n = strlen(s);
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']')
+		s++, n -= 2;
+	if (n == 0 || n > 253)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+			  (inet6 && (c == ':' || c == '%'));
+		if (!ok)
+			return false;
+	}
+	return true;
+}
+
+/* parse_listen - the milter socket: "unix:/path", "inet:PORT[@HOST]" or "inet6:PORT[@HOST]" */
+static int parse_listen(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	const char *shape = "expected 'unix:/path', 'inet:PORT@HOST' or 'inet6:PORT@HOST'";
+
+	if (strncmp(v, "unix:", 5) == 0 || strncmp(v, "local:", 6) == 0) {
+		const char *path = strchr(v, ':') + 1;
+		if (path[0] != '/')
+			return fail(ld, "bad listen address '%s': the socket path must be absolute",
+				    v);
+		if (has_control(path))
+			return fail(ld, "bad listen address: control character in the socket path");
+	} else if (strncmp(v, "inet:", 5) == 0 || strncmp(v, "inet6:", 6) == 0) {
+		bool inet6 = v[4] == '6';
+		const char *port = strchr(v, ':') + 1;
+		const char *at = strchr(port, '@');
+		size_t plen = at ? (size_t)(at - port) : strlen(port);
+		if (!valid_port(port, plen))
+			return fail(ld, "bad listen address '%s': the port must be a number from 1 "
+					"to 65535 (%s)",
+				    v, shape);
+		if (at && !valid_host(at + 1, inet6))
+			return fail(ld, "bad listen address '%s': bad host '%s'", v, at + 1);
+	} else {
+		return fail(ld, "bad listen address '%s' (%s)", v, shape);
+	}
+	set_string(FIELD(base, k, char *), v);
+	return 0;
+}
+
+/* parse_mode - unix permissions, always read as octal: "0660", "660", "0o660" */
+static int parse_mode(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	static const char bad_mode[] = "bad %s '%s' (expected octal permissions such as '0660')";
+	const char *s = v;
+	unsigned long m = 0;
+
+	if (s[0] == '0' && (s[1] == 'o' || s[1] == 'O'))
+		s += 2;
+	if (!*s)
+		return fail(ld, bad_mode, k->name, v);
+	for (; *s; s++) {
+		if (*s < '0' || *s > '7' || m > 0777)
+			return fail(ld, bad_mode, k->name, v);
+		m = m * 8 + (unsigned long)(*s - '0');
+	}
+	if (m > 0777)
+		return fail(ld, "bad %s '%s' (at most 0777)", k->name, v);
+	*FIELD(base, k, mode_t) = (mode_t)m;
+	return 0;
+}
+
+/* parse_facility - a syslog facility: mail, daemon, local0 .. local7 */
+static int parse_facility(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	static const char *const names[] = { "mail",	"daemon", "local0", "local1", "local2",
+					     "local3", "local4", "local5", "local6", "local7" };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcasecmp(v, names[i]) == 0) {
+			set_string(FIELD(base, k, char *), names[i]);
+			return 0;
+		}
+	return fail(ld, "unknown %s '%s' (expected mail, daemon or local0 to local7)", k->name, v);
+}
+
+/* parse_number - a decimal with an optional k/M/G (1024-based) suffix when sizes is set */
+static int parse_number(const char *v, bool sizes, unsigned long long *out)
+{
+	unsigned long long n = 0;
+	const char *s = v;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		unsigned d = (unsigned)(*s - '0');
+		if (n > (ULLONG_MAX - d) / 10)
+			return -2;
+		n = n * 10 + d;
+	}
+	unsigned shift = 0;
+	if (sizes) {
+		switch (*s) {
+		case 'k': case 'K': shift = 10; s++; break;
+		case 'm': case 'M': shift = 20; s++; break;
+		case 'g': case 'G': shift = 30; s++; break;
+		}
+	}
+	if (*s)
+		return -1;
+	if (shift && n > (ULLONG_MAX >> shift))
+		return -2;
+	*out = n << shift;
+	return 0;
+}
+
+/* size_text - a byte count written the short way ("50M") into buf */
+static const char *size_text(unsigned long long n, char *buf, size_t len)
+{
+	const char *suffix = "KMGT";
+	int i = -1;
+	while (n && n % 1024 == 0 && i < 3)
+		n /= 1024, i++;
+	if (i >= 0)
+		snprintf(buf, len, "%llu%c", n, suffix[i]);
+	else
+		snprintf(buf, len, "%llu", n);
+	return buf;
+}
+
+/* parse_size - a byte count: 1048576, "1M", "512k", "2G" */
+static int parse_size(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	unsigned long long n;
+	char lo[32], hi[32];
+	unsigned long long max = k->max < (unsigned long long)SIZE_MAX ? k->max : SIZE_MAX;
+
+	int rc = parse_number(v, true, &n);
+	if (rc == -1)
+		return fail(ld, "bad size '%s' for %s (expected bytes, or a number with k, M or G, "
+				"e.g. '512k', '50M')",
+			    v, k->name);
+	if (rc == -2 || n < k->min || n > max)
+		return fail(ld, "%s '%s' is out of range (%s to %s)", k->name, v,
+			    size_text(k->min, lo, sizeof lo), size_text(max, hi, sizeof hi));
+	*FIELD(base, k, size_t) = (size_t)n;
+	return 0;
+}
+
+/* parse_uint - a whole number within the key's range */
+static int parse_uint(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	unsigned long long n;
+	if (parse_number(v, false, &n) != 0 || n < k->min || n > k->max)
+		return fail(ld, "%s must be a whole number from %llu to %llu, not '%s'", k->name,
+			    k->min, k->max, v);
+	*FIELD(base, k, unsigned) = (unsigned)n;
+	return 0;
+}
+
+/* parse_bool - true or false */
+static int parse_bool(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	if (!strcmp(v, "true") || !strcmp(v, "True") || !strcmp(v, "TRUE"))
+		*FIELD(base, k, bool) = true;
+	else if (!strcmp(v, "false") || !strcmp(v, "False") || !strcmp(v, "FALSE"))
+		*FIELD(base, k, bool) = false;
+	else
+		return fail(ld, "%s must be true or false, not '%s'", k->name, v);
+	return 0;
+}
+
+/* parse_action - accept, tag, bcc, hold, tempfail or reject */
+static int parse_action(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	if (lg_action_parse(v, FIELD(base, k, enum lg_action)) != 0)
+		return fail(ld,
+			    "unknown %s '%s' (expected accept, tag, bcc, hold, tempfail or reject)",
+			    k->name, v);
+	return 0;
+}
+
+/* parse_rule_name - a short name for logs and headers: letters, digits, '.', '_', '-' */
+static int parse_rule_name(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	size_t n = strlen(v);
+	if (n == 0 || n > RULE_NAME_MAX)
+		return fail(ld, "a rule name must have 1 to %d characters", RULE_NAME_MAX);
+	for (size_t i = 0; i < n; i++) {
+		char c = v[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return fail(ld, "bad rule name '%s' (letters, digits, '.', '_', '-' only)",
+				    v);
+	}
+	set_string(FIELD(base, k, char *), v);
+	return 0;
+}
+
+/* parse_when - a rule's condition, compiled now so that a bad one is refused at load */
+static int parse_when(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	struct lg_rule *rule = base;
+	char err[256];
+	size_t off = 0;
+	struct lg_expr *e = lg_expr_compile(v, &off, err, sizeof err);
+
+	(void)k;
+	if (!e) {
+		ld->msg_off = off;
+		return fail(ld, "%s", err);
+	}
+	set_string(&rule->when_src, v);
+	lg_expr_free(rule->when);
+	rule->when = e;
+	return 0;
+}
+
+/* parse_reason - the text given to the sender: one line, trailing blanks dropped */
+static int parse_reason(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	size_t n = strlen(v);
+	while (n && (v[n - 1] == '\n' || v[n - 1] == '\r' || v[n - 1] == ' ' || v[n - 1] == '\t'))
+		n--;
+	char *s = lg_strndup(v, n);
+	if (has_control(s)) {
+		free(s);
+		return fail(ld,
+			    "%s must be one line of text (it goes into SMTP replies and headers)",
+			    k->name);
+	}
+	char **field = FIELD(base, k, char *);
+	free(*field);
+	*field = s;
+	return 0;
+}
+
+/* domain_normalise - check a domain name and return its canonical form (lower case, no "*."
+ * or "." in front, no trailing dot), or NULL if it is not a domain name */
+static char *domain_normalise(const char *v)
+{
+	if (strncmp(v, "*.", 2) == 0)
+		v += 2;
+	else if (v[0] == '.')
+		v++;
+	size_t n = strlen(v);
+	if (n && v[n - 1] == '.')
+		n--;
+	if (n == 0 || n > 253)
+		return NULL;
+	char *d = lg_strndup(v, n);
+	size_t label = 0;
+	for (size_t i = 0; i <= n; i++) {
+		char c = d[i];
+		if (c == '.' || c == '\0') {
+			if (label == 0 || label > 63 || d[i - 1] == '-' || d[i - label] == '-') {
+				free(d);
+				return NULL;
+			}
+			label = 0;
+			continue;
+		}
+		if (c >= 'A' && c <= 'Z')
+			d[i] = (char)(c - 'A' + 'a');
+		else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+			free(d);
+			return NULL;
+		}
+		label++;
+	}
+	return d;
+}
+
+/* ---- the table --------------------------------------------------------------------------- */
+
+static const struct key limits_keys[] = {
+	{ .name = "spool_memory", .offset = offsetof(struct lg_limits, spool_memory), .def = "1M",
+	  .parse = parse_size, .type = "a size such as 1M", .min = 0, .max = SIZE_LIMIT },
+	{ .name = "message_size", .offset = offsetof(struct lg_limits, message_size), .def = "50M",
+	  .parse = parse_size, .type = "a size such as 50M", .min = 1, .max = SIZE_LIMIT },
+	{ .name = "depth", .offset = offsetof(struct lg_limits, depth), .def = "20",
+	  .parse = parse_uint, .type = "a whole number", .min = 1, .max = 100 },
+	{ .name = "parts", .offset = offsetof(struct lg_limits, parts), .def = "1000",
+	  .parse = parse_uint, .type = "a whole number", .min = 1, .max = 100000 },
+	{ .name = "part_size", .offset = offsetof(struct lg_limits, part_size), .def = "25M",
+	  .parse = parse_size, .type = "a size such as 25M", .min = 1, .max = SIZE_LIMIT },
+	{ .name = "text_size", .offset = offsetof(struct lg_limits, text_size), .def = "20M",
+	  .parse = parse_size, .type = "a size such as 20M", .min = 1, .max = SIZE_LIMIT },
+	{ .name = NULL },
+};
+
+static const struct key rule_keys[] = {
+	{ .name = "name", .offset = offsetof(struct lg_rule, name), .parse = parse_rule_name,
+	  .type = "a name", .required = true },
+	{ .name = "when", .offset = offsetof(struct lg_rule, when_src), .parse = parse_when,
+	  .type = "a condition such as 'findings.total >= 10'", .required = true },
+	{ .name = "action", .offset = offsetof(struct lg_rule, action), .parse = parse_action,
+	  .type = "an action", .required = true },
+	{ .name = "reason", .offset = offsetof(struct lg_rule, reason), .parse = parse_reason,
+	  .type = "a text", .nullable = true },
+	{ .name = "stop", .offset = offsetof(struct lg_rule, stop), .def = "true",
+	  .parse = parse_bool, .type = "true or false" },
+	{ .name = NULL },
+};
+
+static const struct key policy_keys[] = {
+	{ .name = "default_action", .offset = offsetof(struct lg_policy, default_action),
+	  .def = "accept", .parse = parse_action, .type = "an action" },
+	{ .name = "rules", .kind = K_RULES, .type = "a sequence of rules" },
+	{ .name = NULL },
+};
+
+static const struct key config_keys[] = {
+	{ .name = "listen", .offset = offsetof(struct lg_config, listen),
+	  .def = "unix:/run/leakguard/leakguard.sock", .parse = parse_listen,
+	  .type = "a socket address" },
+	{ .name = "user", .offset = offsetof(struct lg_config, user), .def = "leakguard",
+	  .parse = parse_string, .type = "a user name" },
+	{ .name = "socket_mode", .offset = offsetof(struct lg_config, socket_mode), .def = "0660",
+	  .parse = parse_mode, .type = "octal permissions such as 0660" },
+	{ .name = "pidfile", .offset = offsetof(struct lg_config, pidfile), .def = NULL,
+	  .parse = parse_path, .type = "a path or null", .nullable = true },
+	{ .name = "spool_dir", .offset = offsetof(struct lg_config, spool_dir), .def = "/var/tmp",
+	  .parse = parse_path, .type = "a directory" },
+	{ .name = "log_facility", .offset = offsetof(struct lg_config, log_facility), .def = "mail",
+	  .parse = parse_facility, .type = "a syslog facility" },
+	{ .name = "internal_domains", .kind = K_DOMAINS, .type = "a sequence of domain names" },
+	{ .name = "limits", .kind = K_MAPPING, .offset = offsetof(struct lg_config, limits),
+	  .sub = limits_keys, .type = "a mapping" },
+	{ .name = "policy", .kind = K_MAPPING, .offset = offsetof(struct lg_config, policy),
+	  .sub = policy_keys, .type = "a mapping" },
+	{ .name = NULL },
+};
+
+/* ---- walking the document ---------------------------------------------------------------- */
+
+/* apply_defaults - set every key of a table that has a default */
+static void apply_defaults(const struct key *keys, void *base)
+{
+	struct loader scratch = { .name = "<defaults>" };
+	for (const struct key *k = keys; k->name; k++) {
+		if (k->kind == K_MAPPING)
+			apply_defaults(k->sub, FIELD(base, k, char));
+		else if (k->kind == K_SCALAR && k->def && k->parse(&scratch, k, base, k->def) != 0)
+			lg_panic("config: bad built-in default for %s: %s", k->name, scratch.msg);
+	}
+}
+
+static void load_mapping(struct loader *ld, struct fy_node *map, const struct key *keys, void *base,
+			 const char *where, struct pos at);
+
+/* load_scalar - check and store one scalar value */
+static void load_scalar(struct loader *ld, const struct key *k, struct fy_node *v, void *base,
+			struct pos at)
+{
+	if (is_null(v)) {
+		if (k->nullable)
+			set_string(FIELD(base, k, char *), NULL);
+		else
+			error_at(ld, at, "%s needs a value (%s)", k->name, k->type);
+		return;
+	}
+	if (fy_node_get_type(v) != FYNT_SCALAR) {
+		error_at(ld, at, "%s must be %s, not %s", k->name, k->type, kind_name(v));
+		return;
+	}
+	char *text = scalar_dup(v);
+	if (!text) {
+		error_at(ld, at, "%s must not contain a NUL character", k->name);
+		return;
+	}
+	ld->msg_off = NO_OFF;
+	if (k->parse(ld, k, base, text) != 0)
+		value_error(ld, v, at, text);
+	free(text);
+}
+
+/* load_domains - internal_domains: a sequence of domain names, normalised and de-duplicated */
+static void load_domains(struct loader *ld, const struct key *k, struct fy_node *seq,
+			 struct lg_config *cfg, struct pos at)
+{
+	if (is_null(seq))
+		return;
+	if (fy_node_get_type(seq) != FYNT_SEQUENCE) {
+		error_at(ld, at, "%s must be %s, not %s", k->name, k->type, kind_name(seq));
+		return;
+	}
+	void *it = NULL;
+	struct fy_node *item;
+	while ((item = fy_node_sequence_iterate(seq, &it)) != NULL) {
+		struct pos ip = node_pos(item, at);
+		char *text = fy_node_get_type(item) == FYNT_SCALAR && !fy_node_is_alias(item)
+				     ? scalar_dup(item)
+				     : NULL;
+		char *d = text ? domain_normalise(text) : NULL;
+		if (!d) {
+			if (text)
+				error_at(ld, ip,
+					 "bad domain name '%.260s' in %s (letters, digits, '-' and "
+					 "'.' only; write international names in their xn-- form)",
+					 text, k->name);
+			else
+				error_at(ld, ip, "each entry of %s must be a domain name, not %s",
+					 k->name, kind_name(item));
+			free(text);
+			continue;
+		}
+		free(text);
+		bool dup = false;
+		for (size_t i = 0; i < cfg->n_internal_domains && !dup; i++)
+			dup = strcmp(cfg->internal_domains[i], d) == 0;
+		if (dup) {
+			free(d);
+			continue;
+		}
+		cfg->internal_domains = lg_realloc(cfg->internal_domains,
+						   (cfg->n_internal_domains + 1) * sizeof(char *));
+		cfg->internal_domains[cfg->n_internal_domains++] = d;
+	}
+}
+
+/* load_rules - policy.rules: each a mapping of rule_keys; names must be unique */
+static void load_rules(struct loader *ld, const struct key *k, struct fy_node *seq,
+		       struct lg_policy *pol, struct pos at)
+{
+	if (is_null(seq))
+		return;
+	if (fy_node_get_type(seq) != FYNT_SEQUENCE) {
+		error_at(ld, at, "%s must be %s, not %s", k->name, k->type, kind_name(seq));
+		return;
+	}
+	size_t n = (size_t)fy_node_sequence_item_count(seq);
+	pol->rules = lg_calloc(n, sizeof *pol->rules);
+	int *name_line = lg_calloc(n, sizeof *name_line);
+	void *it = NULL;
+	struct fy_node *item;
+	while ((item = fy_node_sequence_iterate(seq, &it)) != NULL && pol->nrules < n) {
+		size_t idx = pol->nrules++;
+		struct lg_rule *rule = &pol->rules[idx];
+		struct pos ip = node_pos(item, at);
+		apply_defaults(rule_keys, rule);
+		if (fy_node_get_type(item) != FYNT_MAPPING) {
+			error_at(ld, ip,
+				 "rule #%zu must be a mapping with name, when and action, not %s",
+				 idx + 1, kind_name(item));
+			continue;
+		}
+		/* name the rule in messages by its name when it has a usable one */
+		char where[RULE_NAME_MAX + 16];
+		struct fy_node *namekey = NULL;
+		struct fy_node *namev = find_value(item, "name", &namekey);
+		char *name = namev && fy_node_get_type(namev) == FYNT_SCALAR ? scalar_dup(namev)
+									     : NULL;
+		if (name && *name && strlen(name) <= RULE_NAME_MAX && !has_control(name))
+			snprintf(where, sizeof where, "rule '%s'", name);
+		else
+			snprintf(where, sizeof where, "rule #%zu", idx + 1);
+		free(name);
+		load_mapping(ld, item, rule_keys, rule, where, ip);
+		if (!rule->name)
+			continue;
+		struct pos np = node_pos(namev, node_pos(namekey, ip));
+		name_line[idx] = np.line;
+		for (size_t j = 0; j < idx; j++)
+			if (pol->rules[j].name && strcmp(pol->rules[j].name, rule->name) == 0) {
+				error_at(ld, np, "duplicate rule name '%s' (first used on line %d)",
+					 rule->name, name_line[j]);
+				break;
+			}
+	}
+	free(name_line);
+}
+
+/* load_value - one key's value, by the key's kind */
+static void load_value(struct loader *ld, const struct key *k, struct fy_node *v, void *base,
+		       struct pos at)
+{
+	if (v && fy_node_is_alias(v)) {
+		error_at(ld, at,
+			 "YAML aliases (*name) are not supported; write the value of %s in full",
+			 k->name);
+		return;
+	}
+	switch (k->kind) {
+	case K_SCALAR:
+		load_scalar(ld, k, v, base, at);
+		break;
+	case K_MAPPING:
+		if (is_null(v))
+			break;
+		if (fy_node_get_type(v) != FYNT_MAPPING)
+			error_at(ld, at, "%s must be a mapping, not %s", k->name, kind_name(v));
+		else
+			load_mapping(ld, v, k->sub, FIELD(base, k, char), k->name, at);
+		break;
+	case K_DOMAINS:
+		load_domains(ld, k, v, base, at);
+		break;
+	case K_RULES:
+		ld->rules_given = true;
+		load_rules(ld, k, v, base, at);
+		break;
+	}
+}
+
+/* unknown_key - report a key that the table does not know, with a suggestion or the list */
+static void unknown_key(struct loader *ld, const struct key *keys, const char *name,
+			const char *where, struct pos at)
+{
+	const char *best = NULL;
+	size_t best_d = SIZE_MAX;
+	for (const struct key *k = keys; k->name; k++) {
+		size_t d = edit_distance(name, k->name);
+		if (d < best_d)
+			best_d = d, best = k->name;
+	}
+	char in[RULE_NAME_MAX + 32] = "";
+	if (where)
+		snprintf(in, sizeof in, " in %s", where);
+	size_t n = strlen(name);
+	if (best && (best_d <= 2 || best_d * 3 <= n)) {
+		error_at(ld, at, "unknown key '%.64s'%s (did you mean '%s'?)", name, in, best);
+		return;
+	}
+	struct lg_buf known = LG_BUF_INIT;
+	for (const struct key *k = keys; k->name; k++)
+		lg_buf_printf(&known, "%s%s", k == keys ? "" : ", ", k->name);
+	error_at(ld, at, "unknown key '%.64s'%s (known keys: %s)", name, in, lg_buf_cstr(&known));
+	lg_buf_free(&known);
+}
+
+/* load_mapping - apply a mapping node to the struct at base as its key table says */
+static void load_mapping(struct loader *ld, struct fy_node *map, const struct key *keys, void *base,
+			 const char *where, struct pos at)
+{
+	bool seen[16] = { false };
+	void *it = NULL;
+	struct fy_node_pair *pair;
+
+	while ((pair = fy_node_mapping_iterate(map, &it)) != NULL) {
+		struct fy_node *kn = fy_node_pair_key(pair);
+		struct fy_node *vn = fy_node_pair_value(pair);
+		struct pos kp = node_pos(kn, at);
+		if (!kn || fy_node_get_type(kn) != FYNT_SCALAR || fy_node_is_alias(kn)) {
+			error_at(ld, kp, "keys must be plain words, not %s",
+				 kn ? kind_name(kn) : "null");
+			continue;
+		}
+		char *name = scalar_dup(kn);
+		const struct key *k = NULL;
+		size_t i = 0;
+		for (; name && keys[i].name; i++)
+			if (strcmp(keys[i].name, name) == 0) {
+				k = &keys[i];
+				break;
+			}
+		if (!k) {
+			unknown_key(ld, keys, name ? name : "", where, kp);
+			free(name);
+			continue;
+		}
+		free(name);
+		if (i < sizeof seen / sizeof seen[0])
+			seen[i] = true;
+		load_value(ld, k, vn, base, node_pos(vn, kp));
+	}
+	for (size_t i = 0; keys[i].name && i < sizeof seen / sizeof seen[0]; i++)
+		if (keys[i].required && !seen[i])
+			error_at(ld, at, "%s has no '%s' (%s)", where ? where : "the configuration",
+				 keys[i].name, keys[i].type);
+}
+
+/* only_comments - is the text empty apart from blanks and comments */
+static bool only_comments(const char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		if (s[i] == '#') {
+			while (i < len && s[i] != '\n')
+				i++;
+		} else if (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n') {
+			i++;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* report_yaml_errors - turn libfyaml's collected diagnostics not yet seen into our errors */
+static void report_yaml_errors(struct loader *ld, struct fy_diag *diag)
+{
+	void *it = NULL;
+	struct fy_diag_error *e;
+	size_t i = 0;
+	while ((e = fy_diag_errors_iterate(diag, &it)) != NULL)
+		if (i++ >= ld->yaml_seen && e->type >= FYET_ERROR) {
+			const char *msg = e->msg ? e->msg : "YAML syntax error";
+			/* libfyaml names an unclosed quote by its effect on the next line */
+			bool quote = strstr(msg, "quoted scalar") && !strstr(msg, "closing quote");
+			error_at(ld, (struct pos){ e->line, e->column }, "%s%s", msg,
+				 quote ? " (is a closing quote missing?)" : "");
+		}
+	ld->yaml_seen = i;
+}
+
+/* diag_text - libfyaml's uncollected output as one line, for a last-resort message */
+static const char *diag_text(struct loader *ld)
+{
+	if (!ld->diag_out.len)
+		return "unknown error";
+	while (ld->diag_out.len && (ld->diag_out.data[ld->diag_out.len - 1] == '\n'))
+		ld->diag_out.data[--ld->diag_out.len] = '\0';
+	for (size_t i = 0; i < ld->diag_out.len; i++)
+		if (ld->diag_out.data[i] == '\n')
+			ld->diag_out.data[i] = ' ';
+	return lg_buf_cstr(&ld->diag_out);
+}
+
+/* load_document - parse the YAML and fill cfg (defaults already set) */
+static void load_document(struct loader *ld, struct lg_config *cfg)
+{
+	static const char empty_msg[] =
+		"the configuration is empty (expected a mapping of keys, e.g. 'listen: ...')";
+	struct fy_diag_cfg dcfg;
+	fy_diag_cfg_default(&dcfg);
+	dcfg.fp = NULL;
+	dcfg.output_fn = diag_output;
+	dcfg.user = ld;
+	dcfg.colorize = false;
+	struct fy_diag *diag = fy_diag_create(&dcfg);
+	if (!diag)
+		lg_fatal("config: cannot create a libfyaml diagnostic object");
+	fy_diag_set_collect_errors(diag, true);
+
+	struct fy_parse_cfg pcfg = { .flags = FYPCF_QUIET, .diag = diag };
+	struct fy_parser *fyp = fy_parser_create(&pcfg);
+	if (!fyp)
+		lg_fatal("config: cannot create a libfyaml parser");
+	struct fy_document *doc = NULL;
+	if (fy_parser_set_string(fyp, ld->text, ld->len) == 0)
+		doc = fy_parse_load_document(fyp);
+	size_t before = ld->nerrors;
+	report_yaml_errors(ld, diag);
+	struct pos start = { 1, 1 };
+
+	if (ld->nerrors == before && !doc) {
+		if (only_comments(ld->text, ld->len) || !fy_diag_got_error(diag))
+			error_at(ld, start, "%s", empty_msg);
+		else
+			error_at(ld, start, "cannot parse the YAML: %s", diag_text(ld));
+	} else if (doc) {
+		struct fy_node *root = fy_document_root(doc);
+		if (!root || is_null(root))
+			error_at(ld, node_pos(root, start), "%s", empty_msg);
+		else if (fy_node_get_type(root) != FYNT_MAPPING)
+			error_at(ld, node_pos(root, start),
+				 "the configuration must be a mapping of keys "
+				 "(e.g. 'listen: ...'), not %s",
+				 kind_name(root));
+		else
+			load_mapping(ld, root, config_keys, cfg, NULL, node_pos(root, start));
+
+		struct fy_document *more = fy_parse_load_document(fyp);
+		before = ld->nerrors;
+		report_yaml_errors(ld, diag);	/* anything new from the rest of the stream */
+		if (more && ld->nerrors == before) {
+			const struct fy_mark *m =
+				fy_document_state_start_mark(fy_document_get_document_state(more));
+			struct pos p2 = m ? (struct pos){ m->line + 1, m->column + 1 } : start;
+			error_at(ld, node_pos(fy_document_root(more), p2),
+				 "a second YAML document ('---'); the configuration must be one "
+				 "document");
+		}
+		if (more)
+			fy_parse_document_destroy(fyp, more);
+		fy_parse_document_destroy(fyp, doc);
+	}
+	fy_parser_destroy(fyp);
+	fy_diag_destroy(diag);
+}
+
+/* ---- public interface -------------------------------------------------------------------- */
+
+/* use_builtin_rules - a file that says nothing about policy.rules gets the built-in rules: a
+ * configuration that only sets the socket must not silently turn the guard off. An explicit
+ * "rules: []" still means no rules. */
+static void use_builtin_rules(struct lg_config *cfg)
+{
+	struct lg_config *def = lg_config_load_string("<built-in>", lg_default_config_yaml,
+						      strlen(lg_default_config_yaml), NULL);
+	if (!def)
+		lg_panic("the built-in configuration does not load");
+	enum lg_action keep_default = cfg->policy.default_action;
+	lg_policy_free(&cfg->policy);
+	cfg->policy = def->policy;
+	cfg->policy.default_action = keep_default;
+	def->policy = (struct lg_policy){0};
+	lg_config_free(def);
+}
+
+/* lg_config_load_string - parse and validate a configuration held in memory */
+struct lg_config *lg_config_load_string(const char *name, const char *yaml, size_t len,
+					struct lg_buf *errors)
+{
+	struct loader ld = { .name = name ? name : "<config>", .text = yaml ? yaml : "",
+			     .len = yaml ? len : 0 };
+	struct lg_config *cfg = lg_calloc(1, sizeof *cfg);
+
+	cfg->source = lg_strdup(ld.name);
+	apply_defaults(config_keys, cfg);
+	load_document(&ld, cfg);
+	lg_buf_free(&ld.diag_out);
+	if (ld.nerrors == 0) {
+		char err[256] = "";
+		cfg->detectors = lg_detectors_new(err, sizeof err);
+		if (!cfg->detectors)
+			error_at(&ld, (struct pos){ 0, 0 }, "cannot compile the detectors: %s",
+				 err);
+	}
+	if (ld.nerrors == 0 && !ld.rules_given && yaml != lg_default_config_yaml)
+		use_builtin_rules(cfg);
+	bool failed = ld.nerrors > 0;
+	flush_problems(&ld, errors);
+	if (failed) {
+		lg_config_free(cfg);
+		return NULL;
+	}
+	return cfg;
+}
+
+/* lg_config_load - read a configuration file, or the built-in one when path is NULL */
+struct lg_config *lg_config_load(const char *path, struct lg_buf *errors)
+{
+	if (!path)
+		return lg_config_load_string("<built-in>", lg_default_config_yaml,
+					     strlen(lg_default_config_yaml), errors);
+
+	FILE *fp = fopen(path, "r");
+	if (!fp) {
+		if (errors)
+			lg_buf_printf(errors, "%s: error: cannot open: %s\n", path,
+				      strerror(errno));
+		return NULL;
+	}
+	struct lg_buf text = LG_BUF_INIT;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0 && text.len <= CONFIG_FILE_MAX)
+		lg_buf_append(&text, chunk, n);
+	int failed = ferror(fp);
+	int saved = errno;
+	fclose(fp);
+	if (failed || text.len > CONFIG_FILE_MAX) {
+		if (errors)
+			lg_buf_printf(errors, "%s: error: %s\n", path,
+				      failed ? strerror(saved)
+					     : "file too large for a configuration");
+		lg_buf_free(&text);
+		return NULL;
+	}
+	struct lg_config *cfg = lg_config_load_string(path, lg_buf_cstr(&text), text.len, errors);
+	lg_buf_free(&text);
+	return cfg;
+}
+
+/* lg_config_free - release a configuration and everything it owns */
+void lg_config_free(struct lg_config *c)
+{
+	if (!c)
+		return;
+	free(c->source);
+	free(c->listen);
+	free(c->user);
+	free(c->pidfile);
+	free(c->spool_dir);
+	free(c->log_facility);
+	for (size_t i = 0; i < c->n_internal_domains; i++)
+		free(c->internal_domains[i]);
+	free(c->internal_domains);
+	lg_policy_free(&c->policy);
+	if (c->detectors)
+		lg_detectors_free(c->detectors);
+	free(c);
+}

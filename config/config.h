@@ -1,0 +1,51 @@
+/* config.h - leakguard.yaml: loaded once, validated whole (file:line:column errors). */
+#ifndef LG_CONFIG_H
+#define LG_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "policy/policy.h"
+
+struct lg_buf;
+struct lg_detectors;
+
+/* Named limits of message analysis; hitting one is reported as reason "limit:<name>". */
+struct lg_limits {
+	size_t spool_memory;	 /* spool_memory: bytes of a message held in memory before a temp file */
+	size_t message_size;	 /* message_size: larger messages are not analysed at all */
+	unsigned depth;		 /* depth: MIME nesting (multipart and message/rfc822) */
+	unsigned parts;		 /* parts: MIME parts per message */
+	size_t part_size;	 /* part_size: decoded bytes per part */
+	size_t text_size;	 /* text_size: extracted text per message */
+};
+
+struct lg_config {
+	char *source;		/* file the config came from, or "<built-in>" */
+	char *listen;		/* listen: "unix:/path" or "inet:port@host" */
+	char *user;		/* user: run-as user when started as root */
+	mode_t socket_mode;	/* socket_mode: permissions of a unix socket, e.g. 0660 */
+	char *pidfile;		/* pidfile: NULL for none */
+	char *spool_dir;	/* spool_dir: where large messages are spooled */
+	char *log_facility;	/* log_facility: syslog facility name, "mail" by default */
+	unsigned milter_timeout; /* not yet used by libmilter calls; reserved */
+	char **internal_domains; /* internal_domains: empty means "the sender's domain" */
+	size_t n_internal_domains;
+	struct lg_limits limits;
+	struct lg_policy policy;
+	struct lg_detectors *detectors; /* compiled at load */
+};
+
+/* The built-in configuration, used when no file is given (and documented in the README). */
+extern const char lg_default_config_yaml[];
+
+/* lg_config_load - read and validate a YAML file; NULL on error with one or more lines
+ * "file:line:column: error: what" appended to errors. path NULL loads the built-in default. */
+struct lg_config *lg_config_load(const char *path, struct lg_buf *errors);
+/* lg_config_load_string - the same from memory; name is used in error messages */
+struct lg_config *lg_config_load_string(const char *name, const char *yaml, size_t len,
+					struct lg_buf *errors);
+void lg_config_free(struct lg_config *c);
+
+#endif
