@@ -1,0 +1,326 @@
+/* test_analyze.c - lg_analyze() end to end: the fixture messages give the documented verdicts and
+ * counts; synthetic messages check signatures, limits, type sniffing and internal domains. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/analyze.h"
+#include "lg_buf.h"
+#include "tap.h"
+
+static struct lg_analyzer *an;
+
+/* slurp - read a fixture into a buffer */
+static int slurp(const char *name, struct lg_buf *b)
+{
+	const char *top = getenv("top_srcdir") ? getenv("top_srcdir") : ".";
+	char path[1024];
+	snprintf(path, sizeof path, "%s/tests/fixtures/%s", top, name);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		lg_buf_append(b, chunk, n);
+	fclose(f);
+	return 0;
+}
+
+/* config_from - a configuration from YAML text (fatal test failure when it does not load) */
+static struct lg_config *config_from(const char *yaml)
+{
+	struct lg_buf errs = LG_BUF_INIT;
+	struct lg_config *c = lg_config_load_string("test.yaml", yaml, strlen(yaml), &errs);
+	if (!c) {
+		tap_diag("config errors: %s", lg_buf_cstr(&errs));
+		exit(1);
+	}
+	lg_buf_free(&errs);
+	return c;
+}
+
+/* scan - analyse msg with the header envelope; returns 0 on success */
+static int scan(const struct lg_config *cfg, const char *msg, size_t len, struct lg_report *r)
+{
+	char err[256];
+	int rc = lg_analyze(an, cfg, NULL, msg, len, r, err, sizeof err);
+	if (rc < 0)
+		tap_diag("lg_analyze: %s", err);
+	return rc;
+}
+
+static const struct fixture_case {
+	const char *file;
+	const char *action;
+	long phone, email, records;
+	long rcpt_total, rcpt_external, visible_external, external_domains;
+} fixtures[] = {
+	{ "incident.eml", "hold", 49, 49, 49, 144, 144, 144, 30 },
+	{ "incident-internal.eml", "accept", 49, 49, 49, 3, 0, 0, 0 },
+	{ "ordinary.eml", "accept", 0, 0, 0, 2, 2, 2, 2 },
+	{ "html-contacts.eml", "hold", 12, 12, 12, 1, 1, 1, 1 },
+	{ "utf8-qp-few.eml", "accept", 3, 0, 3, 1, 1, 1, 1 },
+	{ "sjis-body.eml", "hold", 11, 0, 11, 1, 1, 1, 1 },
+	{ "nested-forward.eml", "hold", 2, 10, 11, 2, 2, 2, 2 },
+	{ "unlabelled-csv.eml", "hold", 15, 15, 15, 1, 1, 1, 1 },
+	{ "part-numbers.eml", "accept", 0, 0, 0, 1, 1, 1, 1 },
+	{ "image-and-pdf.eml", "accept", 0, 0, 0, 1, 1, 1, 1 },
+};
+
+/* test_fixtures - the documented verdict and counts of every fixture */
+static void test_fixtures(const struct lg_config *cfg)
+{
+	for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++) {
+		const struct fixture_case *c = &fixtures[i];
+		struct lg_buf m = LG_BUF_INIT;
+		struct lg_report r;
+		if (slurp(c->file, &m) < 0 || scan(cfg, m.data, m.len, &r) < 0) {
+			tap_ok(0, "%s: read and analysed", c->file);
+			lg_buf_free(&m);
+			continue;
+		}
+		char name[256];
+		snprintf(name, sizeof name, "%s: action", c->file);
+		tap_is_str(lg_action_name(r.verdict.action), c->action, name);
+		snprintf(name, sizeof name, "%s: phone_jp", c->file);
+		tap_is_long(r.findings[LG_DET_PHONE_JP], c->phone, name);
+		snprintf(name, sizeof name, "%s: email", c->file);
+		tap_is_long(r.findings[LG_DET_EMAIL], c->email, name);
+		snprintf(name, sizeof name, "%s: records", c->file);
+		tap_is_long(r.records, c->records, name);
+		snprintf(name, sizeof name, "%s: recipients total/external/visible/domains", c->file);
+		if (!tap_ok(r.recipients.total == c->rcpt_total &&
+				    r.recipients.external == c->rcpt_external &&
+				    r.recipients.visible_external == c->visible_external &&
+				    r.recipients.external_domains == c->external_domains,
+			    "%s", name))
+			tap_diag("got %u/%u/%u/%u", r.recipients.total, r.recipients.external,
+				 r.recipients.visible_external, r.recipients.external_domains);
+		lg_report_free(&r);
+		lg_buf_free(&m);
+	}
+}
+
+/* test_incident_details - attachment facts of the incident mail */
+static void test_incident_details(const struct lg_config *cfg)
+{
+	struct lg_buf m = LG_BUF_INIT;
+	struct lg_report r;
+	if (slurp("incident.eml", &m) < 0 || scan(cfg, m.data, m.len, &r) < 0) {
+		tap_ok(0, "incident.eml analysed");
+		return;
+	}
+	const struct lg_part *att = NULL;
+	for (size_t i = 0; i < r.nparts; i++)
+		if (r.parts[i].attachment)
+			att = &r.parts[i];
+	tap_ok(att != NULL, "incident: the CSV is an attachment");
+	if (att) {
+		tap_is_str(att->filename, "参加者名簿.csv", "incident: RFC 2231 file name decoded");
+		tap_is_str(att->detected_type, "text/csv", "incident: sniffed as text/csv");
+		tap_is_str(att->charset, "CP932", "incident: unlabelled CSV guessed as CP932");
+		tap_ok(att->scanned && !att->reason, "incident: the attachment was scanned");
+	}
+	tap_ok(r.excluded >= 2, "incident: the sender's signature values are not counted (%u)",
+	       r.excluded);
+	tap_ok(r.samples[LG_DET_PHONE_JP][0] && strstr(r.samples[LG_DET_PHONE_JP][0], "****"),
+	       "incident: samples are redacted");
+	lg_report_free(&r);
+	lg_buf_free(&m);
+}
+
+/* msg_with_body - a minimal message around a UTF-8 body */
+static void msg_with_body(struct lg_buf *b, const char *body)
+{
+	lg_buf_puts(b, "From: a@corp.example.jp\r\nTo: x@other.example.com\r\nSubject: t\r\n"
+		       "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\n"
+		       "Content-Transfer-Encoding: 8bit\r\n\r\n");
+	lg_buf_puts(b, body);
+}
+
+/* test_signature - the sender's signature is excused, but only a signature-sized one */
+static void test_signature(const struct lg_config *cfg)
+{
+	struct lg_buf b = LG_BUF_INIT;
+	struct lg_report r;
+	msg_with_body(&b, "お世話になります。\r\n資料を送ります。\r\n\r\n-- \r\n山田\r\n"
+			  "TEL 03-1234-5678 FAX 03-1234-5679\r\n携帯 090-1111-2222\r\n");
+	if (scan(cfg, b.data, b.len, &r) == 0) {
+		tap_is_long(r.findings[LG_DET_PHONE_JP], 0, "signature numbers are the sender's own");
+		tap_is_long(r.excluded, 3, "three signature values excused");
+		lg_report_free(&r);
+	}
+	lg_buf_reset(&b);
+	/* a "signature" holding a list: only LG_SIG_MAX_VALUES are excused */
+	struct lg_buf body = LG_BUF_INIT;
+	lg_buf_puts(&body, "資料です。\r\n-- \r\n");
+	for (int i = 0; i < 14; i++)
+		lg_buf_printf(&body, "090-2222-%04d\r\n", 1000 + i);
+	msg_with_body(&b, body.data);
+	if (scan(cfg, b.data, b.len, &r) == 0) {
+		tap_ok(r.findings[LG_DET_PHONE_JP] >= 6, "a 14-line list after '-- ' is still counted (%u)",
+		       r.findings[LG_DET_PHONE_JP]);
+		lg_report_free(&r);
+	}
+	lg_buf_free(&body);
+	lg_buf_free(&b);
+}
+
+/* test_fullwidth_and_sniff - NFKC digits; a CSV declared as an image is still read */
+static void test_fullwidth_and_sniff(const struct lg_config *cfg)
+{
+	struct lg_buf b = LG_BUF_INIT;
+	struct lg_report r;
+	msg_with_body(&b, "連絡先：０９０－１２３４－５６７８、ｔａｒｏ＠ｅｘａｍｐｌｅ．ｊｐ\r\n");
+	if (scan(cfg, b.data, b.len, &r) == 0) {
+		tap_ok(r.findings[LG_DET_PHONE_JP] == 1 && r.findings[LG_DET_EMAIL] == 1,
+		       "full-width phone and address are found after NFKC");
+		lg_report_free(&r);
+	}
+	lg_buf_reset(&b);
+	lg_buf_puts(&b, "From: a@corp.example.jp\r\nTo: x@other.example.com\r\nMIME-Version: 1.0\r\n"
+			"Content-Type: multipart/mixed; boundary=BB\r\n\r\n--BB\r\n"
+			"Content-Type: text/plain\r\n\r\nsee attached\r\n--BB\r\n"
+			"Content-Type: image/png; name=photo.png\r\n"
+			"Content-Transfer-Encoding: base64\r\n\r\n");
+	struct lg_buf csv = LG_BUF_INIT;
+	lg_buf_puts(&csv, "name,phone\r\n");
+	for (int i = 0; i < 12; i++)
+		lg_buf_printf(&csv, "person%d,080-3333-%04d\r\n", i, 2000 + i);
+	/* base64 by hand: small and enough for a test */
+	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const unsigned char *p = (const unsigned char *)csv.data;
+	for (size_t i = 0; i < csv.len; i += 3) {
+		unsigned v = p[i] << 16 | (i + 1 < csv.len ? p[i + 1] << 8 : 0) |
+			     (i + 2 < csv.len ? p[i + 2] : 0);
+		lg_buf_putc(&b, tab[v >> 18 & 63]);
+		lg_buf_putc(&b, tab[v >> 12 & 63]);
+		lg_buf_putc(&b, i + 1 < csv.len ? tab[v >> 6 & 63] : '=');
+		lg_buf_putc(&b, i + 2 < csv.len ? tab[v & 63] : '=');
+		if (i % 57 == 54)
+			lg_buf_puts(&b, "\r\n");
+	}
+	lg_buf_puts(&b, "\r\n--BB--\r\n");
+	if (scan(cfg, b.data, b.len, &r) == 0) {
+		tap_is_long(r.findings[LG_DET_PHONE_JP], 12, "a CSV declared image/png is sniffed and read");
+		tap_ok(r.nparts == 2 && r.parts[1].detected_type &&
+			       strncmp(r.parts[1].detected_type, "text/", 5) == 0,
+		       "its detected type is text (%s)", r.nparts == 2 ? r.parts[1].detected_type : "-");
+		tap_is_str(lg_action_name(r.verdict.action), "hold", "and it is held");
+		lg_report_free(&r);
+	}
+	lg_buf_free(&csv);
+	lg_buf_free(&b);
+}
+
+/* test_limits - message size, parts and depth limits are reported, not crashed on */
+static void test_limits(void)
+{
+	struct lg_config *cfg = config_from("limits:\n  message_size: 2k\n  parts: 50\n  depth: 5\n");
+	struct lg_buf b = LG_BUF_INIT;
+	struct lg_report r;
+	msg_with_body(&b, "");
+	for (int i = 0; i < 300; i++)
+		lg_buf_puts(&b, "0123456789\r\n");
+	if (scan(cfg, b.data, b.len, &r) == 0) {
+		tap_is_str(r.error, "limit:message_size", "over message_size is reported");
+		tap_ok(r.unscannable >= 1, "and counted as unscannable");
+		lg_report_free(&r);
+	}
+	lg_config_free(cfg);
+
+	cfg = config_from("limits:\n  parts: 50\n  depth: 5\n");
+	/* 10,000 parts */
+	lg_buf_reset(&b);
+	lg_buf_puts(&b, "From: a@corp.example.jp\r\nTo: x@other.example.com\r\nMIME-Version: 1.0\r\n"
+			"Content-Type: multipart/mixed; boundary=P\r\n\r\n");
+	for (int i = 0; i < 10000; i++)
+		lg_buf_puts(&b, "--P\r\nContent-Type: text/plain\r\n\r\nx\r\n");
+	lg_buf_puts(&b, "--P--\r\n");
+	if (scan(cfg, b.data, b.len, &r) == 0) {
+		int found = 0;
+		for (size_t i = 0; i < r.nparts; i++)
+			found |= r.parts[i].reason && !strcmp(r.parts[i].reason, "limit:parts");
+		tap_ok(found && r.nparts <= 51, "10,000 parts: limit:parts reported, %zu parts kept",
+		       r.nparts);
+		lg_report_free(&r);
+	}
+	/* a 100-deep message/rfc822 chain */
+	lg_buf_reset(&b);
+	for (int i = 0; i < 100; i++)
+		lg_buf_puts(&b, "From: a@corp.example.jp\r\nTo: x@other.example.com\r\nMIME-Version: 1.0\r\n"
+				"Content-Type: message/rfc822\r\n\r\n");
+	lg_buf_puts(&b, "From: a@corp.example.jp\r\n\r\n090-1234-5678\r\n");
+	if (scan(cfg, b.data, b.len, &r) == 0) {
+		int found = 0;
+		for (size_t i = 0; i < r.nparts; i++)
+			found |= r.parts[i].reason && !strcmp(r.parts[i].reason, "limit:depth");
+		tap_ok(found, "a 100-deep rfc822 chain reports limit:depth");
+		tap_ok(r.unscannable >= 1, "and the unreached part is unscannable");
+		lg_report_free(&r);
+	} else {
+		tap_ok(0, "100-deep chain analysed");
+	}
+	lg_buf_free(&b);
+	lg_config_free(cfg);
+}
+
+/* test_internal_domains - configured internal domains replace the sender's domain */
+static void test_internal_domains(void)
+{
+	struct lg_config *cfg = config_from("internal_domains: [example.lg.jp, partner.example.com]\n");
+	static const char *rcpts[] = { "a@pref.example.lg.jp", "b@PARTNER.example.com",
+				       "c@example.com", "d@evil-example.lg.jp" };
+	struct lg_envelope env = { "x@pref.example.lg.jp", rcpts, 4 };
+	struct lg_buf b = LG_BUF_INIT;
+	struct lg_report r;
+	char err[256];
+	msg_with_body(&b, "hello\r\n");
+	if (lg_analyze(an, cfg, &env, b.data, b.len, &r, err, sizeof err) == 0) {
+		tap_is_long(r.recipients.total, 4, "4 envelope recipients");
+		tap_is_long(r.recipients.external, 2, "subdomains and case-folded domains are internal; "
+						      "a look-alike suffix is not");
+		tap_is_long(r.recipients.external_domains, 2, "2 external domains");
+		lg_report_free(&r);
+	}
+	lg_buf_free(&b);
+	lg_config_free(cfg);
+}
+
+/* test_garbage - bytes that are no mail at all still give a report */
+static void test_garbage(const struct lg_config *cfg)
+{
+	static const char junk[] = "\x00\x01\xff\xfe--\r\n\r\n\x80\x81";
+	struct lg_report r;
+	tap_ok(scan(cfg, junk, sizeof junk - 1, &r) == 0, "binary junk is analysed without error");
+	lg_report_free(&r);
+	tap_ok(scan(cfg, "", 0, &r) == 0, "an empty message is analysed without error");
+	lg_report_free(&r);
+}
+
+int main(void)
+{
+	char err[256];
+	lg_library_init();
+	an = lg_analyzer_new(err, sizeof err);
+	if (!an) {
+		tap_ok(0, "analyzer: %s", err);
+		return tap_done();
+	}
+	struct lg_buf errs = LG_BUF_INIT;
+	struct lg_config *cfg = lg_config_load(NULL, &errs);
+	if (!tap_ok(cfg != NULL, "built-in config loads"))
+		return tap_done();
+	test_fixtures(cfg);
+	test_incident_details(cfg);
+	test_signature(cfg);
+	test_fullwidth_and_sniff(cfg);
+	test_limits();
+	test_internal_domains();
+	test_garbage(cfg);
+	lg_config_free(cfg);
+	lg_analyzer_free(an);
+	lg_buf_free(&errs);
+	return tap_done();
+}
