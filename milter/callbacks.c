@@ -1,0 +1,270 @@
+/* callbacks.c - thin libmilter callbacks: collect envelope and message into per-message state, then
+ * at end of message call lg_analyze() and lg_enact(). Any internal error answers tempfail. */
+#include "milter/callbacks.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "analyze/analyze.h"
+#include "lg_alloc.h"
+#include "lg_buf.h"
+#include "lg_log.h"
+#include "milter/enact.h"
+#include "milter/spool.h"
+
+static const struct lg_config *cb_config;
+static pthread_key_t analyzer_key;
+static pthread_once_t analyzer_once = PTHREAD_ONCE_INIT;
+
+/* Per-connection state; the per-message part is reset at MAIL FROM and after each message. */
+struct conn {
+	char *client;			/* client host name from the MTA */
+	char *sender;			/* envelope sender without <> */
+	char **rcpts;
+	size_t nrcpts;
+	struct lg_spool spool;
+	struct lg_hdr_counts hc;
+	int in_message;
+};
+
+/* lg_callbacks_set_config - install the configuration */
+void lg_callbacks_set_config(const struct lg_config *cfg)
+{
+	cb_config = cfg;
+}
+
+/* analyzer_destroy - thread exit: free that thread's analyzer */
+static void analyzer_destroy(void *p)
+{
+	lg_analyzer_free(p);
+}
+
+/* analyzer_key_init - create the thread-specific key once */
+static void analyzer_key_init(void)
+{
+	if (pthread_key_create(&analyzer_key, analyzer_destroy) != 0)
+		lg_fatal("pthread_key_create failed");
+}
+
+/* thread_analyzer - this thread's analyzer, created on first use */
+static struct lg_analyzer *thread_analyzer(char *err, size_t errlen)
+{
+	pthread_once(&analyzer_once, analyzer_key_init);
+	struct lg_analyzer *a = pthread_getspecific(analyzer_key);
+	if (!a) {
+		a = lg_analyzer_new(err, errlen);
+		if (a)
+			pthread_setspecific(analyzer_key, a);
+	}
+	return a;
+}
+
+/* strip_angle - "<a@b>" -> "a@b", newly allocated */
+static char *strip_angle(const char *s)
+{
+	size_t n = strlen(s);
+	if (n >= 2 && s[0] == '<' && s[n - 1] == '>')
+		return lg_strndup(s + 1, n - 2);
+	return lg_strdup(s);
+}
+
+/* message_reset - forget the current message */
+static void message_reset(struct conn *c)
+{
+	free(c->sender);
+	c->sender = NULL;
+	for (size_t i = 0; i < c->nrcpts; i++)
+		free(c->rcpts[i]);
+	free(c->rcpts);
+	c->rcpts = NULL;
+	c->nrcpts = 0;
+	lg_spool_free(&c->spool);
+	c->hc = (struct lg_hdr_counts){0};
+	c->in_message = 0;
+}
+
+/* get_conn - the connection state, or NULL (logged) */
+static struct conn *get_conn(SMFICTX *ctx, const char *where)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	if (!c)
+		lg_error("%s: no connection state; answering tempfail", where);
+	return c;
+}
+
+/* queue_id - the MTA's queue id for log lines */
+static const char *queue_id(SMFICTX *ctx)
+{
+	const char *q = smfi_getsymval(ctx, "{i}");
+	if (!q)
+		q = smfi_getsymval(ctx, "i");
+	return q ? q : "NOQUEUE";
+}
+
+/* cb_connect - new SMTP connection */
+static sfsistat cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *addr)
+{
+	(void)addr;
+	struct conn *c = lg_calloc(1, sizeof *c);
+	c->client = lg_strdup(hostname ? hostname : "unknown");
+	lg_spool_init(&c->spool, cb_config->limits.spool_memory, cb_config->spool_dir);
+	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
+		free(c->client);
+		free(c);
+		lg_error("connect: smfi_setpriv failed; answering tempfail");
+		return SMFIS_TEMPFAIL;
+	}
+	return SMFIS_CONTINUE;
+}
+
+/* cb_envfrom - MAIL FROM: a new message begins */
+static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = get_conn(ctx, "envfrom");
+	if (!c)
+		return SMFIS_TEMPFAIL;
+	message_reset(c);
+	c->sender = strip_angle(argv && argv[0] ? argv[0] : "");
+	c->in_message = 1;
+	return SMFIS_CONTINUE;
+}
+
+/* cb_envrcpt - RCPT TO: one more recipient */
+static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
+{
+	struct conn *c = get_conn(ctx, "envrcpt");
+	if (!c)
+		return SMFIS_TEMPFAIL;
+	c->rcpts = lg_realloc(c->rcpts, (c->nrcpts + 1) * sizeof *c->rcpts);
+	c->rcpts[c->nrcpts++] = strip_angle(argv && argv[0] ? argv[0] : "");
+	return SMFIS_CONTINUE;
+}
+
+/* spool_or_fail - append to the spool; false (logged) on an I/O error */
+static int spool_or_fail(SMFICTX *ctx, struct conn *c, const void *p, size_t n)
+{
+	char err[256];
+	if (lg_spool_write(&c->spool, p, n, err, sizeof err) < 0) {
+		lg_error("%s: spool: %s; answering tempfail", queue_id(ctx), err);
+		return 0;
+	}
+	return 1;
+}
+
+/* cb_header - one header: written to the spool as the message had it */
+static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
+{
+	struct conn *c = get_conn(ctx, "header");
+	if (!c)
+		return SMFIS_TEMPFAIL;
+	if (!strcasecmp(name, "To"))
+		c->hc.to++;
+	else if (!strcasecmp(name, "Cc"))
+		c->hc.cc++;
+	struct lg_buf b = LG_BUF_INIT;
+	lg_buf_printf(&b, "%s: %s\r\n", name, value ? value : "");
+	int ok = spool_or_fail(ctx, c, b.data, b.len);
+	lg_buf_free(&b);
+	return ok ? SMFIS_CONTINUE : SMFIS_TEMPFAIL;
+}
+
+/* cb_eoh - end of headers: the blank line */
+static sfsistat cb_eoh(SMFICTX *ctx)
+{
+	struct conn *c = get_conn(ctx, "eoh");
+	if (!c)
+		return SMFIS_TEMPFAIL;
+	return spool_or_fail(ctx, c, "\r\n", 2) ? SMFIS_CONTINUE : SMFIS_TEMPFAIL;
+}
+
+/* cb_body - a body chunk */
+static sfsistat cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
+{
+	struct conn *c = get_conn(ctx, "body");
+	if (!c)
+		return SMFIS_TEMPFAIL;
+	return spool_or_fail(ctx, c, chunk, len) ? SMFIS_CONTINUE : SMFIS_TEMPFAIL;
+}
+
+/* cb_eom - end of message: analyse, log one line, enact */
+static sfsistat cb_eom(SMFICTX *ctx)
+{
+	struct conn *c = get_conn(ctx, "eom");
+	if (!c)
+		return SMFIS_TEMPFAIL;
+	const char *qid = queue_id(ctx);
+	char err[256];
+	const char *data;
+	size_t len;
+	struct lg_analyzer *an = thread_analyzer(err, sizeof err);
+	if (!an) {
+		lg_error("%s: analyzer: %s; answering tempfail", qid, err);
+		message_reset(c);
+		return SMFIS_TEMPFAIL;
+	}
+	if (lg_spool_data(&c->spool, &data, &len, err, sizeof err) < 0) {
+		lg_error("%s: %s; answering tempfail", qid, err);
+		message_reset(c);
+		return SMFIS_TEMPFAIL;
+	}
+	struct lg_envelope env = { c->sender, (const char *const *)c->rcpts, c->nrcpts };
+	struct lg_report rep;
+	if (lg_analyze(an, cb_config, &env, data, len, &rep, err, sizeof err) < 0) {
+		lg_error("%s: analysis failed: %s; answering tempfail", qid, err);
+		message_reset(c);
+		return SMFIS_TEMPFAIL;
+	}
+	sfsistat st = lg_enact(ctx, &rep, &c->hc);
+	struct lg_buf line = LG_BUF_INIT;
+	lg_report_summary(&rep, &line);
+	lg_info("queue_id=%s from=<%s> client=%s %s%s", qid, c->sender ? c->sender : "", c->client,
+		lg_buf_cstr(&line), st == SMFIS_TEMPFAIL && rep.verdict.action != LG_ACT_TEMPFAIL
+					    ? " enact=failed,tempfail" : "");
+	lg_buf_free(&line);
+	lg_report_free(&rep);
+	message_reset(c);
+	return st;
+}
+
+/* cb_abort - the MTA gave up the message */
+static sfsistat cb_abort(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	if (c)
+		message_reset(c);
+	return SMFIS_CONTINUE;
+}
+
+/* cb_close - the connection ends */
+static sfsistat cb_close(SMFICTX *ctx)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	if (c) {
+		message_reset(c);
+		free(c->client);
+		free(c);
+		smfi_setpriv(ctx, NULL);
+	}
+	return SMFIS_CONTINUE;
+}
+
+struct smfiDesc lg_milter_desc = {
+	.xxfi_name = "leakguard",
+	.xxfi_version = SMFI_VERSION,
+	.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE,
+	.xxfi_connect = cb_connect,
+	.xxfi_helo = NULL,
+	.xxfi_envfrom = cb_envfrom,
+	.xxfi_envrcpt = cb_envrcpt,
+	.xxfi_header = cb_header,
+	.xxfi_eoh = cb_eoh,
+	.xxfi_body = cb_body,
+	.xxfi_eom = cb_eom,
+	.xxfi_abort = cb_abort,
+	.xxfi_close = cb_close,
+	.xxfi_unknown = NULL,
+	.xxfi_data = NULL,
+	.xxfi_negotiate = NULL,
+};

@@ -1,0 +1,208 @@
+/* leakguardctl.c - the administrator's tool: scan a saved message with the milter's own analysis and
+ * policy (same verdict as the milter), check a configuration. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analyze/analyze.h"
+#include "config/config.h"
+#include "lg_alloc.h"
+#include "lg_buf.h"
+#include "lg_log.h"
+
+#define EX_USAGE_ 64
+#define EX_CONFIG_ 78
+
+/* usage - print the commands and exit */
+static void usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+		"usage: leakguardctl scan [-c CONFIG] [-f SENDER] [-r RCPT]... [--json] FILE|-\n"
+		"       leakguardctl check-config [-c CONFIG]\n"
+		"       leakguardctl --version\n");
+	exit(status);
+}
+
+/* read_all - the whole file (or stdin for "-") into memory */
+static int read_all(const char *path, struct lg_buf *out)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	if (!f) {
+		fprintf(stderr, "leakguardctl: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		lg_buf_append(out, chunk, n);
+	int bad = ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (bad) {
+		fprintf(stderr, "leakguardctl: %s: read error\n", path);
+		return -1;
+	}
+	lg_buf_cstr(out);
+	return 0;
+}
+
+/* load_config - the config or exit with its errors */
+static struct lg_config *load_config(const char *path)
+{
+	struct lg_buf errs = LG_BUF_INIT;
+	struct lg_config *cfg = lg_config_load(path, &errs);
+	if (!cfg) {
+		fputs(lg_buf_cstr(&errs), stderr);
+		fprintf(stderr, "leakguardctl: configuration %s has errors\n",
+			path ? path : "<built-in>");
+		exit(EX_CONFIG_);
+	}
+	lg_buf_free(&errs);
+	return cfg;
+}
+
+/* print_human - the report for a person at a terminal */
+static void print_human(const struct lg_report *r)
+{
+	printf("action:     %s\n", lg_action_name(r->verdict.action));
+	printf("rules:      ");
+	for (size_t i = 0; i < r->verdict.nrules; i++)
+		printf("%s%s", i ? ", " : "", r->verdict.rules[i]);
+	printf("%s\n", r->verdict.nrules ? "" : "(none matched)");
+	if (r->verdict.reason)
+		printf("reason:     %s\n", r->verdict.reason);
+	printf("recipients: %u total, %u external, %u visible external, %u external domains\n",
+	       r->recipients.total, r->recipients.external, r->recipients.visible_external,
+	       r->recipients.external_domains);
+	printf("findings:  ");
+	for (int d = 0; d < LG_DET__COUNT; d++) {
+		printf(" %s=%u", lg_detector_name((enum lg_detector)d), r->findings[d]);
+		for (int i = 0; i < LG_REPORT_SAMPLES && r->samples[d][i]; i++)
+			printf("%s%s", i ? ", " : " (", r->samples[d][i]);
+		if (r->samples[d][0])
+			printf(")");
+	}
+	printf("\nrecords:    %u (values not counted as the sender's or recipients' own: %u)\n",
+	       r->records, r->excluded);
+	if (r->error)
+		printf("error:      %s\n", r->error);
+	printf("parts:\n");
+	for (size_t i = 0; i < r->nparts; i++) {
+		const struct lg_part *p = &r->parts[i];
+		printf("  %-6s %-10s %s (detected %s) %zu bytes%s%s%s: %s%s%s, %u matches\n", p->path,
+		       p->attachment ? "attachment" : "body", p->declared_type,
+		       p->detected_type ? p->detected_type : "-", p->size, p->filename ? " \"" : "",
+		       p->filename ? p->filename : "", p->filename ? "\"" : "",
+		       p->scanned ? "scanned" : "NOT scanned", p->reason ? ": " : "",
+		       p->reason ? p->reason : "", p->findings);
+	}
+}
+
+/* cmd_scan - leakguardctl scan */
+static int cmd_scan(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *cfgpath = NULL, *sender = NULL;
+	const char **rcpts = NULL;
+	size_t nrcpts = 0;
+	int json = 0, ch;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:f:r:jh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': cfgpath = optarg; break;
+		case 'f': sender = optarg; break;
+		case 'r':
+			rcpts = lg_realloc(rcpts, (nrcpts + 1) * sizeof *rcpts);
+			rcpts[nrcpts++] = optarg;
+			break;
+		case 'j': json = 1; break;
+		case 'h': usage(0); break;
+		default: usage(EX_USAGE_);
+		}
+	}
+	if (optind != argc - 1)
+		usage(EX_USAGE_);
+	struct lg_config *cfg = load_config(cfgpath);
+	lg_library_init();
+	struct lg_buf msg = LG_BUF_INIT;
+	if (read_all(argv[optind], &msg) < 0) {
+		free(rcpts);
+		lg_config_free(cfg);
+		return 1;
+	}
+	char err[256];
+	struct lg_analyzer *an = lg_analyzer_new(err, sizeof err);
+	if (!an) {
+		fprintf(stderr, "leakguardctl: %s\n", err);
+		return 1;
+	}
+	struct lg_envelope env = { sender, rcpts, nrcpts };
+	struct lg_report rep;
+	int rc = lg_analyze(an, cfg, (sender || nrcpts) ? &env : NULL, msg.data, msg.len, &rep, err,
+			    sizeof err);
+	if (rc < 0) {
+		fprintf(stderr, "leakguardctl: %s: analysis failed: %s\n", argv[optind], err);
+	} else {
+		if (json) {
+			struct lg_buf out = LG_BUF_INIT;
+			lg_report_json(&rep, &out);
+			printf("%s\n", lg_buf_cstr(&out));
+			lg_buf_free(&out);
+		} else {
+			print_human(&rep);
+		}
+		lg_report_free(&rep);
+	}
+	lg_analyzer_free(an);
+	lg_buf_free(&msg);
+	free(rcpts);
+	lg_config_free(cfg);
+	return rc < 0 ? 1 : 0;
+}
+
+/* cmd_check_config - leakguardctl check-config */
+static int cmd_check_config(int argc, char **argv)
+{
+	const char *cfgpath = NULL;
+	int ch;
+	optind = 1;
+	while ((ch = getopt(argc, argv, "c:h")) != -1) {
+		switch (ch) {
+		case 'c': cfgpath = optarg; break;
+		case 'h': usage(0); break;
+		default: usage(EX_USAGE_);
+		}
+	}
+	struct lg_config *cfg = load_config(cfgpath);
+	printf("%s: configuration OK (%zu policy rules)\n", cfg->source, cfg->policy.nrules);
+	lg_config_free(cfg);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	lg_log_open("leakguardctl", LG_LOG_STDERR, 0);
+	if (argc < 2)
+		usage(EX_USAGE_);
+	if (!strcmp(argv[1], "--version")) {
+		printf("leakguardctl %s\n", PACKAGE_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))
+		usage(0);
+	if (!strcmp(argv[1], "scan"))
+		return cmd_scan(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "check-config"))
+		return cmd_check_config(argc - 1, argv + 1);
+	fprintf(stderr, "leakguardctl: unknown command '%s'\n", argv[1]);
+	usage(EX_USAGE_);
+}
