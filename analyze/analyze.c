@@ -237,16 +237,22 @@ static int on_leaf(void *arg, const struct lg_mime_leaf *leaf)
 		      (!strcmp(det, "text/csv") && leaf->attachment);
 	bool is_html = !strcmp(decl, "text/html") ||
 		       (!strcmp(det, "text/html") && !decl_text);
-	/* Declared text but really binary (a PDF labelled text/plain) is not read as text. */
-	if (!det_text && !(decl_text && !leaf->attachment && strncmp(det, "application/", 12))) {
-		if (!(decl_text && !strcmp(det, "application/octet-stream"))) {
-			p->reason = lg_strdup(no_text_type(det) ? "no-text" : "unsupported");
-			return 0;
-		}
+	/* Read as text: what libmagic calls text, whatever the label (a CSV sent as image/png), and
+	 * what is declared text unless libmagic recognises a real binary format (a PDF sent as
+	 * text/plain); "octet-stream" is libmagic's "don't know" and does not veto a text label. */
+	bool known_binary = no_text_type(det) ||
+			    (!strncmp(det, "application/", 12) && strcmp(det, "application/octet-stream"));
+	if (!det_text && !(decl_text && !known_binary)) {
+		p->reason = lg_strdup(no_text_type(det) ? "no-text" : "unsupported");
+		return 0;
 	}
+	/* A body's charset label is the mail client's; an attachment's is a guess made by the
+	 * client about a file it did not write (Excel's CSVs are CP932 whatever the label), so
+	 * attachments are decoded by their bytes. */
 	char used[64] = "";
 	size_t ulen;
-	char *utf8 = lg_to_utf8(leaf->data, leaf->len, leaf->charset, &ulen, used, sizeof used);
+	char *utf8 = lg_to_utf8(leaf->data, leaf->len, leaf->attachment ? NULL : leaf->charset,
+				&ulen, used, sizeof used);
 	p->charset = lg_strdup(used);
 	int rc = 0;
 	if (is_csv && !is_html) {

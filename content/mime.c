@@ -60,8 +60,8 @@ static void emit_error_leaf(struct walk *w, GMimeObject *obj, const char *path, 
 	leaf.path = path;
 	leaf.content_type = ctype;
 	leaf.filename = fname;
-	leaf.attachment = fname != NULL;
-	leaf.top_body = top_body && !fname;
+	leaf.attachment = fname != NULL || (ctype && strncmp(ctype, "text/", 5) != 0);
+	leaf.top_body = top_body && !leaf.attachment;
 	leaf.error = error;
 	emit(w, &leaf);
 	free(fname);
@@ -89,8 +89,10 @@ static void walk_leaf(struct walk *w, GMimePart *part, const char *path, const c
 	const char *charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
 	char *charset_u = utf8_or_null(charset);
 	GMimeContentDisposition *disp = g_mime_object_get_content_disposition(GMIME_OBJECT(part));
-	bool is_att = fname != NULL ||
-		      (disp && g_mime_content_disposition_is_attachment(disp));
+	/* what a mail client shows as an attachment: a named or "attachment" part, or any part
+	 * that is not text */
+	bool is_att = fname != NULL || (disp && g_mime_content_disposition_is_attachment(disp)) ||
+		      strncmp(ctype, "text/", 5) != 0;
 
 	leaf.path = path;
 	leaf.content_type = ctype;
