@@ -1,0 +1,72 @@
+#!/bin/bash
+# scan.sh - leakguardctl scan as an administrator uses it: golden JSON reports for every fixture
+# (tests/scan/expected/NAME.json; regenerate with `tests/scan/scan.sh --update` and review the diff),
+# the envelope options, standard input, and clear errors with the documented exit codes.
+top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
+top_builddir=${top_builddir:-$top_srcdir}
+. "$top_srcdir/tests/lib.sh"
+
+ctl=$top_builddir/leakguardctl
+fx=$top_srcdir/tests/fixtures
+exp=$top_srcdir/tests/scan/expected
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/lg-scan.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+if [ "${1:-}" = "--update" ]; then
+	for f in "$fx"/*.eml; do
+		n=$(basename "$f" .eml)
+		"$ctl" scan --json "$f" >"$exp/$n.json"
+	done
+	echo "updated $(ls "$exp" | wc -l) golden files"
+	exit 0
+fi
+
+for f in "$fx"/*.eml; do
+	n=$(basename "$f" .eml)
+	"$ctl" scan --json "$f" >"$tmp/$n.json" 2>"$tmp/$n.err"
+	st=$?
+	[ $st -eq 0 ] && cmp -s "$tmp/$n.json" "$exp/$n.json"
+	result $? "scan --json $n.eml matches the golden report"
+	[ $? -eq 0 ] || diag "exit $st" "$(cat "$tmp/$n.err")" "$(diff "$exp/$n.json" "$tmp/$n.json" | head -c 2000)"
+done
+
+# The documented JSON fields are there.
+out=$("$ctl" scan --json "$fx/incident.eml")
+st=0
+for key in '"action":"hold"' '"rules":\["personal-data-external"\]' '"recipients":{"total":144,"external":144,"visible_external":144,"external_domains":30}' \
+	'"findings":{"phone_jp":49,"email":49}' '"records":49' '"attachments":\[{"path":"2","filename":"参加者名簿.csv"' \
+	'"declared_type":"application/vnd.ms-excel","detected_type":"text/csv"' '"scanned":true'; do
+	echo "$out" | grep -q "$key" || { st=1; diag "missing $key"; }
+done
+result $st "incident JSON carries the documented fields and figures"
+
+"$ctl" scan "$fx/incident.eml" >"$tmp/human" 2>&1
+grep -q "^action: *hold" "$tmp/human" && grep -q "参加者名簿.csv" "$tmp/human" && grep -q "records: *49" "$tmp/human"
+result $? "human-readable report names the action, the file and the records"
+
+"$ctl" scan --json -f hanako.yamada@pref.example.lg.jp -r a@pref.example.lg.jp -r b@soumu.pref.example.lg.jp "$fx/incident.eml" | grep -q '"action":"accept".*"recipients":{"total":2,"external":0'
+result $? "-f/-r envelope to internal recipients gives accept"
+
+"$ctl" scan --json -r outside@example.com - <"$fx/incident.eml" | grep -q '"action":"hold".*"recipients":{"total":1,"external":1'
+result $? "a message on standard input ('-') with -r gives hold"
+
+"$ctl" scan "$tmp/no-such-file.eml" >"$tmp/out" 2>"$tmp/err"
+st=$?
+[ $st -ne 0 ] && grep -q "no-such-file.eml" "$tmp/err" && [ ! -s "$tmp/out" ]
+result $? "a missing file: non-zero exit ($st) and a message on stderr"
+
+printf 'listen: "unix:/tmp/x"\npolicy:\n  rules:\n    - name: r\n      when: "records >= ten"\n      action: hold\n' >"$tmp/bad.yaml"
+"$ctl" scan -c "$tmp/bad.yaml" "$fx/ordinary.eml" >"$tmp/out" 2>"$tmp/err"
+st=$?
+[ $st -eq 78 ] && grep -q "bad.yaml:5:[0-9]*: error:" "$tmp/err"
+result $? "a broken config: exit 78 and file:line:column"
+[ $? -eq 0 ] || diag "exit $st" "$(cat "$tmp/err")"
+
+"$ctl" scan >/dev/null 2>&1
+[ $? -eq 64 ]
+result $? "usage error exits 64"
+
+"$ctl" check-config -c "$top_srcdir/contrib/leakguard.yaml" | grep -q "configuration OK"
+result $? "check-config accepts the shipped sample configuration"
+
+done_testing
