@@ -1,0 +1,35 @@
+#!/bin/sh
+# install-deps.sh - install, from Debian 12's packages, what leakguard needs to build and run
+# (default), and with --tests also what the test suite drives: miltertest, Postfix, swaks.
+set -eu
+want_tests=no
+[ "${1:-}" = "--tests" ] && want_tests=yes
+
+BUILD="build-essential autoconf automake pkg-config \
+ libmilter-dev libpcre2-dev libmagic-dev libxml2-dev libgmime-3.0-dev libarchive-dev \
+ libutf8proc-dev libuchardet-dev libsqlite3-dev libfyaml-dev"
+# The demo runs a private Postfix instance and sends with swaks.
+RUN="libmagic-mgc postfix swaks ca-certificates"
+TESTS="miltertest procps coreutils"
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "install-deps.sh: run as root (sudo), it uses apt-get" >&2
+	exit 1
+fi
+# Postfix's package must not configure or start a system mail server on its own.
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+export DEBIAN_FRONTEND=noninteractive
+pkgs="$BUILD $RUN"
+[ "$want_tests" = yes ] && pkgs="$pkgs $TESTS"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "install-deps.sh: installing:$missing"
+	apt-get update -q
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing
+else
+	echo "install-deps.sh: all packages already installed"
+fi
