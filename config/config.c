@@ -15,6 +15,7 @@
 
 #include "lg_alloc.h"
 #include "lg_buf.h"
+#include "lg_strdist.h"
 #include "lg_log.h"
 #include "rules/detect.h"
 
@@ -22,7 +23,6 @@
 #define CONFIG_FILE_MAX (16u << 20)	/* larger files are refused */
 #define RULE_NAME_MAX 64
 #define SIZE_LIMIT (1ULL << 40)		/* largest size setting: 1T */
-#define SUGGEST_MAX 32			/* longest key compared for a did-you-mean */
 
 /* A position in the file, 1-based; line 0 means unknown. */
 struct pos {
@@ -350,33 +350,6 @@ static void value_error(struct loader *ld, struct fy_node *v, struct pos at, con
 	lg_buf_puts(&ex, "^\n");
 	excerpt_error_at(ld, at, lg_buf_cstr(&ex), "%s", ld->msg);
 	lg_buf_free(&ex);
-}
-
-/* edit_distance - Levenshtein distance of two short strings (large when either is long) */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t na = strlen(a), nb = strlen(b);
-	size_t row[SUGGEST_MAX + 1];
-
-	if (na > SUGGEST_MAX || nb > SUGGEST_MAX)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= nb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= na; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= nb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[nb];
 }
 
 /* ---- validators -------------------------------------------------------------------------- */
@@ -942,7 +915,7 @@ static void unknown_key(struct loader *ld, const struct key *keys, const char *n
 	const char *best = NULL;
 	size_t best_d = SIZE_MAX;
 	for (const struct key *k = keys; k->name; k++) {
-		size_t d = edit_distance(name, k->name);
+		size_t d = lg_edit_distance(name, strlen(name), k->name, strlen(k->name));
 		if (d < best_d)
 			best_d = d, best = k->name;
 	}

@@ -17,12 +17,14 @@
 
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "lg_alloc.h"
+#include "lg_strdist.h"
 
 /* Deepest nesting of '(' and 'not' a condition may have. */
 #define LG_EXPR_MAX_DEPTH 64
@@ -328,37 +330,11 @@ static bool need_bool(struct parser *p, const struct lg_expr *e)
 	return false;
 }
 
-/* edit_distance - Levenshtein distance of two short strings (capped at 99) */
-static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb)
-{
-	size_t row[LG_EXPR_QUOTE_MAX + 1];
-
-	if (na > LG_EXPR_QUOTE_MAX || nb > LG_EXPR_QUOTE_MAX)
-		return 99;
-	for (size_t j = 0; j <= nb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= na; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= nb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[nb];
-}
-
 /* suggest_fact - the fact a misspelt name most likely meant, or NULL */
 static const char *suggest_fact(const char *s, size_t n)
 {
 	const char *best = NULL;
-	size_t best_d = 99;
+	size_t best_d = SIZE_MAX;
 
 	for (int f = 0; f < LG_FACT__COUNT; f++) {
 		const char *name = lg_fact_name((enum lg_fact)f);
@@ -367,7 +343,7 @@ static const char *suggest_fact(const char *s, size_t n)
 		/* "external" for "recipients.external", "findings" for "findings.total" */
 		if (dot && strlen(dot + 1) == n && memcmp(dot + 1, s, n) == 0)
 			return name;
-		size_t d = edit_distance(s, n, name, len);
+		size_t d = lg_edit_distance(s, n, name, len);
 		if (dot && (size_t)(dot - name) == n && memcmp(name, s, n) == 0 && d > 1)
 			d = 1;	/* the first fact of that group */
 		if (d < best_d) {
