@@ -92,6 +92,7 @@ int main(int argc, char **argv)
 		fputs(lg_buf_cstr(&errs), stderr);
 		fprintf(stderr, "leakguard: configuration %s has errors; not starting\n",
 			cfgpath ? cfgpath : "<built-in>");
+		lg_buf_free(&errs);
 		return EX_CONFIG_;
 	}
 	lg_buf_free(&errs);

@@ -59,6 +59,7 @@ static struct lg_config *load_config(const char *path)
 		fputs(lg_buf_cstr(&errs), stderr);
 		fprintf(stderr, "leakguardctl: configuration %s has errors\n",
 			path ? path : "<built-in>");
+		lg_buf_free(&errs);
 		exit(EX_CONFIG_);
 	}
 	lg_buf_free(&errs);
@@ -143,6 +144,9 @@ static int cmd_scan(int argc, char **argv)
 	struct lg_analyzer *an = lg_analyzer_new(err, sizeof err);
 	if (!an) {
 		fprintf(stderr, "leakguardctl: %s\n", err);
+		lg_buf_free(&msg);
+		free(rcpts);
+		lg_config_free(cfg);
 		return 1;
 	}
 	struct lg_envelope env = { sender, rcpts, nrcpts };
