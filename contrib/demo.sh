@@ -175,6 +175,7 @@ say "   Its milter settings:"
 pf_setup "$PF" "$SMTPD_PORT" "$SINK_PORT" "unix:$LG_SOCK" || die "Postfix setup failed."
 postconf -c "$PF/etc" smtpd_milters milter_default_action milter_protocol | indent "      "
 pf_start "$PF" || die "Postfix did not start."
+pf_wait_log "$PF" 'daemon started' 10 >/dev/null 2>&1
 say "   Started: $(grep -m1 'daemon started' "$PF/maillog" | sed 's/.*master\[[0-9]*\]: //')"
 
 # ------------------------------------------------------------------------------- send
