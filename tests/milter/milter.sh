@@ -22,6 +22,7 @@ trap cleanup EXIT INT TERM
 # start_lg NAME [CONFIG] - run leakguard in the foreground on $tmp/NAME.sock
 start_lg() {
 	sock=$tmp/$1.sock
+	spec=unix:$sock
 	log=$tmp/$1.log
 	set -- -f -l "unix:$sock" -u nobody ${2:+-c "$2"}
 	"$top_builddir/leakguard" "$@" 2>"$log" &
@@ -43,7 +44,7 @@ stop_lg() {
 
 # run NAME FILE EXPECT [FROM RCPTS [REPLYTEXT]] - one miltertest run as a test point
 run() {
-	out=$("$MILTERTEST" -s "$cf/scenario.lua" -D "SOCK=unix:$sock" -D "FILE=$2" \
+	out=$("$MILTERTEST" -s "$cf/scenario.lua" -D "SOCK=$spec" -D "FILE=$2" \
 		-D "EXPECT=$3" -D "QID=Q$LG_TESTS_RUN" ${4:+-D "FROM=$4"} ${5:+-D "RCPTS=$5"} \
 		${6:+-D "REPLYTEXT=$6"} 2>&1)
 	st=$?
@@ -90,6 +91,26 @@ run "an internal error (spool write fails) answers tempfail, never accept" "$fx/
 	tempfail-internal
 logged "answering tempfail" "the internal error is logged"
 stop_lg
+
+# inet socket, daemon mode (no -f) with a pid file, and the run-as user
+port=$(pick_port 10100 10199)
+pidf=$tmp/lg.pid
+log=$tmp/daemon.log
+"$top_builddir/leakguard" -l "inet:$port@127.0.0.1" -u nobody -p "$pidf" >"$log" 2>&1
+st=$?
+wait_for_file "$pidf" 10
+dpid=$(cat "$pidf" 2>/dev/null)
+[ $st -eq 0 ] && [ -n "$dpid" ] && kill -0 "$dpid" 2>/dev/null
+result $? "daemon mode: leakguard detaches and writes its pid file"
+spec=inet:$port@127.0.0.1
+run "a message over an inet socket is held" "$fx/incident.eml" hold
+if [ "$(id -u)" -eq 0 ]; then
+	[ "$(ps -o user= -p "$dpid" 2>/dev/null | tr -d ' ')" = nobody ]
+	result $? "started as root, it runs as the configured user (nobody)"
+fi
+[ -n "$dpid" ] && kill "$dpid" 2>/dev/null
+wait_gone "$dpid" 10
+result $? "SIGTERM stops the daemon"
 
 "$top_builddir/leakguard" -t -c "$cf/bad.yaml" >"$tmp/bad.out" 2>&1
 st=$?
