@@ -691,6 +691,16 @@ static const struct key limits_keys[] = {
 	  .parse = parse_size, .type = "a size such as 25M", .min = 1, .max = SIZE_LIMIT },
 	{ .name = "text_size", .offset = offsetof(struct lg_limits, text_size), .def = "20M",
 	  .parse = parse_size, .type = "a size such as 20M", .min = 1, .max = SIZE_LIMIT },
+	{ .name = "decoded_size", .offset = offsetof(struct lg_limits, decoded_size), .def = "100M",
+	  .parse = parse_size, .type = "a size such as 100M", .min = 1, .max = SIZE_LIMIT },
+	{ .name = "member_size", .offset = offsetof(struct lg_limits, member_size), .def = "25M",
+	  .parse = parse_size, .type = "a size such as 25M", .min = 1, .max = SIZE_LIMIT },
+	{ .name = "archive_members", .offset = offsetof(struct lg_limits, archive_members),
+	  .def = "1000", .parse = parse_uint, .type = "a whole number", .min = 1, .max = 100000 },
+	{ .name = "archive_ratio", .offset = offsetof(struct lg_limits, archive_ratio), .def = "100",
+	  .parse = parse_uint, .type = "a whole number", .min = 2, .max = 100000 },
+	{ .name = "time_budget", .offset = offsetof(struct lg_limits, time_budget), .def = "30",
+	  .parse = parse_uint, .type = "a whole number of seconds", .min = 1, .max = 3600 },
 	{ .name = NULL },
 };
 

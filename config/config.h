@@ -19,6 +19,11 @@ struct lg_limits {
 	unsigned parts;		 /* parts: MIME parts per message */
 	size_t part_size;	 /* part_size: decoded bytes per part */
 	size_t text_size;	 /* text_size: extracted text per message */
+	size_t decoded_size;	 /* decoded_size: decoded bytes of all parts and members together */
+	size_t member_size;	 /* member_size: decompressed bytes of one archive member or zip part */
+	unsigned archive_members; /* archive_members: members read per archive */
+	unsigned archive_ratio;	 /* archive_ratio: most decompressed bytes per compressed byte */
+	unsigned time_budget;	 /* time_budget: seconds of analysis per message */
 };
 
 struct lg_config {

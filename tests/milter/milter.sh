@@ -81,6 +81,9 @@ stop_lg
 start_lg tag "$cf/tag.yaml"
 result $? "leakguard starts with a tag policy"
 run "tag policy adds X-Leakguard-Verdict" "$fx/html-contacts.eml" tag
+printf 'From: a@pref.example.lg.jp\nTo: %s\nCc: b@example.org\nSubject: notice\nMIME-Version: 1.0\nContent-Type: text/plain\n\nhello\n' \
+	"$(seq -f 'user%g@example.com' 1 25 | paste -sd, -)" >"$tmp/many-to.eml"
+run "bcc rewrites a long visible To list to undisclosed-recipients:;" "$tmp/many-to.eml" bcc
 run "policy tempfail answers 451 4.7.1 with the reason" "$fx/incident.eml" tempfail "" "" \
 	"Try again later"
 stop_lg

@@ -4,7 +4,7 @@
 --   FILE    RFC 5322 message file; its headers are sent one by one, then the body in chunks
 --   FROM    envelope sender (default: the From address)
 --   RCPTS   comma-separated envelope recipients (default: the To and Cc addresses)
---   EXPECT  accept | tag | hold | reject | tempfail | tempfail-internal
+--   EXPECT  accept | tag | bcc | hold | reject | tempfail | tempfail-internal
 --   QID     queue id sent as macro {i} (optional)
 --   REPLYTEXT  for reject and tempfail: the exact SMTP reply text expected
 
@@ -116,6 +116,14 @@ local ok, err = pcall(function()
 		if r ~= SMFIR_CONTINUE and r ~= SMFIR_ACCEPT then fail("eom: not accepted") end
 		if not mt.eom_check(conn, MT_HDRADD, "X-Leakguard-Verdict") then fail("no X-Leakguard-Verdict header") end
 		if mt.eom_check(conn, MT_QUARANTINE) then fail("tagged mail was quarantined") end
+	elseif EXPECT == "bcc" then
+		if r ~= SMFIR_CONTINUE and r ~= SMFIR_ACCEPT then fail("eom: not accepted") end
+		if not mt.eom_check(conn, MT_HDRCHANGE, "To", "undisclosed-recipients:;") then
+			fail("To was not rewritten to undisclosed-recipients:;")
+		end
+		if not mt.eom_check(conn, MT_HDRDELETE, "Cc") then fail("Cc was not removed") end
+		if not mt.eom_check(conn, MT_HDRADD, "X-Leakguard-Verdict") then fail("no X-Leakguard-Verdict header") end
+		if mt.eom_check(conn, MT_QUARANTINE) then fail("bcc mail was quarantined") end
 	elseif EXPECT == "hold" then
 		if r ~= SMFIR_CONTINUE and r ~= SMFIR_ACCEPT then fail("eom: unexpected reply " .. string.format("%q", r)) end
 		if not mt.eom_check(conn, MT_QUARANTINE) then fail("message was not quarantined") end

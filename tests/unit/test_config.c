@@ -307,7 +307,9 @@ static void check_same_settings(const char *label, const struct lg_config *a, co
 	const struct lg_limits *x = &a->limits, *y = &b->limits;
 	tap_ok(x->spool_memory == y->spool_memory && x->message_size == y->message_size &&
 		       x->depth == y->depth && x->parts == y->parts && x->part_size == y->part_size &&
-		       x->text_size == y->text_size,
+		       x->text_size == y->text_size && x->decoded_size == y->decoded_size &&
+		       x->member_size == y->member_size && x->archive_members == y->archive_members &&
+		       x->archive_ratio == y->archive_ratio && x->time_budget == y->time_budget,
 	       "%s: same limits", label);
 }
 
