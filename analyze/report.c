@@ -38,6 +38,12 @@ long lg_report_fact(const struct lg_report *r, enum lg_fact f)
 	}
 	case LG_FACT_ATTACHMENTS_UNSCANNABLE:
 		return r->unscannable;
+	case LG_FACT_ATTACHMENTS_TYPE_MISMATCH: {
+		long n = 0;
+		for (size_t i = 0; i < r->nparts; i++)
+			n += r->parts[i].type_mismatch;
+		return n;
+	}
 	case LG_FACT_MESSAGE_SIZE:
 		return (long)r->message_size;
 	case LG_FACT__COUNT:
@@ -60,6 +66,9 @@ void lg_report_free(struct lg_report *r)
 		free(p->detected_type);
 		free(p->charset);
 		free(p->reason);
+		free(p->mime_path);
+		free(p->sha256);
+		free(p->detail);
 	}
 	free(r->parts);
 	free(r->error);
@@ -72,18 +81,24 @@ static void json_part(struct lg_buf *b, const struct lg_part *p)
 {
 	lg_buf_puts(b, "{\"path\":");
 	lg_json_str(b, p->path);
+	lg_buf_puts(b, ",\"mime_path\":");
+	lg_json_str(b, p->mime_path);
 	lg_buf_puts(b, ",\"filename\":");
 	lg_json_str(b, p->filename);
 	lg_buf_puts(b, ",\"declared_type\":");
 	lg_json_str(b, p->declared_type);
 	lg_buf_puts(b, ",\"detected_type\":");
 	lg_json_str(b, p->detected_type);
-	lg_buf_puts(b, ",\"charset\":");
+	lg_buf_printf(b, ",\"type_mismatch\":%s,\"charset\":", p->type_mismatch ? "true" : "false");
 	lg_json_str(b, p->charset);
-	lg_buf_printf(b, ",\"size\":%zu,\"scanned\":%s,\"reason\":", p->size,
-		      p->scanned ? "true" : "false");
+	lg_buf_printf(b, ",\"size\":%zu,\"sha256\":", p->size);
+	lg_json_str(b, p->sha256);
+	lg_buf_printf(b, ",\"scanned\":%s,\"reason\":", p->scanned ? "true" : "false");
 	lg_json_str(b, p->reason);
-	lg_buf_printf(b, ",\"findings\":%u}", p->findings);
+	lg_buf_puts(b, ",\"detail\":");
+	lg_json_str(b, p->detail);
+	lg_buf_printf(b, ",\"text_bytes\":%llu,\"rows\":%llu,\"findings\":%u}",
+		      (unsigned long long)p->text_bytes, (unsigned long long)p->rows, p->findings);
 }
 
 /* lg_report_json - the public JSON form of a report (documented in the README; keep stable) */

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "policy/policy.h"
 #include "rules/detect.h"
@@ -12,17 +13,26 @@ struct lg_buf;
 
 #define LG_REPORT_SAMPLES 3	/* redacted samples kept per detector */
 
-/* One leaf MIME part (body text or attachment). */
+/* One leaf MIME part (body text or attachment), or one member of an archive. */
 struct lg_part {
-	char *path;		/* MIME path, "1", "2.1", ... */
+	char *path;		/* where it is, as a person would say: "参加者名簿.csv",
+				   "data.zip/inner.zip/list.xlsx"; a part without a name by its
+				   MIME number ("1", "2.1") */
+	char *mime_path;	/* MIME part number of the part (of the enclosing part for members) */
 	char *filename;		/* decoded file name (UTF-8) or NULL */
 	char *declared_type;	/* Content-Type as declared, lower case */
 	char *detected_type;	/* libmagic's type of the decoded bytes, or NULL */
 	char *charset;		/* charset used to decode text, or NULL */
 	size_t size;		/* decoded bytes */
-	bool attachment;	/* has a file name or Content-Disposition: attachment */
-	bool scanned;		/* its text reached the detectors */
-	char *reason;		/* why not scanned ("unsupported", "limit:part_size", ...), or NULL */
+	char *sha256;		/* of the decoded bytes, hex; NULL when there were none */
+	bool attachment;	/* a file: named, Content-Disposition: attachment, not text, or a
+				   member of an archive */
+	bool type_mismatch;	/* declared and detected types disagree (image/png that is a CSV) */
+	bool scanned;		/* its content reached the detectors (for an archive: it was read) */
+	char *reason;		/* why not scanned ("unsupported", "encrypted", "limit:part_size"...) */
+	char *detail;		/* the library's own words on a failure, or NULL */
+	uint64_t text_bytes;	/* extracted text handed to the detectors */
+	uint64_t rows;		/* table rows among it */
 	unsigned findings;	/* validated matches in this part (before de-duplication) */
 };
 

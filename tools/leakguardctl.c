@@ -7,11 +7,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "analyze/analyze.h"
 #include "config/config.h"
 #include "lg_alloc.h"
 #include "lg_buf.h"
+#include "lg_json.h"
 #include "lg_log.h"
 
 #define EX_USAGE_ 64
@@ -21,7 +23,8 @@
 static void usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-		"usage: leakguardctl scan [-c CONFIG] [-f SENDER] [-r RCPT]... [--json] FILE|-\n"
+		"usage: leakguardctl scan [-c CONFIG] [-f SENDER] [-r RCPT]... [--json]\n"
+		"                         [--dump-parts DIR] FILE|-\n"
 		"       leakguardctl check-config [-c CONFIG]\n"
 		"       leakguardctl --version\n");
 	exit(status);
@@ -103,11 +106,101 @@ static void print_human(const struct lg_report *r)
 	}
 }
 
+/* What --dump-parts wrote, to list in the manifest. */
+struct dump_ctx {
+	const char *dir;
+	size_t n;		/* files written so far (numbers the next data file) */
+	struct dump_entry {
+		char *path;
+		char *data_file;
+		char *text_file;
+	} *e;
+	size_t ne;
+	int failed;
+};
+
+/* write_file - DIR/NAME with the bytes; 0 or -1 (message printed) */
+static int write_file(const char *dir, const char *name, const char *data, size_t len)
+{
+	char *path = lg_asprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	int rc = 0;
+	if (!f || (len && fwrite(data, 1, len, f) != len) || fclose(f) != 0) {
+		fprintf(stderr, "leakguardctl: cannot write %s: %s\n", path, strerror(errno));
+		rc = -1;
+	}
+	free(path);
+	return rc;
+}
+
+/* on_dump - the analysis hook: decoded bytes and extracted text of each part to files */
+static void on_dump(void *arg, const struct lg_part *part, const char *kind, const char *data,
+		    size_t len)
+{
+	struct dump_ctx *d = arg;
+	if (!strcmp(kind, "data")) {
+		char *name = lg_asprintf("%03zu.data", ++d->n);
+		d->e = lg_realloc(d->e, (d->ne + 1) * sizeof *d->e);
+		d->e[d->ne++] = (struct dump_entry){ lg_strdup(part->path), name, NULL };
+		if (write_file(d->dir, name, data, len) < 0)
+			d->failed = 1;
+		return;
+	}
+	/* text follows the data of the same part */
+	if (!d->ne || strcmp(d->e[d->ne - 1].path, part->path) != 0)
+		return;
+	struct dump_entry *e = &d->e[d->ne - 1];
+	e->text_file = lg_asprintf("%03zu.txt", d->n);
+	if (write_file(d->dir, e->text_file, data, len) < 0)
+		d->failed = 1;
+}
+
+/* write_manifest - DIR/manifest.json: every part with the files holding what was seen */
+static int write_manifest(struct dump_ctx *d, const struct lg_report *r)
+{
+	struct lg_buf b = LG_BUF_INIT;
+	lg_buf_puts(&b, "[\n");
+	for (size_t i = 0; i < r->nparts; i++) {
+		const struct lg_part *p = &r->parts[i];
+		const struct dump_entry *e = NULL;
+		for (size_t k = 0; k < d->ne && !e; k++)
+			if (!strcmp(d->e[k].path, p->path))
+				e = &d->e[k];
+		lg_buf_puts(&b, i ? ",\n {\"path\":" : " {\"path\":");
+		lg_json_str(&b, p->path);
+		lg_buf_puts(&b, ",\"detected_type\":");
+		lg_json_str(&b, p->detected_type);
+		lg_buf_printf(&b, ",\"scanned\":%s,\"reason\":", p->scanned ? "true" : "false");
+		lg_json_str(&b, p->reason);
+		lg_buf_puts(&b, ",\"data_file\":");
+		lg_json_str(&b, e ? e->data_file : NULL);
+		lg_buf_puts(&b, ",\"text_file\":");
+		lg_json_str(&b, e ? e->text_file : NULL);
+		lg_buf_putc(&b, '}');
+	}
+	lg_buf_puts(&b, "\n]\n");
+	int rc = write_file(d->dir, "manifest.json", b.data, b.len);
+	lg_buf_free(&b);
+	return rc;
+}
+
+/* dump_free - forget the dump entries */
+static void dump_free(struct dump_ctx *d)
+{
+	for (size_t i = 0; i < d->ne; i++) {
+		free(d->e[i].path);
+		free(d->e[i].data_file);
+		free(d->e[i].text_file);
+	}
+	free(d->e);
+}
+
 /* cmd_scan - leakguardctl scan */
 static int cmd_scan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "dump-parts", required_argument, NULL, 'd' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -116,6 +209,7 @@ static int cmd_scan(int argc, char **argv)
 	const char **rcpts = NULL;
 	size_t nrcpts = 0;
 	int json = 0, ch;
+	struct dump_ctx dump = {0};
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:f:r:jh", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -126,6 +220,7 @@ static int cmd_scan(int argc, char **argv)
 			rcpts[nrcpts++] = optarg;
 			break;
 		case 'j': json = 1; break;
+		case 'd': dump.dir = optarg; break;
 		case 'h': usage(0); break;
 		default: usage(EX_USAGE_);
 		}
@@ -149,6 +244,14 @@ static int cmd_scan(int argc, char **argv)
 		lg_config_free(cfg);
 		return 1;
 	}
+	if (dump.dir) {
+		if (mkdir(dump.dir, 0700) < 0 && errno != EEXIST) {
+			fprintf(stderr, "leakguardctl: cannot create %s: %s\n", dump.dir,
+				strerror(errno));
+			return 1;
+		}
+		lg_analyzer_set_dump(an, on_dump, &dump);
+	}
 	struct lg_envelope env = { sender, rcpts, nrcpts };
 	struct lg_report rep;
 	int rc = lg_analyze(an, cfg, (sender || nrcpts) ? &env : NULL, msg.data, msg.len, &rep, err,
@@ -164,9 +267,12 @@ static int cmd_scan(int argc, char **argv)
 		} else {
 			print_human(&rep);
 		}
+		if (dump.dir && (write_manifest(&dump, &rep) < 0 || dump.failed))
+			rc = -1;
 		lg_report_free(&rep);
 	}
 	lg_analyzer_free(an);
+	dump_free(&dump);
 	lg_buf_free(&msg);
 	free(rcpts);
 	lg_config_free(cfg);

@@ -34,8 +34,9 @@ done
 out=$("$ctl" scan --json "$fx/incident.eml")
 st=0
 for key in '"action":"hold"' '"rules":\["personal-data-external"\]' '"recipients":{"total":144,"external":144,"visible_external":144,"external_domains":30}' \
-	'"findings":{"phone_jp":49,"email":49}' '"records":49' '"attachments":\[{"path":"2","filename":"参加者名簿.csv"' \
-	'"declared_type":"application/vnd.ms-excel","detected_type":"text/csv"' '"scanned":true'; do
+	'"findings":{"phone_jp":49,"email":49}' '"records":49' '"attachments":\[{"path":"参加者名簿.csv","mime_path":"2","filename":"参加者名簿.csv"' \
+	'"declared_type":"application/vnd.ms-excel","detected_type":"text/csv","type_mismatch":true' \
+	'"sha256":"[0-9a-f]\{64\}","scanned":true' '"rows":50'; do
 	echo "$out" | grep -q "$key" || { st=1; diag "missing $key"; }
 done
 result $st "incident JSON carries the documented fields and figures"
@@ -65,6 +66,12 @@ result $? "a broken config: exit 78 and file:line:column"
 "$ctl" scan >/dev/null 2>&1
 [ $? -eq 64 ]
 result $? "usage error exits 64"
+
+"$ctl" scan --dump-parts "$tmp/dump" "$fx/incident.eml" >/dev/null &&
+	grep -q '"path":"参加者名簿.csv","detected_type":"text/csv","scanned":true' "$tmp/dump/manifest.json" &&
+	grep -q "090-1168-2825" "$tmp/dump/002.txt" && cmp -s "$tmp/dump/002.data" <(
+	awk '/^Content-Disposition: attachment/{f=1} f&&/^$/{b=1;next} b&&/^--/{exit} b' "$fx/incident.eml" | base64 -d)
+result $? "--dump-parts writes each decoded part, its extracted text and a manifest"
 
 "$ctl" check-config -c "$top_srcdir/contrib/leakguard.yaml" | grep -q "configuration OK"
 result $? "check-config accepts the shipped sample configuration"
