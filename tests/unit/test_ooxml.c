@@ -1,0 +1,723 @@
+/* test_ooxml.c - lg_ooxml_extract on LibreOffice-made xlsx/docx/pptx fixtures and on small
+ * packages built here (furigana, inline strings, numbers, sparse cells, text boxes, tracked
+ * changes, field codes), plus limits, damaged input and the UTF-8 repair of emitted text. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "content/extract.h"
+#include "content/utf8.h"
+#include "content/zipparts.h"
+#include "lg_alloc.h"
+#include "lg_buf.h"
+#include "tests/unit/tap.h"
+
+/* ---- collecting what the extractor hands out ----------------------------------------------- */
+
+struct got {
+	struct lg_buf log;	/* "S:name", "T:text", "R:[a][b]" lines, in order */
+	struct lg_buf text;	/* all text blocks, one per line */
+	char ***rows;		/* rows[i][j]: cell j of row i (NUL-terminated copies) */
+	size_t *ncells;
+	size_t nrows;
+	char *first_table;
+	int tables;
+	int bad_utf8;
+	long stop_after_rows;	/* ask to stop after this many rows (0: never) */
+};
+
+/* got_text - callback: a text block */
+static int got_text(void *arg, const char *s, size_t len)
+{
+	struct got *g = arg;
+	if (!lg_utf8_is_valid(s, len))
+		g->bad_utf8++;
+	lg_buf_puts(&g->log, "T:");
+	lg_buf_append(&g->log, s, len);
+	lg_buf_putc(&g->log, '\n');
+	lg_buf_append(&g->text, s, len);
+	lg_buf_putc(&g->text, '\n');
+	return 0;
+}
+
+/* got_row - callback: a row, kept cell by cell */
+static int got_row(void *arg, const char *const *cells, const size_t *lens, size_t n)
+{
+	struct got *g = arg;
+	g->rows = lg_realloc(g->rows, (g->nrows + 1) * sizeof *g->rows);
+	g->ncells = lg_realloc(g->ncells, (g->nrows + 1) * sizeof *g->ncells);
+	g->rows[g->nrows] = lg_calloc(n ? n : 1, sizeof **g->rows);
+	g->ncells[g->nrows] = n;
+	lg_buf_puts(&g->log, "R:");
+	for (size_t i = 0; i < n; i++) {
+		if (!lg_utf8_is_valid(cells[i], lens[i]) || cells[i][lens[i]] != '\0')
+			g->bad_utf8++;
+		g->rows[g->nrows][i] = lg_strndup(cells[i], lens[i]);
+		lg_buf_putc(&g->log, '[');
+		lg_buf_append(&g->log, cells[i], lens[i]);
+		lg_buf_putc(&g->log, ']');
+	}
+	lg_buf_putc(&g->log, '\n');
+	g->nrows++;
+	return g->stop_after_rows && (long)g->nrows >= g->stop_after_rows;
+}
+
+/* got_table - callback: a sheet or table begins */
+static int got_table(void *arg, const char *name)
+{
+	struct got *g = arg;
+	if (g->tables++ == 0 && name)
+		g->first_table = lg_strdup(name);
+	lg_buf_puts(&g->log, "S:");
+	lg_buf_puts(&g->log, name ? name : "(null)");
+	lg_buf_putc(&g->log, '\n');
+	return 0;
+}
+
+/* got_free - release everything collected */
+static void got_free(struct got *g)
+{
+	for (size_t i = 0; i < g->nrows; i++) {
+		for (size_t j = 0; j < g->ncells[i]; j++)
+			free(g->rows[i][j]);
+		free(g->rows[i]);
+	}
+	free(g->rows);
+	free(g->ncells);
+	free(g->first_table);
+	lg_buf_free(&g->log);
+	lg_buf_free(&g->text);
+	memset(g, 0, sizeof *g);
+}
+
+/* cell - rows[row][col] (0-based) or NULL */
+static const char *cell(const struct got *g, size_t row, size_t col)
+{
+	if (row >= g->nrows || col >= g->ncells[row])
+		return NULL;
+	return g->rows[row][col];
+}
+
+/* has_cell - some row has a cell equal to s */
+static int has_cell(const struct got *g, const char *s)
+{
+	for (size_t i = 0; i < g->nrows; i++)
+		for (size_t j = 0; j < g->ncells[i]; j++)
+			if (strcmp(g->rows[i][j], s) == 0)
+				return 1;
+	return 0;
+}
+
+/* default_limits - the built-in configuration's limits, no deadline */
+static struct lg_ex_limits default_limits(void)
+{
+	struct lg_ex_limits lim = { 25u << 20, 1000, 100, 20u << 20, 0 };
+	return lim;
+}
+
+/* run - extract data into g with lim; returns the result */
+static struct lg_ex_result run(const char *data, size_t len, const struct lg_ex_limits *lim,
+			       struct got *g)
+{
+	struct lg_ex_result r;
+	struct lg_ex_out out = { got_text, got_row, got_table, g };
+	memset(&r, 0, sizeof r);
+	lg_ooxml_extract(data, len, lim, &out, &r);
+	return r;
+}
+
+/* slurp - a fixture file (tests/fixtures/office/name) into memory, or NULL */
+static char *slurp(const char *name, size_t *len)
+{
+	const char *top = getenv("top_srcdir");
+	char path[1024];
+	snprintf(path, sizeof path, "%s/tests/fixtures/office/%s", top && *top ? top : ".", name);
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		tap_diag("cannot open %s", path);
+		return NULL;
+	}
+	struct lg_buf b = LG_BUF_INIT;
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		lg_buf_append(&b, buf, n);
+	fclose(f);
+	return lg_buf_steal(&b, len);
+}
+
+/* ---- building small packages in memory ----------------------------------------------------- */
+
+struct part {
+	const char *name;
+	const char *body;
+};
+
+/* build_zip - a zip of parts (deflated; ZipCrypto-encrypted with a passphrase when crypt) */
+static char *build_zip(const struct part *parts, size_t n, bool crypt, size_t *len)
+{
+	size_t total = 4096;
+	for (size_t i = 0; i < n; i++)
+		total += strlen(parts[i].name) * 2 + strlen(parts[i].body) + 256;
+	char *buf = lg_malloc(total);
+	size_t used = 0;
+	struct archive *a = archive_write_new();
+	archive_write_set_format_zip(a);
+	if (crypt) {
+		archive_write_set_options(a, "zip:encryption=zipcrypt");
+		archive_write_set_passphrase(a, "secret");
+	}
+	archive_write_open_memory(a, buf, total, &used);
+	for (size_t i = 0; i < n; i++) {
+		struct archive_entry *e = archive_entry_new();
+		archive_entry_set_pathname(e, parts[i].name);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, (la_int64_t)strlen(parts[i].body));
+		archive_write_header(a, e);
+		archive_write_data(a, parts[i].body, strlen(parts[i].body));
+		archive_entry_free(e);
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+	*len = used;
+	return buf;
+}
+
+#define CT_XML "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" \
+	"<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>"
+#define RELS_NS "http://schemas.openxmlformats.org/package/2006/relationships"
+#define R_NS "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+#define SS_NS "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+#define W_NS "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#define ROOT_RELS(target) \
+	"<Relationships xmlns=\"" RELS_NS "\"><Relationship Id=\"rId1\" Type=\"" R_NS \
+	"/officeDocument\" Target=\"" target "\"/></Relationships>"
+
+/* A workbook whose sheet order differs from its file numbering, one sheet reached by an absolute
+ * target, one sheet part the workbook does not list, furigana, rich runs, every cell type. */
+static const struct part xlsx_parts[] = {
+	{ "[Content_Types].xml", CT_XML },
+	{ "_rels/.rels", ROOT_RELS("xl/workbook.xml") },
+	{ "xl/workbook.xml",
+	  "<workbook xmlns=\"" SS_NS "\" xmlns:r=\"" R_NS "\"><sheets>"
+	  "<sheet name=\"第一\" sheetId=\"1\" r:id=\"rId7\"/>"
+	  "<sheet name=\"第二\" sheetId=\"2\" r:id=\"rId8\" state=\"hidden\"/>"
+	  "<sheet name=\"グラフ\" sheetId=\"3\" r:id=\"rId9\"/>"
+	  "</sheets></workbook>" },
+	{ "xl/_rels/workbook.xml.rels",
+	  "<Relationships xmlns=\"" RELS_NS "\">"
+	  "<Relationship Id=\"rId7\" Type=\"" R_NS "/worksheet\" Target=\"/xl/worksheets/sheet2.xml\"/>"
+	  "<Relationship Id=\"rId8\" Type=\"" R_NS "/worksheet\" Target=\"worksheets/../worksheets/sheet1.xml\"/>"
+	  "<Relationship Id=\"rId9\" Type=\"" R_NS "/chartsheet\" Target=\"chartsheets/sheet1.xml\"/>"
+	  "<Relationship Id=\"rId3\" Type=\"" R_NS "/sharedStrings\" Target=\"sharedStrings.xml\"/>"
+	  "</Relationships>" },
+	{ "xl/sharedStrings.xml",
+	  "<sst xmlns=\"" SS_NS "\" count=\"4\" uniqueCount=\"4\">"
+	  "<si><r><t>山田</t></r><r><rPr><b/></rPr><t>太郎</t></r>"
+	  "<rPh sb=\"0\" eb=\"2\"><t>ヤマダタロウ</t></rPh><phoneticPr fontId=\"1\"/></si>"
+	  "<si><t>090-1234-5678</t></si>"
+	  "<si><t xml:space=\"preserve\"> 東京 &amp; 大阪 </t></si>"
+	  "<si/>"
+	  "</sst>" },
+	{ "xl/worksheets/sheet2.xml",
+	  "<worksheet xmlns=\"" SS_NS "\"><sheetData>"
+	  "<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c><c r=\"C1\" t=\"s\"><v>1</v></c></row>"
+	  "<row r=\"2\"/>"
+	  "<row r=\"3\"><c r=\"A3\" s=\"1\"/><c r=\"B3\" t=\"s\"><v>3</v></c></row>"
+	  "<row r=\"4\"><c r=\"A4\"><v>9012345678</v></c>"
+	  "<c r=\"B4\" t=\"inlineStr\"><is><t>インライン</t></is></c>"
+	  "<c r=\"C4\" t=\"b\"><v>1</v></c><c r=\"D4\" t=\"e\"><v>#N/A</v></c>"
+	  "<c r=\"E4\" t=\"str\"><f>CONCATENATE(\"a\",\"b\")</f><v>ab</v></c>"
+	  "<c r=\"F4\" s=\"2\"/></row>"
+	  "<row r=\"5\"><c r=\"B5\" t=\"inlineStr\"><is><r><t>佐藤</t></r><r><t>花子</t></r>"
+	  "<rPh sb=\"0\" eb=\"2\"><t>サトウハナコ</t></rPh></is></c></row>"
+	  "<row><c t=\"s\"><v>2</v></c><c><v>1.5E-3</v></c></row>"
+	  "<row r=\"7\"><c r=\"A7\" t=\"s\"><v>99</v></c><c r=\"B7\" t=\"b\"><v>0</v></c></row>"
+	  "</sheetData></worksheet>" },
+	{ "xl/worksheets/sheet1.xml",
+	  "<worksheet xmlns=\"" SS_NS "\"><sheetData>"
+	  "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>二枚目</t></is></c></row>"
+	  "</sheetData></worksheet>" },
+	{ "xl/worksheets/sheet3.xml",
+	  "<worksheet xmlns=\"" SS_NS "\"><sheetData>"
+	  "<row r=\"9\"><c r=\"AA9\" t=\"inlineStr\"><is><t>孤立</t></is></c></row>"
+	  "</sheetData></worksheet>" },
+	{ "xl/worksheets/_rels/sheet3.xml.rels", "<Relationships xmlns=\"" RELS_NS "\"/>" },
+	{ "xl/comments1.xml",
+	  "<comments xmlns=\"" SS_NS "\"><authors><author>作成者</author></authors><commentList>"
+	  "<comment ref=\"A1\" authorId=\"0\"><text><r><t>メモ：</t></r><r><t>090-0000-1111</t></r>"
+	  "</text></comment></commentList></comments>" },
+};
+
+static const char xlsx_want[] =
+	"S:第一\n"
+	"R:[山田太郎][][090-1234-5678]\n"
+	"R:[9012345678][インライン][TRUE][][ab]\n"
+	"R:[][佐藤花子]\n"
+	"R:[ 東京 & 大阪 ][1.5E-3]\n"
+	"R:[][FALSE]\n"
+	"S:第二\n"
+	"R:[二枚目]\n"
+	"S:(null)\n"
+	"R:[][][][][][][][][][][][][][][][][][][][][][][][][][][孤立]\n"
+	"T:メモ：090-0000-1111\n";
+
+#define DOC_OPEN "<w:document xmlns:w=\"" W_NS "\" " \
+	"xmlns:mc=\"http://schemas.openxmlformats.org/markup-compatibility/2006\" " \
+	"xmlns:wps=\"http://schemas.microsoft.com/office/word/2010/wordprocessingShape\"><w:body>"
+
+/* A document with tab stops, breaks, field codes, tracked changes, a text box written twice
+ * (mc:Choice and mc:Fallback), ruby, a nested table and an empty paragraph. */
+static const struct part docx_parts[] = {
+	{ "[Content_Types].xml", CT_XML },
+	{ "_rels/.rels", ROOT_RELS("/word/document.xml") },
+	{ "word/document.xml",
+	  DOC_OPEN
+	  "<w:p><w:pPr><w:tabs><w:tab w:val=\"left\" w:pos=\"720\"/></w:tabs></w:pPr>"
+	  "<w:r><w:t>氏名</w:t></w:r><w:r><w:tab/><w:t>電話</w:t><w:br/><w:t xml:space=\"preserve\">二行目 </w:t></w:r></w:p>"
+	  "<w:p><w:r><w:fldChar w:fldCharType=\"begin\"/></w:r><w:r><w:instrText> HYPERLINK \"mailto:x@example.com\" </w:instrText></w:r>"
+	  "<w:r><w:fldChar w:fldCharType=\"separate\"/></w:r><w:r><w:t>リンク</w:t></w:r><w:r><w:fldChar w:fldCharType=\"end\"/></w:r>"
+	  "<w:del w:id=\"1\" w:author=\"a\"><w:r><w:delText>削除 03-1111-2222</w:delText></w:r></w:del>"
+	  "<w:ins w:id=\"2\" w:author=\"a\"><w:r><w:t>挿入</w:t></w:r></w:ins></w:p>"
+	  "<w:p><w:r><w:t>前</w:t></w:r><w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wps:txbx><w:txbxContent>"
+	  "<w:p><w:r><w:t>テキストボックス 080-1111-2222</w:t></w:r></w:p></w:txbxContent></wps:txbx></w:drawing></mc:Choice>"
+	  "<mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>テキストボックス 080-1111-2222</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback>"
+	  "</mc:AlternateContent></w:r><w:r><w:t>後</w:t></w:r></w:p>"
+	  "<w:p><w:r><mc:AlternateContent><mc:Choice Requires=\"w14\"><w:drawing/></mc:Choice>"
+	  "<mc:Fallback><w:pict><w:txbxContent><w:p><w:r><w:t>代替だけ</w:t></w:r></w:p></w:txbxContent></w:pict></mc:Fallback>"
+	  "</mc:AlternateContent></w:r></w:p>"
+	  "<w:p><w:r><w:ruby><w:rubyPr/><w:rt><w:r><w:t>やまだ</w:t></w:r></w:rt><w:rubyBase><w:r><w:t>山田</w:t></w:r></w:rubyBase></w:ruby></w:r>"
+	  "<w:r><w:t>様</w:t></w:r><w:r><w:noBreakHyphen/><w:t>1</w:t></w:r></w:p>"
+	  "<w:p/>"
+	  "<w:tbl><w:tblPr/><w:tr><w:tc><w:p><w:r><w:t>A</w:t></w:r></w:p><w:p/><w:p><w:r><w:t>A2</w:t></w:r></w:p></w:tc>"
+	  "<w:tc><w:tbl><w:tr><w:tc><w:p><w:r><w:t>内1</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>内2</w:t></w:r></w:p></w:tc></w:tr></w:tbl>"
+	  "<w:p/></w:tc><w:tc/><w:tc><w:p><w:r><w:t>D</w:t></w:r></w:p></w:tc></w:tr>"
+	  "<w:tr><w:tc><w:p/></w:tc></w:tr></w:tbl>"
+	  "<w:p><w:r><w:t>終</w:t></w:r></w:p>"
+	  "</w:body></w:document>" },
+	{ "word/header2.xml", "<w:hdr xmlns:w=\"" W_NS "\"><w:p><w:r><w:t>ヘッダー2</w:t></w:r></w:p></w:hdr>" },
+	{ "word/header10.xml", "<w:hdr xmlns:w=\"" W_NS "\"><w:p><w:r><w:t>ヘッダー10</w:t></w:r></w:p></w:hdr>" },
+	{ "word/footer1.xml", "<w:ftr xmlns:w=\"" W_NS "\"><w:p><w:r><w:t>フッター</w:t></w:r></w:p></w:ftr>" },
+	{ "word/endnotes.xml", "<w:endnotes xmlns:w=\"" W_NS "\"><w:endnote w:id=\"1\"><w:p><w:r><w:t>文末脚注</w:t></w:r></w:p></w:endnote></w:endnotes>" },
+	{ "word/comments.xml", "<w:comments xmlns:w=\"" W_NS "\"><w:comment w:id=\"0\" w:author=\"作者\"><w:p><w:r><w:t>コメント</w:t></w:r></w:p></w:comment></w:comments>" },
+};
+
+static const char docx_want[] =
+	"T:氏名\t電話\n二行目 \n"
+	"T:リンク削除 03-1111-2222挿入\n"
+	"T:テキストボックス 080-1111-2222\n"
+	"T:前後\n"
+	"T:代替だけ\n"
+	"T:山田様-1\n"
+	"S:(null)\n"
+	"R:[A\nA2][内1\n内2][][D]\n"
+	"T:終\n"
+	"T:ヘッダー2\n"
+	"T:ヘッダー10\n"
+	"T:フッター\n"
+	"T:文末脚注\n"
+	"T:コメント\n";
+
+#define P_NS "http://schemas.openxmlformats.org/presentationml/2006/main"
+#define A_NS "http://schemas.openxmlformats.org/drawingml/2006/main"
+#define SLIDE(body) "<p:sld xmlns:p=\"" P_NS "\" xmlns:a=\"" A_NS "\"><p:cSld><p:spTree>" body \
+	"</p:spTree></p:cSld></p:sld>"
+
+/* Slides numbered 2 and 10 (number order, not name order), tab stops, a legacy comment. */
+static const struct part pptx_parts[] = {
+	{ "[Content_Types].xml", CT_XML },
+	{ "_rels/.rels", ROOT_RELS("ppt/presentation.xml") },
+	{ "ppt/presentation.xml", "<p:presentation xmlns:p=\"" P_NS "\"/>" },
+	{ "ppt/slides/slide10.xml",
+	  SLIDE("<p:sp><p:txBody><a:bodyPr/><a:p><a:pPr><a:tabLst><a:tab pos=\"1\"/></a:tabLst></a:pPr>"
+		"<a:r><a:rPr lang=\"ja-JP\"/><a:t>十枚目</a:t></a:r><a:br/><a:r><a:t>二行</a:t></a:r></a:p></p:txBody></p:sp>") },
+	{ "ppt/slides/slide2.xml",
+	  SLIDE("<p:sp><p:txBody><a:p><a:r><a:t>二枚目</a:t></a:r></a:p></p:txBody></p:sp>") },
+	{ "ppt/comments/comment1.xml",
+	  "<p:cmLst xmlns:p=\"" P_NS "\"><p:cm authorId=\"0\" idx=\"1\"><p:pos x=\"1\" y=\"1\"/>"
+	  "<p:text>確認 090-2222-3333</p:text></p:cm></p:cmLst>" },
+};
+
+static const char pptx_want[] =
+	"T:二枚目\n"
+	"T:十枚目\n二行\n"
+	"T:確認 090-2222-3333\n";
+
+/* ---- tests ------------------------------------------------------------------------------- */
+
+struct fixture_case {
+	const char *file;
+	long rows;
+	const char *row3col2;		/* cell (3, 2), 1-based, header row included */
+	const char *last_name;		/* column 1 of the last row */
+	const char *table;		/* first table's name (NULL: none or unnamed) */
+	const char *texts[7];		/* must appear in the text blocks */
+	const char *cells[3];		/* must be a cell of some row */
+};
+
+static const struct fixture_case fixtures[] = {
+	{ "contacts.xlsx", 21, "080-2345-6789", "池田 芽依", "contacts", { NULL },
+	  { "氏名", "taro.yamada@example.com", "070-2482-9573" } },
+	{ "memo.docx", 6, "080-2345-6789", "田中 健太", NULL,
+	  { "至急の場合は田中（090-5555-0101）まで電話してください。", "ヘッダー：社外秘 営業部",
+	    "フッター：見本株式会社 代表 03-5555-0100", "コメント：会議室は第二会議室です",
+	    "脚注：内線は 1234 です。", "旧番号 03-5555-0199 は使えません。", "営業部 連絡メモ" },
+	  { "kenta.tanaka@example.com\n（携帯）", "山田 太郎", "メールアドレス" } },
+	{ "slides.pptx", 4, "080-2345-6789", "鈴木 一郎", NULL,
+	  { "第2四半期 営業報告", "問い合わせ先：営業部 03-5555-0100", "担当者一覧",
+	    "発表者メモ：高橋さんの携帯 090-4567-8901 にも連絡する" },
+	  { "ichiro.suzuki@example.net", "氏名" } },
+};
+
+/* test_fixtures - the LibreOffice-made files */
+static void test_fixtures(void)
+{
+	struct lg_ex_limits lim = default_limits();
+
+	for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++) {
+		const struct fixture_case *c = &fixtures[i];
+		size_t len;
+		char *data = slurp(c->file, &len);
+		struct got g = { 0 };
+		if (!tap_ok(data != NULL, "%s: fixture readable", c->file))
+			continue;
+		struct lg_ex_result r = run(data, len, &lim, &g);
+		tap_ok(r.status == LG_EX_OK, "%s: status OK (%s %s)", c->file, r.reason, r.detail);
+		tap_is_long((long)g.nrows, c->rows, c->file);
+		tap_is_long((long)r.rows, c->rows, "result counts the rows");
+		tap_is_str(cell(&g, 2, 1), c->row3col2, "row 3 column 2 is the phone, as text");
+		tap_is_str(cell(&g, g.nrows ? g.nrows - 1 : 0, 0), c->last_name,
+			   "last row's name (Japanese) intact");
+		tap_is_str(g.first_table, c->table, "first table's name");
+		for (size_t j = 0; j < 7 && c->texts[j]; j++)
+			tap_ok(strstr(g.text.data ? g.text.data : "", c->texts[j]) != NULL,
+			       "%s: text has %s", c->file, c->texts[j]);
+		for (size_t j = 0; j < 3 && c->cells[j]; j++)
+			tap_ok(has_cell(&g, c->cells[j]), "%s: a cell is %.*s", c->file,
+			       (int)strcspn(c->cells[j], "\n"), c->cells[j]);
+		tap_is_long(g.bad_utf8, 0, "all output valid UTF-8, cells NUL-terminated");
+		tap_ok(r.text_bytes > 0, "%s: text bytes counted (%llu)", c->file,
+		       (unsigned long long)r.text_bytes);
+		got_free(&g);
+		free(data);
+	}
+}
+
+struct built_case {
+	const char *name;
+	const struct part *parts;
+	size_t nparts;
+	const char *want;
+	const char *absent[6];
+};
+
+static const struct built_case built[] = {
+	{ "xlsx", xlsx_parts, sizeof xlsx_parts / sizeof xlsx_parts[0], xlsx_want,
+	  { "ヤマダ", "サトウ", "作成者", "CONCATENATE", "#N/A", "グラフ" } },
+	{ "docx", docx_parts, sizeof docx_parts / sizeof docx_parts[0], docx_want,
+	  { "HYPERLINK", "やまだ", "作者", "T:\t" } },
+	{ "pptx", pptx_parts, sizeof pptx_parts / sizeof pptx_parts[0], pptx_want, { "\t" } },
+};
+
+/* test_built - packages made here: exact transcript of what comes out */
+static void test_built(void)
+{
+	struct lg_ex_limits lim = default_limits();
+
+	for (size_t i = 0; i < sizeof built / sizeof built[0]; i++) {
+		const struct built_case *c = &built[i];
+		size_t len;
+		char *zip = build_zip(c->parts, c->nparts, false, &len);
+		struct got g = { 0 };
+		struct lg_ex_result r = run(zip, len, &lim, &g);
+		tap_ok(r.status == LG_EX_OK, "built %s: status OK (%s %s)", c->name, r.reason,
+		       r.detail);
+		tap_is_str(lg_buf_cstr(&g.log), c->want, c->name);
+		for (size_t j = 0; j < 6 && c->absent[j]; j++)
+			tap_ok(!strstr(lg_buf_cstr(&g.log), c->absent[j]), "built %s: no \"%s\"",
+			       c->name, c->absent[j][strcspn(c->absent[j], "\t\n")] ? "(a tab)"
+										     : c->absent[j]);
+		got_free(&g);
+		free(zip);
+	}
+}
+
+/* test_limits - each named limit on the xlsx fixture, and the ratio on a compressed blank part */
+static void test_limits(void)
+{
+	size_t len;
+	char *data = slurp("contacts.xlsx", &len);
+	if (!tap_ok(data != NULL, "limits: fixture readable"))
+		return;
+	struct {
+		const char *name;
+		size_t member_size;
+		unsigned members;
+		size_t text_size;
+		int64_t deadline;
+		const char *reason;
+	} cases[] = {
+		{ "member_size 100", 100, 1000, 20u << 20, 0, "limit:member_size" },
+		{ "members 1", 25u << 20, 1, 20u << 20, 0, "limit:archive_members" },
+		{ "members 3 (main part listed, sheet not)", 25u << 20, 3, 20u << 20, 0,
+		  "limit:archive_members" },
+		{ "text_size 50", 25u << 20, 1000, 50, 0, "limit:text_size" },
+		{ "deadline passed", 25u << 20, 1000, 20u << 20, 1, "limit:time" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct lg_ex_limits lim = default_limits();
+		struct got g = { 0 };
+		lim.member_size = cases[i].member_size;
+		lim.members = cases[i].members;
+		lim.text_size = cases[i].text_size;
+		lim.deadline_ms = cases[i].deadline;
+		struct lg_ex_result r = run(data, len, &lim, &g);
+		tap_ok(r.status == LG_EX_LIMIT, "%s: LG_EX_LIMIT (got %d)", cases[i].name, r.status);
+		tap_is_str(r.reason, cases[i].reason, cases[i].name);
+		if (strcmp(cases[i].reason, "limit:text_size") == 0)
+			tap_ok(r.text_bytes <= 50 && g.nrows > 0,
+			       "text_size: rows before the limit stay emitted (%zu rows, %llu bytes)",
+			       g.nrows, (unsigned long long)r.text_bytes);
+		got_free(&g);
+	}
+	free(data);
+
+	/* a sheet of 3 MB of blanks deflates about 1000:1 */
+	size_t blank = 3u << 20;
+	struct lg_buf big = LG_BUF_INIT;
+	lg_buf_puts(&big, "<worksheet xmlns=\"" SS_NS "\"><sheetData><row r=\"1\"><c r=\"A1\" "
+			  "t=\"inlineStr\"><is><t>先頭</t></is></c></row>");
+	lg_buf_reserve(&big, blank);
+	memset(big.data + big.len, ' ', blank);
+	big.len += blank;
+	lg_buf_puts(&big, "</sheetData></worksheet>");
+	struct part bomb[] = {
+		{ "[Content_Types].xml", CT_XML },
+		{ "_rels/.rels", ROOT_RELS("xl/workbook.xml") },
+		{ "xl/workbook.xml", "<workbook xmlns=\"" SS_NS "\"/>" },
+		{ "xl/worksheets/sheet1.xml", big.data },
+	};
+	size_t zlen;
+	char *zip = build_zip(bomb, 4, false, &zlen);
+	struct lg_ex_limits lim = default_limits();
+	struct got g = { 0 };
+	struct lg_ex_result r = run(zip, zlen, &lim, &g);
+	tap_is_str(r.reason, "limit:archive_ratio", "3 MB of blanks in a few KB: archive_ratio");
+	tap_is_long((long)g.nrows, 1, "the row before the limit was emitted");
+	got_free(&g);
+	lim.ratio = 100000;
+	r = run(zip, zlen, &lim, &g);
+	tap_ok(r.status == LG_EX_OK, "same part with ratio 100000: OK (%s %s)", r.reason, r.detail);
+	got_free(&g);
+	lim.member_size = 1u << 20;
+	r = run(zip, zlen, &lim, &g);
+	tap_is_str(r.reason, "limit:member_size", "same part over a 1 MB member_size");
+	got_free(&g);
+	free(zip);
+	lg_buf_free(&big);
+}
+
+/* test_amplification - one long shared string in every cell of wide rows: stopped at the text
+ * budget while the row is built, not after */
+static void test_amplification(void)
+{
+	struct lg_ex_limits lim = default_limits();
+	struct lg_buf sst = LG_BUF_INIT, sheet = LG_BUF_INIT;
+
+	lg_buf_puts(&sst, "<sst xmlns=\"" SS_NS "\"><si><t>");
+	for (int i = 0; i < 10000; i++)
+		lg_buf_putc(&sst, (char)('a' + i % 26));
+	lg_buf_puts(&sst, "</t></si></sst>");
+	lg_buf_puts(&sheet, "<worksheet xmlns=\"" SS_NS "\"><sheetData>");
+	for (int row = 1; row <= 4; row++) {	/* 4 x 16384 x 10 KB: 640 MB from ~1 MB */
+		lg_buf_printf(&sheet, "<row r=\"%d\">", row);
+		for (int col = 0; col < 16384; col++)
+			lg_buf_puts(&sheet, "<c t=\"s\"><v>0</v></c>");
+		lg_buf_puts(&sheet, "</row>");
+	}
+	lg_buf_puts(&sheet, "</sheetData></worksheet>");
+	struct part parts[] = {
+		{ "[Content_Types].xml", CT_XML },
+		{ "_rels/.rels", ROOT_RELS("xl/workbook.xml") },
+		{ "xl/workbook.xml", "<workbook xmlns=\"" SS_NS "\"/>" },
+		{ "xl/sharedStrings.xml", sst.data },
+		{ "xl/worksheets/sheet1.xml", sheet.data },
+	};
+	size_t zlen;
+	char *zip = build_zip(parts, 5, false, &zlen);
+	struct got g = { 0 };
+	struct lg_ex_result r = run(zip, zlen, &lim, &g);
+	tap_is_str(r.reason, "limit:text_size", "640 MB of cells from one shared string: limit:text_size");
+	tap_is_long((long)g.nrows, 0, "no row built past the budget");
+	got_free(&g);
+	free(zip);
+	lg_buf_free(&sst);
+	lg_buf_free(&sheet);
+}
+
+/* test_damaged - truncated, non-office, random and malformed input */
+static void test_damaged(void)
+{
+	struct lg_ex_limits lim = default_limits();
+	struct got g = { 0 };
+	struct lg_ex_result r;
+	size_t len;
+	char *data;
+
+	data = slurp("corrupt.xlsx", &len);
+	if (data) {
+		r = run(data, len, &lim, &g);
+		tap_ok(r.status == LG_EX_CORRUPT, "corrupt.xlsx: LG_EX_CORRUPT (%s)", r.detail);
+		tap_is_str(r.reason, "corrupt", "corrupt.xlsx: reason");
+		got_free(&g);
+		free(data);
+	}
+	data = slurp("not-office.zip", &len);
+	if (data) {
+		r = run(data, len, &lim, &g);
+		tap_ok(r.status == LG_EX_UNSUPPORTED, "not-office.zip: LG_EX_UNSUPPORTED (%d %s)",
+		       r.status, r.detail);
+		got_free(&g);
+		free(data);
+	}
+
+	/* random bytes, and random bytes behind a zip signature: rejected without a crash */
+	char noise[4096];
+	uint32_t seed = 12345;
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < sizeof noise; i++) {
+			seed = seed * 1103515245u + 12345u;
+			noise[i] = (char)(seed >> 16);
+		}
+		if (round == 1)
+			memcpy(noise, "PK\003\004", 4);
+		r = run(noise, sizeof noise, &lim, &g);
+		tap_ok(r.status == LG_EX_CORRUPT, "random bytes%s: LG_EX_CORRUPT (%d %s)",
+		       round ? " after PK\\3\\4" : "", r.status, r.detail);
+		got_free(&g);
+	}
+	r = run("", 0, &lim, &g);
+	tap_ok(r.status == LG_EX_CORRUPT, "empty input: LG_EX_CORRUPT");
+	got_free(&g);
+
+	/* a sheet that breaks off after 100 rows: the rows before the error stay emitted (the
+	 * reader hands nodes on per 512-byte chunk, so rows just before the error may not be) */
+	struct lg_buf sheet = LG_BUF_INIT;
+	lg_buf_puts(&sheet, "<worksheet xmlns=\"" SS_NS "\"><sheetData>\n");
+	for (int i = 1; i <= 100; i++)
+		lg_buf_printf(&sheet, "<row r=\"%d\"><c r=\"A%d\" t=\"inlineStr\"><is><t>行%d</t></is>"
+			      "</c></row>\n", i, i, i);
+	lg_buf_puts(&sheet, "<row r=\"101\"><c r=\"A101\"><v>1</v></c></oops>");
+	struct part broken[] = {
+		{ "[Content_Types].xml", CT_XML },
+		{ "_rels/.rels", ROOT_RELS("xl/workbook.xml") },
+		{ "xl/workbook.xml", "<workbook xmlns=\"" SS_NS "\"/>" },
+		{ "xl/worksheets/sheet1.xml", sheet.data },
+	};
+	size_t zlen;
+	char *zip = build_zip(broken, 4, false, &zlen);
+	r = run(zip, zlen, &lim, &g);
+	tap_ok(r.status == LG_EX_CORRUPT, "malformed sheet XML: LG_EX_CORRUPT");
+	tap_ok(strstr(r.detail, "sheet1.xml") && strstr(r.detail, "line 102"),
+	       "detail names the part and libxml2's message: %s", r.detail);
+	tap_is_str(cell(&g, 0, 0), "行1", "rows before the error were emitted");
+	tap_ok(g.nrows >= 90 && g.nrows <= 100, "most of the 100 good rows came out (%zu)",
+	       g.nrows);
+	got_free(&g);
+	free(zip);
+	lg_buf_free(&sheet);
+
+	/* a DTD (the way into entity expansion) is refused */
+	broken[3].body = "<?xml version=\"1.0\"?><!DOCTYPE w [<!ENTITY a \"aaaaaaaaaa\">"
+			 "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
+			 "<worksheet xmlns=\"" SS_NS "\"><sheetData><row><c t=\"inlineStr\"><is>"
+			 "<t>&b;</t></is></c></row></sheetData></worksheet>";
+	zip = build_zip(broken, 4, false, &zlen);
+	r = run(zip, zlen, &lim, &g);
+	tap_ok(r.status == LG_EX_CORRUPT && strstr(r.detail, "DTD"), "DTD refused: %s", r.detail);
+	tap_is_long((long)g.nrows, 0, "nothing from the DTD part");
+	got_free(&g);
+	free(zip);
+
+	/* an OPC package without a main part; a Visio-like main part */
+	struct part nomain[] = {
+		{ "[Content_Types].xml", CT_XML },
+		{ "docProps/core.xml", "<coreProperties/>" },
+	};
+	zip = build_zip(nomain, 2, false, &zlen);
+	r = run(zip, zlen, &lim, &g);
+	tap_ok(r.status == LG_EX_CORRUPT, "package without a main part: LG_EX_CORRUPT (%s)",
+	       r.detail);
+	got_free(&g);
+	free(zip);
+	struct part visio[] = {
+		{ "[Content_Types].xml", CT_XML },
+		{ "_rels/.rels", ROOT_RELS("visio/document.xml") },
+		{ "visio/document.xml", "<VisioDocument/>" },
+	};
+	zip = build_zip(visio, 3, false, &zlen);
+	r = run(zip, zlen, &lim, &g);
+	tap_ok(r.status == LG_EX_UNSUPPORTED, "Visio-like package: LG_EX_UNSUPPORTED (%s)",
+	       r.detail);
+	got_free(&g);
+	free(zip);
+}
+
+/* test_encrypted_and_stop - a ZipCrypto entry; a callback that asks to stop */
+static void test_encrypted_and_stop(void)
+{
+	struct lg_ex_limits lim = default_limits();
+	struct got g = { 0 };
+	size_t zlen;
+	char *zip = build_zip(xlsx_parts, sizeof xlsx_parts / sizeof xlsx_parts[0], true, &zlen);
+	struct lg_ex_result r = run(zip, zlen, &lim, &g);
+	tap_ok(r.status == LG_EX_ENCRYPTED, "ZipCrypto package: LG_EX_ENCRYPTED (%d %s)", r.status,
+	       r.detail);
+	tap_is_str(r.reason, "encrypted", "encrypted: reason");
+	got_free(&g);
+	free(zip);
+
+	zip = build_zip(xlsx_parts, sizeof xlsx_parts / sizeof xlsx_parts[0], false, &zlen);
+	g.stop_after_rows = 2;
+	r = run(zip, zlen, &lim, &g);
+	tap_ok(r.status == LG_EX_STOPPED, "row callback asks to stop: LG_EX_STOPPED");
+	tap_is_long((long)g.nrows, 2, "no row after the stop");
+	got_free(&g);
+	free(zip);
+}
+
+/* test_repair - emission repairs invalid UTF-8 (libxml2 never gives any; the guard is ours) */
+static void test_repair(void)
+{
+	struct lg_ex_limits lim = default_limits();
+	struct got g = { 0 };
+	struct lg_ex_out out = { got_text, got_row, got_table, &g };
+	struct lg_ex_result r;
+	struct lg_buf scratch = LG_BUF_INIT;
+	memset(&r, 0, sizeof r);
+	lg_zip_emit_text(&out, &lim, &r, &scratch, "a\xff" "b", 3);
+	const char *cells[] = { "ok", "\xe3\x81" };
+	size_t lens[] = { 2, 2 };
+	lg_zip_emit_row(&out, &lim, &r, &scratch, cells, lens, 2);
+	tap_is_str(lg_buf_cstr(&g.log), "T:a\xEF\xBF\xBD" "b\nR:[ok][\xEF\xBF\xBD]\n",
+		   "invalid bytes become U+FFFD in text and cells");
+	tap_is_long(g.bad_utf8, 0, "what reached the callbacks is valid");
+	got_free(&g);
+	lg_buf_free(&scratch);
+}
+
+int main(void)
+{
+	test_fixtures();
+	test_built();
+	test_limits();
+	test_amplification();
+	test_damaged();
+	test_encrypted_and_stop();
+	test_repair();
+	return tap_done();
+}
