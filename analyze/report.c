@@ -38,6 +38,12 @@ long lg_report_fact(const struct lg_report *r, enum lg_fact f)
 	}
 	case LG_FACT_ATTACHMENTS_UNSCANNABLE:
 		return r->unscannable;
+	case LG_FACT_ATTACHMENTS_AMBIGUOUS: {
+		long n = 0;
+		for (size_t i = 0; i < r->nparts; i++)
+			n += r->parts[i].ambiguous != NULL;
+		return n;
+	}
 	case LG_FACT_ATTACHMENTS_TYPE_MISMATCH: {
 		long n = 0;
 		for (size_t i = 0; i < r->nparts; i++)
@@ -69,6 +75,7 @@ void lg_report_free(struct lg_report *r)
 		free(p->mime_path);
 		free(p->sha256);
 		free(p->detail);
+		free(p->ambiguous);
 	}
 	free(r->parts);
 	free(r->error);
@@ -97,6 +104,8 @@ static void json_part(struct lg_buf *b, const struct lg_part *p)
 	lg_json_str(b, p->reason);
 	lg_buf_puts(b, ",\"detail\":");
 	lg_json_str(b, p->detail);
+	lg_buf_puts(b, ",\"ambiguous\":");
+	lg_json_str(b, p->ambiguous);
 	lg_buf_printf(b, ",\"text_bytes\":%llu,\"rows\":%llu,\"findings\":%u}",
 		      (unsigned long long)p->text_bytes, (unsigned long long)p->rows, p->findings);
 }

@@ -31,6 +31,9 @@ struct lg_part {
 	bool scanned;		/* its content reached the detectors (for an archive: it was read) */
 	char *reason;		/* why not scanned ("unsupported", "encrypted", "limit:part_size"...) */
 	char *detail;		/* the library's own words on a failure, or NULL */
+	char *ambiguous;	/* why mail clients may show other bytes than were scanned
+				   ("cte-conflict", "base64-junk", "boundary"... see content/mime.h),
+				   or NULL */
 	uint64_t text_bytes;	/* extracted text handed to the detectors */
 	uint64_t rows;		/* table rows among it */
 	unsigned findings;	/* validated matches in this part (before de-duplication) */

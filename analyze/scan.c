@@ -602,6 +602,8 @@ int lg_scan_leaf(void *arg, const struct lg_mime_leaf *leaf)
 			       leaf->attachment || r->nest > 0,
 			       leaf->data ? leaf->len : leaf->encoded_len);
 	free(path);
+	if (leaf->ambiguous)
+		part_at(r, pidx)->ambiguous = lg_strdup(leaf->ambiguous);
 	if (leaf->error) {
 		set_reason(r, pidx, leaf->error, NULL);
 		return 0;

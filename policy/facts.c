@@ -15,6 +15,7 @@ static const char *const fact_names[LG_FACT__COUNT] = {
 	[LG_FACT_RECIPIENTS_EXTERNAL_DOMAINS] = "recipients.external_domains",
 	[LG_FACT_ATTACHMENTS_COUNT] = "attachments.count",
 	[LG_FACT_ATTACHMENTS_UNSCANNABLE] = "attachments.unscannable",
+	[LG_FACT_ATTACHMENTS_AMBIGUOUS] = "attachments.ambiguous",
 	[LG_FACT_ATTACHMENTS_TYPE_MISMATCH] = "attachments.type_mismatch",
 	[LG_FACT_MESSAGE_SIZE] = "message.size",
 };

@@ -13,6 +13,8 @@ enum lg_fact {
 	LG_FACT_RECIPIENTS_EXTERNAL_DOMAINS,	/* recipients.external_domains */
 	LG_FACT_ATTACHMENTS_COUNT,		/* attachments.count */
 	LG_FACT_ATTACHMENTS_UNSCANNABLE,	/* attachments.unscannable: parts not scanned */
+	LG_FACT_ATTACHMENTS_AMBIGUOUS,		/* attachments.ambiguous: parts mail clients may
+						   read differently (broken MIME) */
 	LG_FACT_ATTACHMENTS_TYPE_MISMATCH,	/* attachments.type_mismatch: declared type is not
 						   what the bytes are */
 	LG_FACT_MESSAGE_SIZE,			/* message.size: bytes */

@@ -103,6 +103,9 @@ static void print_human(const struct lg_report *r)
 		       p->filename ? p->filename : "", p->filename ? "\"" : "",
 		       p->scanned ? "scanned" : "NOT scanned", p->reason ? ": " : "",
 		       p->reason ? p->reason : "", p->findings);
+		if (p->ambiguous)
+			printf("         AMBIGUOUS (%s): mail clients may show other bytes\n",
+			       p->ambiguous);
 	}
 }
 
