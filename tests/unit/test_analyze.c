@@ -66,7 +66,66 @@ static const struct fixture_case {
 	{ "unlabelled-csv.eml", "hold", 15, 15, 15, 1, 1, 1, 1 },
 	{ "part-numbers.eml", "accept", 0, 0, 0, 1, 1, 1, 1 },
 	{ "image-and-pdf.eml", "accept", 0, 0, 0, 1, 1, 1, 1 },
+	{ "attach-xlsx.eml", "hold", 20, 20, 20, 1, 1, 1, 1 },
+	{ "attach-ods.eml", "hold", 20, 20, 20, 1, 1, 1, 1 },
+	{ "attach-docx.eml", "hold", 8, 5, 8, 1, 1, 1, 1 },
+	{ "attach-pdf.eml", "accept", 4, 3, 4, 1, 1, 1, 1 },
+	{ "attach-nested-zip.eml", "hold", 20, 20, 20, 1, 1, 1, 1 },
+	{ "attach-eml-in-zip.eml", "hold", 51, 50, 52, 1, 1, 1, 1 },
+	{ "attach-csv-as-png.eml", "accept", 3, 3, 3, 1, 1, 1, 1 },
+	{ "attach-zipcrypto.eml", "accept", 0, 0, 0, 1, 1, 1, 1 },
+	{ "attach-encrypted-xlsx.eml", "accept", 0, 0, 0, 1, 1, 1, 1 },
+	{ "attach-encrypted-pdf.eml", "accept", 0, 0, 0, 1, 1, 1, 1 },
+	{ "attach-bomb.eml", "accept", 0, 0, 0, 1, 1, 1, 1 },
 };
+
+/* What one attachment (by path) must say about itself. */
+static const struct part_case {
+	const char *file, *path, *detected, *reason;
+	int scanned, mismatch;
+} part_cases[] = {
+	{ "attach-nested-zip.eml", "data.zip/inner.zip/list/contacts.xlsx",
+	  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", NULL, 1, 0 },
+	{ "attach-eml-in-zip.eml", "mails.zip/fwd.eml/参加者名簿.csv", "text/csv", NULL, 1, 1 },
+	{ "attach-csv-as-png.eml", "photo.png", "text/csv", NULL, 1, 1 },
+	{ "attach-zipcrypto.eml", "名簿.zip", "application/zip", "encrypted", 0, 0 },
+	{ "attach-zipcrypto.eml", "名簿.zip/contacts.csv", NULL, "encrypted", 0, 0 },
+	{ "attach-encrypted-xlsx.eml", "名簿.xlsx", NULL, "encrypted", 0, 1 },
+	{ "attach-encrypted-pdf.eml", "名簿.pdf", "application/pdf", "encrypted", 0, 0 },
+	{ "attach-bomb.eml", "archive.zip", "application/zip", "limit:archive_ratio", 0, 0 },
+	{ "image-and-pdf.eml", "kaijo.png", "image/png", "no-text", 0, 0 },
+};
+
+/* test_parts - per-attachment facts: paths through archives, types, reasons */
+static void test_parts(const struct lg_config *cfg)
+{
+	for (size_t i = 0; i < sizeof part_cases / sizeof part_cases[0]; i++) {
+		const struct part_case *c = &part_cases[i];
+		struct lg_buf m = LG_BUF_INIT;
+		struct lg_report r;
+		if (slurp(c->file, &m) < 0 || scan(cfg, m.data, m.len, &r) < 0) {
+			tap_ok(0, "%s: read and analysed", c->file);
+			lg_buf_free(&m);
+			continue;
+		}
+		const struct lg_part *p = NULL;
+		for (size_t k = 0; k < r.nparts && !p; k++)
+			if (!strcmp(r.parts[k].path, c->path))
+				p = &r.parts[k];
+		if (tap_ok(p != NULL, "%s: part %s is listed", c->file, c->path)) {
+			if (c->detected)
+				tap_is_str(p->detected_type, c->detected, c->path);
+			tap_is_str(p->reason, c->reason, c->path);
+			tap_ok(p->scanned == c->scanned && p->type_mismatch == c->mismatch,
+			       "%s: scanned %d, type mismatch %d", c->path, p->scanned,
+			       p->type_mismatch);
+			tap_ok(!p->scanned || (p->sha256 && strlen(p->sha256) == 64),
+			       "%s: sha256 of what was read", c->path);
+		}
+		lg_report_free(&r);
+		lg_buf_free(&m);
+	}
+}
 
 /* test_fixtures - the documented verdict and counts of every fixture */
 static void test_fixtures(const struct lg_config *cfg)
@@ -314,6 +373,7 @@ int main(void)
 		return tap_done();
 	test_fixtures(cfg);
 	test_incident_details(cfg);
+	test_parts(cfg);
 	test_signature(cfg);
 	test_fullwidth_and_sniff(cfg);
 	test_limits();
