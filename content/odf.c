@@ -31,9 +31,7 @@ struct odf_flow {
 	struct odf *o;
 	bool only_hf;		/* styles.xml: only headers and footers */
 	int hf;			/* inside style:header / style:footer (and -left, -first) */
-	struct lg_buf para;
-	size_t *pstart;
-	size_t pdepth, pcap;
+	struct lg_zip_paras paras;
 	int annot;		/* inside office:annotation: its paragraphs are text blocks */
 	int tbl;		/* table nesting */
 	bool in_cell;		/* inside a cell of the outermost table */
@@ -44,14 +42,6 @@ struct odf_flow {
 	struct lg_zip_row row;
 	struct lg_zip_row cell;	/* the current cell's text, as one growing cell */
 };
-
-/* is_text_node - a node that carries character data */
-static bool is_text_node(int type)
-{
-	return type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-	       type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
-	       type == XML_READER_TYPE_WHITESPACE;
-}
 
 /* repeat_attr - a number-*-repeated style attribute, 1 when absent or bad */
 static unsigned long repeat_attr(struct lg_zip_xml *x, const char *name)
@@ -93,63 +83,33 @@ static bool flow_collecting(const struct odf_flow *f)
 	return !f->only_hf || f->hf > 0;
 }
 
-/* flow_deliver - a finished paragraph goes into the current cell, or out as a text block */
-static bool flow_deliver(struct odf_flow *f, const char *s, size_t len)
+/* flow_cell - where a finished paragraph goes: the current cell of the outermost table (an
+ * annotation's paragraphs excepted), or NULL (out as a text block) */
+static struct lg_zip_row *flow_cell(struct odf_flow *f)
 {
-	if (len == 0)
-		return true;
-	if (f->tbl >= 1 && f->in_cell && f->annot == 0) {
-		if (f->cell.n && f->cell.len[0])
-			lg_zip_row_extend(&f->cell, "\n", 1);
-		lg_zip_row_extend(&f->cell, s, len);
-		return lg_zip_budget(f->o->lim, f->o->r, f->cell.text.len);
-	}
-	return !lg_zip_emit_text(f->o->out, f->o->lim, f->o->r, &f->o->scratch, s, len);
-}
-
-/* flow_para_open - a paragraph or heading begins */
-static void flow_para_open(struct odf_flow *f)
-{
-	if (f->pdepth == f->pcap) {
-		f->pcap = f->pcap ? f->pcap * 2 : 8;
-		f->pstart = lg_realloc(f->pstart, f->pcap * sizeof *f->pstart);
-	}
-	f->pstart[f->pdepth++] = f->para.len;
-}
-
-/* flow_para_close - a paragraph ends: deliver it and drop it from the buffer */
-static bool flow_para_close(struct odf_flow *f)
-{
-	if (f->pdepth == 0)
-		return true;
-	size_t start = f->pstart[--f->pdepth];
-	bool ok = flow_deliver(f, f->para.data + start, f->para.len - start);
-	f->para.len = start;
-	if (f->para.data)
-		f->para.data[start] = '\0';
-	return ok;
+	return f->tbl >= 1 && f->in_cell && f->annot == 0 ? &f->cell : NULL;
 }
 
 /* flow_put - characters inside a paragraph (ignored outside one: ODF keeps text in paragraphs) */
 static bool flow_put(struct odf_flow *f, const char *s, size_t len)
 {
-	if (f->pdepth == 0)
+	if (f->paras.depth == 0)
 		return true;
-	lg_buf_append(&f->para, s, len);
-	return lg_zip_budget(f->o->lim, f->o->r, f->para.len);
+	return lg_zip_paras_put(&f->paras, s, len);
 }
 
 /* flow_put_text - a text node: tabs and line ends in the XML are white space, as ODF says */
 static bool flow_put_text(struct odf_flow *f, const char *s)
 {
-	if (f->pdepth == 0)
+	if (f->paras.depth == 0)
 		return true;
-	size_t start = f->para.len;
-	lg_buf_puts(&f->para, s);
-	for (size_t i = start; i < f->para.len; i++)
-		if (f->para.data[i] == '\t' || f->para.data[i] == '\n' || f->para.data[i] == '\r')
-			f->para.data[i] = ' ';
-	return lg_zip_budget(f->o->lim, f->o->r, f->para.len);
+	struct lg_buf *t = &f->paras.text;
+	size_t start = t->len;
+	bool ok = lg_zip_paras_put(&f->paras, s, strlen(s));
+	for (size_t i = start; i < t->len; i++)
+		if (t->data[i] == '\t' || t->data[i] == '\n' || t->data[i] == '\r')
+			t->data[i] = ' ';
+	return ok;
 }
 
 /* row_add_cells - add n copies of a cell to the row. Empty cells wait until a value follows
@@ -238,7 +198,7 @@ static bool flow_start(struct odf_flow *f, struct lg_zip_xml *x, const char *ln,
 		return true;
 	if (strcmp(ln, "p") == 0 || strcmp(ln, "h") == 0) {
 		if (!empty)
-			flow_para_open(f);
+			lg_zip_paras_open(&f->paras);
 	} else if (strcmp(ln, "s") == 0) {
 		unsigned long n = repeat_attr(x, "c");
 		for (unsigned long i = 0; i < n && i < ODF_MAX_REPEAT; i++)
@@ -286,7 +246,7 @@ static bool flow_end(struct odf_flow *f, const char *ln)
 	if (!flow_collecting(f))
 		return true;
 	if (strcmp(ln, "p") == 0 || strcmp(ln, "h") == 0)
-		return flow_para_close(f);
+		return lg_zip_paras_close(&f->paras, flow_cell(f));
 	if (strcmp(ln, "annotation") == 0) {
 		if (f->annot > 0)
 			f->annot--;
@@ -307,44 +267,37 @@ static bool read_part(struct odf *o, size_t idx, bool only_hf)
 {
 	struct lg_zip_xml x;
 	struct odf_flow f;
-	int skip = -1, rc;
+	int rc;
 	bool ok = true;
 
 	memset(&f, 0, sizeof f);
 	f.o = o;
 	f.only_hf = only_hf;
+	lg_zip_paras_init(&f.paras, o->out, o->lim, o->r, &o->scratch);
 	if (!lg_zip_xml_open(&x, &o->z, idx))
 		return false;
 	while (ok && (rc = lg_zip_xml_next(&x)) == 1) {
 		int type = xmlTextReaderNodeType(x.reader);
-		int depth = xmlTextReaderDepth(x.reader);
-		if (skip >= 0) {
-			if (type == XML_READER_TYPE_END_ELEMENT && depth == skip)
-				skip = -1;
-			continue;
-		}
 		if (type == XML_READER_TYPE_ELEMENT) {
 			const char *ln = (const char *)xmlTextReaderConstLocalName(x.reader);
 			bool empty = xmlTextReaderIsEmptyElement(x.reader);
 			if (!ln)
 				continue;
 			if (skipped_element(ln)) {
-				if (!empty)
-					skip = depth;
+				lg_zip_xml_skip(&x);
 				continue;
 			}
 			ok = flow_start(&f, &x, ln, empty);
 		} else if (type == XML_READER_TYPE_END_ELEMENT) {
 			const char *ln = (const char *)xmlTextReaderConstLocalName(x.reader);
 			ok = !ln || flow_end(&f, ln);
-		} else if (is_text_node(type) && flow_collecting(&f)) {
+		} else if (lg_zip_xml_is_text(type) && flow_collecting(&f)) {
 			const char *v = (const char *)xmlTextReaderConstValue(x.reader);
 			ok = !v || flow_put_text(&f, v);
 		}
 	}
 	lg_zip_xml_close(&x);
-	lg_buf_free(&f.para);
-	free(f.pstart);
+	lg_zip_paras_free(&f.paras);
 	free(f.cell_value);
 	lg_zip_row_free(&f.row);
 	lg_zip_row_free(&f.cell);

@@ -59,14 +59,6 @@ static bool ends_with(const char *s, const char *suffix)
 	return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-/* is_text_node - a node that carries character data */
-static bool is_text_node(int type)
-{
-	return type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-	       type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
-	       type == XML_READER_TYPE_WHITESPACE;
-}
-
 /* append_value - append the current text node's value to b */
 static void append_value(struct lg_zip_xml *x, struct lg_buf *b)
 {
@@ -80,6 +72,15 @@ static size_t dir_len(const char *path)
 {
 	const char *slash = strrchr(path, '/');
 	return slash ? (size_t)(slash - path) + 1 : 0;
+}
+
+/* sibling - set b to the zip path of name (a file, or a path prefix) in the folder of part */
+static const char *sibling(struct lg_buf *b, const char *part, const char *name)
+{
+	lg_buf_reset(b);
+	lg_buf_append(b, part, dir_len(part));
+	lg_buf_puts(b, name);
+	return b->data;
 }
 
 /* resolve_target - a relationship target relative to the part that holds it, as a zip path */
@@ -151,8 +152,7 @@ static bool read_rels(struct ooxml *o, const char *part, struct rels *rl)
 	size_t d = dir_len(part);
 
 	memset(rl, 0, sizeof *rl);
-	lg_buf_append(&name, part, d);
-	lg_buf_puts(&name, "_rels/");
+	sibling(&name, part, "_rels/");
 	lg_buf_puts(&name, part + d);
 	lg_buf_puts(&name, ".rels");
 	long idx = lg_zip_find(&o->z, name.data);
@@ -253,19 +253,13 @@ static bool read_rich(struct ooxml *o, size_t idx, const char *block, struct sst
 	struct lg_buf one = LG_BUF_INIT;
 	struct lg_buf *b = sst ? &sst->text : &one;
 	size_t start = 0;
-	int in_block = 0, in_t = 0, skip = -1, rc;
+	int in_block = 0, in_t = 0, rc;
 	bool ok = true;
 
 	if (!lg_zip_xml_open(&x, &o->z, idx))
 		return false;
 	while (ok && (rc = lg_zip_xml_next(&x)) == 1) {
 		int type = xmlTextReaderNodeType(x.reader);
-		int depth = xmlTextReaderDepth(x.reader);
-		if (skip >= 0) {
-			if (type == XML_READER_TYPE_END_ELEMENT && depth == skip)
-				skip = -1;
-			continue;
-		}
 		if (type == XML_READER_TYPE_ELEMENT) {
 			const xmlChar *ln = xmlTextReaderConstLocalName(x.reader);
 			bool empty = xmlTextReaderIsEmptyElement(x.reader);
@@ -274,8 +268,8 @@ static bool read_rich(struct ooxml *o, size_t idx, const char *block, struct sst
 				in_block = !empty;
 				if (empty && sst)
 					sst_push(sst, start);
-			} else if (is(ln, "rPh") && !empty) {
-				skip = depth;
+			} else if (is(ln, "rPh")) {
+				lg_zip_xml_skip(&x);	/* furigana */
 			} else if (is(ln, "t") && in_block && !empty) {
 				in_t = 1;
 			}
@@ -293,7 +287,7 @@ static bool read_rich(struct ooxml *o, size_t idx, const char *block, struct sst
 					lg_buf_reset(&one);
 				}
 			}
-		} else if (in_t && is_text_node(type)) {
+		} else if (in_t && lg_zip_xml_is_text(type)) {
 			append_value(&x, b);
 		}
 	}
@@ -369,7 +363,7 @@ static bool read_sheet(struct ooxml *o, size_t idx, const struct sst *sst)
 {
 	struct lg_zip_xml x;
 	struct sheet sh;
-	int skip = -1, rc;
+	int rc;
 	bool ok = true;
 
 	memset(&sh, 0, sizeof sh);
@@ -377,12 +371,6 @@ static bool read_sheet(struct ooxml *o, size_t idx, const struct sst *sst)
 		return false;
 	while (ok && (rc = lg_zip_xml_next(&x)) == 1) {
 		int type = xmlTextReaderNodeType(x.reader);
-		int depth = xmlTextReaderDepth(x.reader);
-		if (skip >= 0) {
-			if (type == XML_READER_TYPE_END_ELEMENT && depth == skip)
-				skip = -1;
-			continue;
-		}
 		if (type == XML_READER_TYPE_ELEMENT) {
 			const xmlChar *ln = xmlTextReaderConstLocalName(x.reader);
 			bool empty = xmlTextReaderIsEmptyElement(x.reader);
@@ -409,8 +397,8 @@ static bool read_sheet(struct ooxml *o, size_t idx, const struct sst *sst)
 			} else if (is(ln, "row")) {
 				lg_zip_row_reset(&sh.row);
 				sh.next_col = 0;
-			} else if ((is(ln, "f") || is(ln, "rPh") || is(ln, "extLst")) && !empty) {
-				skip = depth;	/* formula text, furigana, extensions */
+			} else if (is(ln, "f") || is(ln, "rPh") || is(ln, "extLst")) {
+				lg_zip_xml_skip(&x);	/* formula text, furigana, extensions */
 			}
 		} else if (type == XML_READER_TYPE_END_ELEMENT) {
 			const xmlChar *ln = xmlTextReaderConstLocalName(x.reader);
@@ -424,7 +412,7 @@ static bool read_sheet(struct ooxml *o, size_t idx, const struct sst *sst)
 				ok = cell_done(o, &sh, sst);
 			else if (is(ln, "row"))
 				ok = !lg_zip_row_emit(&sh.row, o->out, o->lim, o->r, &o->scratch);
-		} else if ((sh.in_v || sh.in_t) && is_text_node(type)) {
+		} else if ((sh.in_v || sh.in_t) && lg_zip_xml_is_text(type)) {
 			append_value(&x, &sh.val);
 		}
 	}
@@ -508,9 +496,7 @@ static void xlsx_extract(struct ooxml *o, size_t wb)
 		goto done;
 	}
 	/* sheet parts the workbook does not list are still in the file */
-	lg_buf_append(&pat, wbname, dir_len(wbname));
-	lg_buf_puts(&pat, "worksheets/sheet");
-	n = lg_zip_find_numbered(&o->z, pat.data, ".xml", &idx);
+	n = lg_zip_find_numbered(&o->z, sibling(&pat, wbname, "worksheets/sheet"), ".xml", &idx);
 	for (size_t i = 0; i < n; i++)
 		add_sheet(&sheets, &nsheets, idx[i], NULL);
 	free(idx);
@@ -529,10 +515,7 @@ static void xlsx_extract(struct ooxml *o, size_t wb)
 			goto done;
 	}
 
-	lg_buf_reset(&pat);
-	lg_buf_append(&pat, wbname, dir_len(wbname));
-	lg_buf_puts(&pat, "comments");
-	n = lg_zip_find_numbered(&o->z, pat.data, ".xml", &idx);
+	n = lg_zip_find_numbered(&o->z, sibling(&pat, wbname, "comments"), ".xml", &idx);
 	for (size_t i = 0; i < n; i++)
 		if (!read_rich(o, idx[i], "comment", NULL))
 			break;
@@ -548,13 +531,11 @@ done:
 
 /* ---- docx and pptx: paragraphs and tables ------------------------------------------------- */
 
-/* Paragraph text of the open paragraphs (a text box's paragraphs sit inside a paragraph) is kept
- * in one buffer; each open paragraph remembers where its text starts. */
+/* Parser state for one docx or pptx part: the open paragraphs (a text box's paragraphs sit inside
+ * a paragraph), the outermost table's current row, and mc:AlternateContent bookkeeping. */
 struct flow {
 	struct ooxml *o;
-	struct lg_buf para;
-	size_t *pstart;
-	size_t pdepth, pcap;
+	struct lg_zip_paras paras;
 	int text_depth;		/* inside <w:t>, <w:delText>, <a:t> */
 	int tbl;		/* table nesting */
 	bool in_cell;		/* inside a cell of the outermost table */
@@ -579,51 +560,20 @@ static bool skipped_element(const char *ln)
 	       strcmp(ln, "rt") == 0;		/* ruby text: furigana above the base text */
 }
 
-/* flow_deliver - a finished paragraph goes into the current cell, or out as a text block */
-static bool flow_deliver(struct flow *f, const char *s, size_t len)
+/* flow_cell - where a finished paragraph goes: the current cell of the outermost table's row,
+ * or NULL (out as a text block) */
+static struct lg_zip_row *flow_cell(struct flow *f)
 {
-	if (len == 0)
-		return true;
-	if (f->tbl >= 1 && f->in_cell) {
-		if (f->row.n && f->row.len[f->row.n - 1])
-			lg_zip_row_extend(&f->row, "\n", 1);
-		lg_zip_row_extend(&f->row, s, len);
-		return lg_zip_budget(f->o->lim, f->o->r, f->row.text.len);
-	}
-	return !lg_zip_emit_text(f->o->out, f->o->lim, f->o->r, &f->o->scratch, s, len);
-}
-
-/* flow_para_open - a paragraph begins */
-static void flow_para_open(struct flow *f)
-{
-	if (f->pdepth == f->pcap) {
-		f->pcap = f->pcap ? f->pcap * 2 : 8;
-		f->pstart = lg_realloc(f->pstart, f->pcap * sizeof *f->pstart);
-	}
-	f->pstart[f->pdepth++] = f->para.len;
-}
-
-/* flow_para_close - a paragraph ends: deliver its text and drop it from the buffer */
-static bool flow_para_close(struct flow *f)
-{
-	if (f->pdepth == 0)
-		return true;
-	size_t start = f->pstart[--f->pdepth];
-	bool ok = flow_deliver(f, f->para.data + start, f->para.len - start);
-	f->para.len = start;
-	if (f->para.data)
-		f->para.data[start] = '\0';
-	return ok;
+	return f->tbl >= 1 && f->in_cell ? &f->row : NULL;
 }
 
 /* flow_put - text inside a run, or a tab/break character */
 static bool flow_put(struct flow *f, const char *s, size_t len)
 {
 	f->chars += len;
-	if (f->pdepth == 0)
-		return flow_deliver(f, s, len);	/* text outside any paragraph */
-	lg_buf_append(&f->para, s, len);
-	return lg_zip_budget(f->o->lim, f->o->r, f->para.len);
+	if (f->paras.depth == 0)	/* text outside any paragraph */
+		return lg_zip_paras_deliver(&f->paras, flow_cell(f), s, len);
+	return lg_zip_paras_put(&f->paras, s, len);
 }
 
 /* flow_alt_start - mc:AlternateContent, mc:Choice or mc:Fallback begins; true when the element
@@ -660,7 +610,7 @@ static bool flow_start(struct flow *f, const char *ln, bool empty)
 {
 	if (strcmp(ln, "p") == 0 || (f->legacy_comments && strcmp(ln, "text") == 0)) {
 		if (!empty)
-			flow_para_open(f);
+			lg_zip_paras_open(&f->paras);
 		if (!empty && f->legacy_comments)
 			f->text_depth++;
 	} else if (strcmp(ln, "t") == 0 || strcmp(ln, "delText") == 0) {
@@ -694,7 +644,7 @@ static bool flow_end(struct flow *f, const char *ln)
 	if (strcmp(ln, "p") == 0 || (f->legacy_comments && strcmp(ln, "text") == 0)) {
 		if (f->legacy_comments && f->text_depth > 0)
 			f->text_depth--;
-		return flow_para_close(f);
+		return lg_zip_paras_close(&f->paras, flow_cell(f));
 	}
 	if (strcmp(ln, "t") == 0 || strcmp(ln, "delText") == 0) {
 		if (f->text_depth > 0)
@@ -718,22 +668,17 @@ static bool read_flow(struct ooxml *o, size_t idx, bool legacy_comments, const c
 {
 	struct lg_zip_xml x;
 	struct flow f;
-	int skip = -1, rc;
+	int rc;
 	bool ok = true, first = true;
 
 	memset(&f, 0, sizeof f);
 	f.o = o;
 	f.legacy_comments = legacy_comments;
+	lg_zip_paras_init(&f.paras, o->out, o->lim, o->r, &o->scratch);
 	if (!lg_zip_xml_open(&x, &o->z, idx))
 		return false;
 	while (ok && (rc = lg_zip_xml_next(&x)) == 1) {
 		int type = xmlTextReaderNodeType(x.reader);
-		int depth = xmlTextReaderDepth(x.reader);
-		if (skip >= 0) {
-			if (type == XML_READER_TYPE_END_ELEMENT && depth == skip)
-				skip = -1;
-			continue;
-		}
 		if (type == XML_READER_TYPE_ELEMENT) {
 			const char *ln = (const char *)xmlTextReaderConstLocalName(x.reader);
 			bool empty = xmlTextReaderIsEmptyElement(x.reader);
@@ -746,8 +691,7 @@ static bool read_flow(struct ooxml *o, size_t idx, bool legacy_comments, const c
 			}
 			first = false;
 			if (skipped_element(ln) || (!empty && flow_alt_start(&f, ln))) {
-				if (!empty)
-					skip = depth;
+				lg_zip_xml_skip(&x);
 				continue;
 			}
 			ok = flow_start(&f, ln, empty);
@@ -756,26 +700,24 @@ static bool read_flow(struct ooxml *o, size_t idx, bool legacy_comments, const c
 			if (ln)
 				flow_alt_end(&f, ln);
 			ok = !ln || flow_end(&f, ln);
-		} else if (f.text_depth > 0 && is_text_node(type)) {
+		} else if (f.text_depth > 0 && lg_zip_xml_is_text(type)) {
 			const char *v = (const char *)xmlTextReaderConstValue(x.reader);
 			ok = !v || flow_put(&f, v, strlen(v));
 		}
 	}
 	lg_zip_xml_close(&x);
-	lg_buf_free(&f.para);
-	free(f.pstart);
+	lg_zip_paras_free(&f.paras);
 	lg_zip_row_free(&f.row);
 	return ok && rc >= 0;
 }
 
-/* read_numbered - read_flow over prefix<N>suffix parts in number order */
-static bool read_numbered(struct ooxml *o, const char *prefix, const char *suffix,
-			  bool legacy_comments)
+/* read_numbered - read_flow over prefix<N>.xml parts in number order */
+static bool read_numbered(struct ooxml *o, const char *prefix)
 {
-	size_t *idx, n = lg_zip_find_numbered(&o->z, prefix, suffix, &idx);
+	size_t *idx, n = lg_zip_find_numbered(&o->z, prefix, ".xml", &idx);
 	bool ok = true;
 	for (size_t i = 0; i < n && ok; i++)
-		ok = read_flow(o, idx[i], legacy_comments, NULL, NULL);
+		ok = read_flow(o, idx[i], false, NULL, NULL);
 	free(idx);
 	return ok;
 }
@@ -784,10 +726,9 @@ static bool read_numbered(struct ooxml *o, const char *prefix, const char *suffi
 static void docx_extract(struct ooxml *o, size_t main)
 {
 	const char *name = o->z.entries[main].name;
-	size_t d = dir_len(name);
 	bool root_ok = false;
 	static const char *const single[] = { "footnotes.xml", "endnotes.xml", "comments.xml" };
-	struct lg_buf p = LG_BUF_INIT, s = LG_BUF_INIT;
+	struct lg_buf p = LG_BUF_INIT;
 
 	if (!read_flow(o, main, false, "document", &root_ok))
 		return;
@@ -795,30 +736,20 @@ static void docx_extract(struct ooxml *o, size_t main)
 		lg_ex_set(o->r, LG_EX_UNSUPPORTED, "unsupported", "%s is not a Word document", name);
 		return;
 	}
-	lg_buf_append(&p, name, d);
-	lg_buf_puts(&p, "header");
-	bool ok = read_numbered(o, p.data, ".xml", false);
-	lg_buf_reset(&p);
-	lg_buf_append(&p, name, d);
-	lg_buf_puts(&p, "footer");
-	ok = ok && read_numbered(o, p.data, ".xml", false);
+	bool ok = read_numbered(o, sibling(&p, name, "header"));
+	ok = ok && read_numbered(o, sibling(&p, name, "footer"));
 	for (size_t i = 0; ok && i < sizeof single / sizeof single[0]; i++) {
-		lg_buf_reset(&s);
-		lg_buf_append(&s, name, d);
-		lg_buf_puts(&s, single[i]);
-		long idx = lg_zip_find(&o->z, s.data);
+		long idx = lg_zip_find(&o->z, sibling(&p, name, single[i]));
 		if (idx >= 0)
 			ok = read_flow(o, (size_t)idx, false, NULL, NULL);
 	}
 	lg_buf_free(&p);
-	lg_buf_free(&s);
 }
 
 /* pptx_extract - slides in number order, then speaker notes, then comments */
 static void pptx_extract(struct ooxml *o, size_t main)
 {
 	const char *name = o->z.entries[main].name;
-	size_t d = dir_len(name);
 	bool root_ok = false;
 	struct lg_buf p = LG_BUF_INIT;
 
@@ -828,17 +759,10 @@ static void pptx_extract(struct ooxml *o, size_t main)
 		lg_ex_set(o->r, LG_EX_UNSUPPORTED, "unsupported", "%s is not a presentation", name);
 		return;
 	}
-	lg_buf_append(&p, name, d);
-	lg_buf_puts(&p, "slides/slide");
-	bool ok = read_numbered(o, p.data, ".xml", false);
-	lg_buf_reset(&p);
-	lg_buf_append(&p, name, d);
-	lg_buf_puts(&p, "notesSlides/notesSlide");
-	ok = ok && read_numbered(o, p.data, ".xml", false);
+	bool ok = read_numbered(o, sibling(&p, name, "slides/slide"));
+	ok = ok && read_numbered(o, sibling(&p, name, "notesSlides/notesSlide"));
 	/* comments: comment<N>.xml (<p:text>) and modernComment_*.xml (DrawingML paragraphs) */
-	lg_buf_reset(&p);
-	lg_buf_append(&p, name, d);
-	lg_buf_puts(&p, "comments/");
+	sibling(&p, name, "comments/");
 	for (size_t i = 0; ok && i < o->z.n; i++) {
 		const char *e = o->z.entries[i].name;
 		if (strncasecmp(e, p.data, p.len) == 0 && !strchr(e + p.len, '/') &&

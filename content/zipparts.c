@@ -351,8 +351,8 @@ bool lg_zip_xml_open(struct lg_zip_xml *x, struct lg_zip *z, size_t idx)
 	return true;
 }
 
-/* lg_zip_xml_next - next node; a DTD, a parse error or a limit ends the part */
-int lg_zip_xml_next(struct lg_zip_xml *x)
+/* xml_next_node - next node; a DTD, a parse error or a limit ends the part */
+static int xml_next_node(struct lg_zip_xml *x)
 {
 	if (!x->reader)
 		return -1;
@@ -372,6 +372,37 @@ int lg_zip_xml_next(struct lg_zip_xml *x)
 	lg_ex_set(x->r, LG_EX_CORRUPT, "corrupt", "%s: %s", x->part,
 		  x->failed ? x->err : "XML parse error");
 	return -1;
+}
+
+/* lg_zip_xml_next - next node, past the rest of an element being skipped */
+int lg_zip_xml_next(struct lg_zip_xml *x)
+{
+	for (;;) {
+		int rc = xml_next_node(x);
+		if (rc != 1 || !x->skipping)
+			return rc;
+		/* the skipped element's end tag is consumed too */
+		if (xmlTextReaderNodeType(x->reader) == XML_READER_TYPE_END_ELEMENT &&
+		    xmlTextReaderDepth(x->reader) == x->skip_depth)
+			x->skipping = false;
+	}
+}
+
+/* lg_zip_xml_skip - read on past the current element's end tag */
+void lg_zip_xml_skip(struct lg_zip_xml *x)
+{
+	if (xmlTextReaderIsEmptyElement(x->reader))
+		return;
+	x->skipping = true;
+	x->skip_depth = xmlTextReaderDepth(x->reader);
+}
+
+/* lg_zip_xml_is_text - text, CDATA and white space nodes */
+bool lg_zip_xml_is_text(int type)
+{
+	return type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+	       type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE ||
+	       type == XML_READER_TYPE_WHITESPACE;
 }
 
 /* lg_zip_xml_close - free the reader, then the stream it read from */
@@ -549,4 +580,67 @@ void lg_zip_row_free(struct lg_zip_row *row)
 	free(row->len);
 	free(row->ptrs);
 	memset(row, 0, sizeof *row);
+}
+
+/* ---- paragraphs --------------------------------------------------------------------------- */
+
+/* lg_zip_paras_init - an empty paragraph stack */
+void lg_zip_paras_init(struct lg_zip_paras *p, const struct lg_ex_out *out,
+		       const struct lg_ex_limits *lim, struct lg_ex_result *r,
+		       struct lg_buf *scratch)
+{
+	*p = (struct lg_zip_paras){ .out = out, .lim = lim, .r = r, .scratch = scratch };
+}
+
+/* lg_zip_paras_deliver - finished text goes into the cell, or out as a text block */
+bool lg_zip_paras_deliver(struct lg_zip_paras *p, struct lg_zip_row *cell, const char *s,
+			  size_t len)
+{
+	if (len == 0)
+		return true;
+	if (cell) {
+		if (cell->n && cell->len[cell->n - 1])
+			lg_zip_row_extend(cell, "\n", 1);
+		lg_zip_row_extend(cell, s, len);
+		return lg_zip_budget(p->lim, p->r, cell->text.len);
+	}
+	return !lg_zip_emit_text(p->out, p->lim, p->r, p->scratch, s, len);
+}
+
+/* lg_zip_paras_open - remember where the new paragraph's text starts */
+void lg_zip_paras_open(struct lg_zip_paras *p)
+{
+	if (p->depth == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 8;
+		p->start = lg_realloc(p->start, p->cap * sizeof *p->start);
+	}
+	p->start[p->depth++] = p->text.len;
+}
+
+/* lg_zip_paras_close - deliver the innermost paragraph and drop it from the buffer */
+bool lg_zip_paras_close(struct lg_zip_paras *p, struct lg_zip_row *cell)
+{
+	if (p->depth == 0)
+		return true;
+	size_t start = p->start[--p->depth];
+	bool ok = lg_zip_paras_deliver(p, cell, p->text.data + start, p->text.len - start);
+	p->text.len = start;
+	if (p->text.data)
+		p->text.data[start] = '\0';
+	return ok;
+}
+
+/* lg_zip_paras_put - text into the innermost paragraph */
+bool lg_zip_paras_put(struct lg_zip_paras *p, const char *s, size_t len)
+{
+	lg_buf_append(&p->text, s, len);
+	return lg_zip_budget(p->lim, p->r, p->text.len);
+}
+
+/* lg_zip_paras_free - release the paragraph stack */
+void lg_zip_paras_free(struct lg_zip_paras *p)
+{
+	lg_buf_free(&p->text);
+	free(p->start);
+	memset(p, 0, sizeof *p);
 }

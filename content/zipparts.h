@@ -1,6 +1,7 @@
 /* zipparts.h - internal helper shared by the OOXML and ODF extractors: a zip held in memory read
  * with libarchive (entry list, one entry streamed under the named limits), a libxml2 streaming
- * reader on top of such a stream, and checked emission of text blocks and rows. */
+ * reader on top of such a stream, and checked emission of text blocks and rows (with the rows and
+ * the open paragraphs they are built from). */
 #ifndef LG_ZIPPARTS_H
 #define LG_ZIPPARTS_H
 
@@ -78,6 +79,8 @@ struct lg_zip_xml {
 	unsigned long nodes;
 	char err[160];		/* libxml2's first error message */
 	bool failed;
+	bool skipping;		/* lg_zip_xml_skip: reading past the element at skip_depth */
+	int skip_depth;
 };
 
 /* lg_zip_xml_open - start parsing entry idx; false with r set */
@@ -85,6 +88,11 @@ bool lg_zip_xml_open(struct lg_zip_xml *x, struct lg_zip *z, size_t idx);
 /* lg_zip_xml_next - advance one node: 1, 0 at the end of the part, -1 when parsing must stop
  * (r set: "corrupt" with libxml2's message, or the limit that was hit) */
 int lg_zip_xml_next(struct lg_zip_xml *x);
+/* lg_zip_xml_skip - leave out the current element's content: the next lg_zip_xml_next reads on
+ * past its end tag (the nodes between still count against the limits); no-op on an empty element */
+void lg_zip_xml_skip(struct lg_zip_xml *x);
+/* lg_zip_xml_is_text - whether a node of this type carries character data */
+bool lg_zip_xml_is_text(int type);
 /* lg_zip_xml_close - release the reader and its stream */
 void lg_zip_xml_close(struct lg_zip_xml *x);
 /* lg_zip_xml_attr - an attribute of the current element by local name (any namespace), or NULL;
@@ -128,5 +136,40 @@ int lg_zip_row_emit(struct lg_zip_row *row, const struct lg_ex_out *out,
 		    const struct lg_ex_limits *lim, struct lg_ex_result *r, struct lg_buf *scratch);
 /* lg_zip_row_free - release the row's memory */
 void lg_zip_row_free(struct lg_zip_row *row);
+
+/* The paragraphs being read in a document part: the text of every open paragraph (a text box's
+ * or an annotation's paragraphs sit inside a paragraph) kept in one buffer, each open paragraph
+ * remembering where its text starts. A finished paragraph goes into the current table cell, or
+ * out as a text block. */
+struct lg_zip_paras {
+	const struct lg_ex_out *out;
+	const struct lg_ex_limits *lim;
+	struct lg_ex_result *r;
+	struct lg_buf *scratch;	/* UTF-8 repair, the caller's */
+	struct lg_buf text;
+	size_t *start;		/* start[i]: where open paragraph i begins in text */
+	size_t depth, cap;	/* open paragraphs */
+};
+
+/* lg_zip_paras_init - no paragraph open; finished ones are emitted to out (or go into a cell) */
+void lg_zip_paras_init(struct lg_zip_paras *p, const struct lg_ex_out *out,
+		       const struct lg_ex_limits *lim, struct lg_ex_result *r,
+		       struct lg_buf *scratch);
+/* lg_zip_paras_deliver - finished text: appended to the last cell of cell (after a line break
+ * when that cell has text already, the cell held to the text budget) or, with cell NULL, emitted
+ * as a text block; false when extraction must stop (r set) */
+bool lg_zip_paras_deliver(struct lg_zip_paras *p, struct lg_zip_row *cell, const char *s,
+			  size_t len);
+/* lg_zip_paras_open - a paragraph begins */
+void lg_zip_paras_open(struct lg_zip_paras *p);
+/* lg_zip_paras_close - the innermost open paragraph ends: its text is delivered (see
+ * lg_zip_paras_deliver) and dropped from the buffer; true when none is open */
+bool lg_zip_paras_close(struct lg_zip_paras *p, struct lg_zip_row *cell);
+/* lg_zip_paras_put - append to the innermost open paragraph, held to the text budget; false
+ * (limit:text_size) when it outgrows it. Text outside any paragraph (p->depth == 0) is the
+ * caller's to handle. */
+bool lg_zip_paras_put(struct lg_zip_paras *p, const char *s, size_t len);
+/* lg_zip_paras_free - release the buffer and the stack */
+void lg_zip_paras_free(struct lg_zip_paras *p);
 
 #endif

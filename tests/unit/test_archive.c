@@ -11,6 +11,7 @@
 #include "content/utf8.h"
 #include "lg_alloc.h"
 #include "lg_buf.h"
+#include "tests/unit/ex_collect.h"
 #include "tests/unit/tap.h"
 
 #define MAX_SEEN 16
@@ -65,47 +66,12 @@ static void seen_free(struct seen *s)
 	memset(s, 0, sizeof *s);
 }
 
-/* slurp - read tests/fixtures/archive/<name> (top_srcdir from make check, else .) */
-static int slurp(const char *name, struct lg_buf *b)
-{
-	const char *top = getenv("top_srcdir") ? getenv("top_srcdir") : ".";
-	char path[1024];
-	int n = snprintf(path, sizeof path, "%s/tests/fixtures/archive/%s", top, name);
-	if (n < 0 || (size_t)n >= sizeof path)
-		return -1;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		tap_diag("cannot open %s", path);
-		return -1;
-	}
-	char chunk[8192];
-	size_t got;
-	lg_buf_reset(b);
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		lg_buf_append(b, chunk, got);
-	fclose(f);
-	return 0;
-}
-
-/* default_limits - the shipped defaults, no deadline */
-static struct lg_ex_limits default_limits(void)
-{
-	struct lg_ex_limits lim = {
-		.member_size = 25u << 20,
-		.members = 1000,
-		.ratio = 100,
-		.text_size = 20u << 20,
-		.deadline_ms = 0,
-	};
-	return lim;
-}
-
 /* walk_file - walk a fixture; false (one failed test point) when it cannot be read */
 static bool walk_file(const char *file, const struct lg_ex_limits *lim, struct seen *s,
 		      struct lg_ex_result *r)
 {
 	struct lg_buf b = LG_BUF_INIT;
-	if (slurp(file, &b) < 0) {
+	if (ex_slurp("archive", file, &b) < 0) {
 		tap_ok(0, "%s: fixture readable", file);
 		lg_buf_free(&b);
 		return false;
@@ -193,7 +159,7 @@ static const struct archive_case cases[] = {
 /* check_case - one fixture against its expectations */
 static void check_case(const struct archive_case *c)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 	struct seen s = { 0 };
 	struct lg_ex_result r;
 	char what[160];
@@ -229,7 +195,7 @@ static void check_case(const struct archive_case *c)
 /* test_nested - nested.zip: the inner zip comes out whole, and the caller can walk it too */
 static void test_nested(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 	struct seen s = { 0 }, inner = { 0 };
 	struct lg_ex_result r, r2 = { 0 };
 
@@ -274,7 +240,7 @@ static void test_bomb(void)
 		{ "member_size 1M", 1u << 20, 10000, "limit:member_size" },
 	};
 	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
-		struct lg_ex_limits lim = default_limits();
+		struct lg_ex_limits lim = ex_default_limits();
 		struct seen s = { 0 };
 		struct lg_ex_result r;
 		char what[128];
@@ -303,7 +269,7 @@ static void test_bomb(void)
 /* test_limits - member_size at the edge, archive_members, the clock, the callback's stop */
 static void test_limits(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 	struct seen s = { 0 };
 	struct lg_ex_result r;
 	size_t csv_len = strlen(contacts_csv);
@@ -328,7 +294,7 @@ static void test_limits(void)
 	}
 	seen_free(&s);
 
-	lim = default_limits();
+	lim = ex_default_limits();
 	lim.members = 2;
 	if (walk_file("contacts.tar.gz", &lim, &s, &r))
 		tap_ok(r.status == LG_EX_OK && s.n == 2, "members == count: OK, 2 members");
@@ -342,7 +308,7 @@ static void test_limits(void)
 	}
 	seen_free(&s);
 
-	lim = default_limits();
+	lim = ex_default_limits();
 	lim.deadline_ms = lg_ex_now_ms() - 1;
 	if (walk_file("contacts.zip", &lim, &s, &r)) {
 		tap_is_str(r.reason, "limit:time", "deadline passed: limit:time");
@@ -350,7 +316,7 @@ static void test_limits(void)
 	}
 	seen_free(&s);
 
-	lim = default_limits();
+	lim = ex_default_limits();
 	s.stop_after = 1;
 	if (walk_file("contacts.7z", &lim, &s, &r)) {
 		tap_is_long(r.status, LG_EX_STOPPED, "callback stop: STOPPED");
@@ -371,7 +337,7 @@ static uint32_t xorshift(uint32_t *x)
 /* test_not_archives - text, empty input, garbage, damaged fixtures: an outcome, no crash */
 static void test_not_archives(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 	static const struct {
 		const char *what;
 		const char *data;
@@ -419,7 +385,7 @@ static void test_not_archives(void)
 	static const char *const mangle[] = { "contacts.zip", "contacts.7z", "contacts.tar.gz",
 					      "cp932-names.zip", "aes.zip", "contacts.csv.xz" };
 	for (size_t f = 0; f < sizeof mangle / sizeof mangle[0]; f++) {
-		if (slurp(mangle[f], &b) < 0)
+		if (ex_slurp("archive", mangle[f], &b) < 0)
 			continue;
 		for (size_t cut = 1; cut < b.len; cut += 1 + cut / 16) {
 			for (int flip = 0; flip < 2; flip++) {
@@ -459,7 +425,7 @@ static void test_encrypted_office(void)
 	struct lg_buf b = LG_BUF_INIT;
 
 	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-		if (slurp(files[i].file, &b) < 0) {
+		if (ex_slurp("archive", files[i].file, &b) < 0) {
 			tap_ok(0, "%s readable", files[i].file);
 			continue;
 		}
@@ -467,7 +433,7 @@ static void test_encrypted_office(void)
 		       "encrypted office: %s -> %s", files[i].file, files[i].want ? "yes" : "no");
 	}
 	tap_ok(!lg_ex_is_encrypted_office(NULL, 0), "encrypted office: NULL -> no");
-	if (slurp("encrypted.xlsx", &b) == 0) {
+	if (ex_slurp("archive", "encrypted.xlsx", &b) == 0) {
 		tap_ok(!lg_ex_is_encrypted_office(b.data, 511), "encrypted office: cut to 511 -> no");
 		tap_ok(!lg_ex_is_encrypted_office(b.data, 2048),
 		       "encrypted office: directory cut off -> no");

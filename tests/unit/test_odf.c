@@ -1,189 +1,21 @@
 /* test_odf.c - lg_odf_extract on LibreOffice-made ods/odt/odp fixtures and on small documents
  * built here (repeated cells and rows, values without text, annotations, notes, ruby, nested
  * tables, headers and footers), plus encryption, limits and damaged input. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "content/extract.h"
-#include "content/utf8.h"
-#include "lg_alloc.h"
 #include "lg_buf.h"
+#include "tests/unit/ex_collect.h"
 #include "tests/unit/tap.h"
 
-/* ---- collecting what the extractor hands out ----------------------------------------------- */
-
-struct got {
-	struct lg_buf log;	/* "S:name", "T:text", "R:[a][b]" lines, in order */
-	struct lg_buf text;	/* all text blocks, one per line */
-	char ***rows;		/* rows[i][j]: cell j of row i (NUL-terminated copies) */
-	size_t *ncells;
-	size_t nrows;
-	char *first_table;
-	int tables;
-	int bad_utf8;
-	long stop_after_rows;	/* ask to stop after this many rows (0: never) */
-};
-
-/* got_text - callback: a text block */
-static int got_text(void *arg, const char *s, size_t len)
-{
-	struct got *g = arg;
-	if (!lg_utf8_is_valid(s, len))
-		g->bad_utf8++;
-	lg_buf_puts(&g->log, "T:");
-	lg_buf_append(&g->log, s, len);
-	lg_buf_putc(&g->log, '\n');
-	lg_buf_append(&g->text, s, len);
-	lg_buf_putc(&g->text, '\n');
-	return 0;
-}
-
-/* got_row - callback: a row, kept cell by cell */
-static int got_row(void *arg, const char *const *cells, const size_t *lens, size_t n)
-{
-	struct got *g = arg;
-	g->rows = lg_realloc(g->rows, (g->nrows + 1) * sizeof *g->rows);
-	g->ncells = lg_realloc(g->ncells, (g->nrows + 1) * sizeof *g->ncells);
-	g->rows[g->nrows] = lg_calloc(n ? n : 1, sizeof **g->rows);
-	g->ncells[g->nrows] = n;
-	lg_buf_puts(&g->log, "R:");
-	for (size_t i = 0; i < n; i++) {
-		if (!lg_utf8_is_valid(cells[i], lens[i]) || cells[i][lens[i]] != '\0')
-			g->bad_utf8++;
-		g->rows[g->nrows][i] = lg_strndup(cells[i], lens[i]);
-		lg_buf_putc(&g->log, '[');
-		lg_buf_append(&g->log, cells[i], lens[i]);
-		lg_buf_putc(&g->log, ']');
-	}
-	lg_buf_putc(&g->log, '\n');
-	g->nrows++;
-	return g->stop_after_rows && (long)g->nrows >= g->stop_after_rows;
-}
-
-/* got_table - callback: a sheet or table begins */
-static int got_table(void *arg, const char *name)
-{
-	struct got *g = arg;
-	if (g->tables++ == 0 && name)
-		g->first_table = lg_strdup(name);
-	lg_buf_puts(&g->log, "S:");
-	lg_buf_puts(&g->log, name ? name : "(null)");
-	lg_buf_putc(&g->log, '\n');
-	return 0;
-}
-
-/* got_free - release everything collected */
-static void got_free(struct got *g)
-{
-	for (size_t i = 0; i < g->nrows; i++) {
-		for (size_t j = 0; j < g->ncells[i]; j++)
-			free(g->rows[i][j]);
-		free(g->rows[i]);
-	}
-	free(g->rows);
-	free(g->ncells);
-	free(g->first_table);
-	lg_buf_free(&g->log);
-	lg_buf_free(&g->text);
-	memset(g, 0, sizeof *g);
-}
-
-/* cell - rows[row][col] (0-based) or NULL */
-static const char *cell(const struct got *g, size_t row, size_t col)
-{
-	if (row >= g->nrows || col >= g->ncells[row])
-		return NULL;
-	return g->rows[row][col];
-}
-
-/* has_cell - some row has a cell equal to s */
-static int has_cell(const struct got *g, const char *s)
-{
-	for (size_t i = 0; i < g->nrows; i++)
-		for (size_t j = 0; j < g->ncells[i]; j++)
-			if (strcmp(g->rows[i][j], s) == 0)
-				return 1;
-	return 0;
-}
-
-/* default_limits - the built-in configuration's limits, no deadline */
-static struct lg_ex_limits default_limits(void)
-{
-	struct lg_ex_limits lim = { 25u << 20, 1000, 100, 20u << 20, 0 };
-	return lim;
-}
-
-/* run - extract data into g with lim; returns the result */
+/* run - lg_odf_extract on data into g with lim; returns the result */
 static struct lg_ex_result run(const char *data, size_t len, const struct lg_ex_limits *lim,
 			       struct got *g)
 {
-	struct lg_ex_result r;
-	struct lg_ex_out out = { got_text, got_row, got_table, g };
-	memset(&r, 0, sizeof r);
-	lg_odf_extract(data, len, lim, &out, &r);
-	return r;
-}
-
-/* slurp - a fixture file (tests/fixtures/office/name) into memory, or NULL */
-static char *slurp(const char *name, size_t *len)
-{
-	const char *top = getenv("top_srcdir");
-	char path[1024];
-	snprintf(path, sizeof path, "%s/tests/fixtures/office/%s", top && *top ? top : ".", name);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		tap_diag("cannot open %s", path);
-		return NULL;
-	}
-	struct lg_buf b = LG_BUF_INIT;
-	char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		lg_buf_append(&b, buf, n);
-	fclose(f);
-	return lg_buf_steal(&b, len);
-}
-
-/* ---- building small packages in memory ----------------------------------------------------- */
-
-struct part {
-	const char *name;
-	const char *body;
-};
-
-/* build_zip - a zip of parts (deflated; ZipCrypto-encrypted with a passphrase when crypt) */
-static char *build_zip(const struct part *parts, size_t n, bool crypt, size_t *len)
-{
-	size_t total = 4096;
-	for (size_t i = 0; i < n; i++)
-		total += strlen(parts[i].name) * 2 + strlen(parts[i].body) + 256;
-	char *buf = lg_malloc(total);
-	size_t used = 0;
-	struct archive *a = archive_write_new();
-	archive_write_set_format_zip(a);
-	if (crypt) {
-		archive_write_set_options(a, "zip:encryption=zipcrypt");
-		archive_write_set_passphrase(a, "secret");
-	}
-	archive_write_open_memory(a, buf, total, &used);
-	for (size_t i = 0; i < n; i++) {
-		struct archive_entry *e = archive_entry_new();
-		archive_entry_set_pathname(e, parts[i].name);
-		archive_entry_set_filetype(e, AE_IFREG);
-		archive_entry_set_perm(e, 0644);
-		archive_entry_set_size(e, (la_int64_t)strlen(parts[i].body));
-		archive_write_header(a, e);
-		archive_write_data(a, parts[i].body, strlen(parts[i].body));
-		archive_entry_free(e);
-	}
-	archive_write_close(a);
-	archive_write_free(a);
-	*len = used;
-	return buf;
+	return got_run(lg_odf_extract, data, len, lim, g);
 }
 
 #define NS "xmlns:office=\"urn:oasis:names:tc:opendocument:xmlns:office:1.0\" " \
@@ -206,7 +38,7 @@ static char *build_zip(const struct part *parts, size_t n, bool crypt, size_t *l
 
 /* A spreadsheet the way LibreOffice writes sparse sheets: empty cells repeated to the last
  * column, empty rows repeated to the last row, values without text, covered cells. */
-static const struct part ods_parts[] = {
+static const struct ex_part ods_parts[] = {
 	{ "mimetype", MT_ODS },
 	{ "META-INF/manifest.xml", MANIFEST("") },
 	{ "content.xml", CONTENT(
@@ -250,7 +82,7 @@ static const char ods_want[] =
 
 /* A text document: headings, a footnote right after a phone number, an annotation, a tracked
  * deletion, a frame, a list, a nested table, and headers and footers in styles.xml. */
-static const struct part odt_parts[] = {
+static const struct ex_part odt_parts[] = {
 	{ "mimetype", MT_ODT },
 	{ "META-INF/manifest.xml", MANIFEST("") },
 	{ "content.xml", CONTENT(
@@ -297,71 +129,29 @@ static const char odt_want[] =
 
 /* ---- tests ------------------------------------------------------------------------------- */
 
-struct fixture_case {
-	const char *file;
-	long rows;
-	const char *row3col2;		/* cell (3, 2), 1-based, header row included */
-	const char *last_name;		/* column 1 of the last row */
-	const char *table;		/* first table's name (NULL: unnamed) */
-	const char *texts[7];		/* must appear in the text blocks */
-	const char *cells[3];		/* must be a cell of some row */
-};
-
-static const struct fixture_case fixtures[] = {
-	{ "contacts.ods", 21, "080-2345-6789", "池田 芽依", "contacts", { NULL },
-	  { "氏名", "taro.yamada@example.com", "070-2482-9573" } },
-	{ "memo.odt", 6, "080-2345-6789", "田中 健太", "連絡先",
-	  { "至急の場合は田中（090-5555-0101）まで電話してください。", "ヘッダー：社外秘 営業部",
-	    "フッター：見本株式会社 代表 03-5555-0100", "コメント：会議室は第二会議室です",
-	    "脚注：内線は 1234 です。", "旧番号 03-5555-0199 は使えません。", "営業部 連絡メモ" },
-	  { "kenta.tanaka@example.com\n（携帯）", "山田 太郎", "メールアドレス" } },
-	{ "slides.odp", 4, "080-2345-6789", "鈴木 一郎", NULL,
-	  { "第2四半期 営業報告", "問い合わせ先：営業部 03-5555-0100", "担当者一覧",
-	    "発表者メモ：高橋さんの携帯 090-4567-8901 にも連絡する" },
-	  { "ichiro.suzuki@example.net", "氏名" } },
+static const struct ex_fixture_case fixtures[] = {
+	{ "contacts.ods", 21, "080-2345-6789", "池田 芽依", "contacts", EX_CONTACTS_TEXTS,
+	  EX_CONTACTS_CELLS },
+	{ "memo.odt", 6, "080-2345-6789", "田中 健太", "連絡先", EX_MEMO_TEXTS,
+	  EX_MEMO_CELLS },
+	{ "slides.odp", 4, "080-2345-6789", "鈴木 一郎", NULL, EX_SLIDES_TEXTS,
+	  EX_SLIDES_CELLS },
 };
 
 /* test_fixtures - the LibreOffice-made files */
 static void test_fixtures(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 
 	for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++) {
-		const struct fixture_case *c = &fixtures[i];
-		size_t len;
-		char *data = slurp(c->file, &len);
 		struct got g = { 0 };
-		if (!tap_ok(data != NULL, "%s: fixture readable", c->file))
-			continue;
-		struct lg_ex_result r = run(data, len, &lim, &g);
-		tap_ok(r.status == LG_EX_OK, "%s: status OK (%s %s)", c->file, r.reason, r.detail);
-		tap_is_long((long)g.nrows, c->rows, c->file);
-		tap_is_long((long)r.rows, c->rows, "result counts the rows");
-		tap_is_str(cell(&g, 2, 1), c->row3col2, "row 3 column 2 is the phone, as text");
-		tap_is_str(cell(&g, g.nrows ? g.nrows - 1 : 0, 0), c->last_name,
-			   "last row's name (Japanese) intact");
-		tap_is_str(g.first_table, c->table, "first table's name");
-		for (size_t j = 0; j < 7 && c->texts[j]; j++)
-			tap_ok(strstr(g.text.data ? g.text.data : "", c->texts[j]) != NULL,
-			       "%s: text has %s", c->file, c->texts[j]);
-		for (size_t j = 0; j < 3 && c->cells[j]; j++)
-			tap_ok(has_cell(&g, c->cells[j]), "%s: a cell is %.*s", c->file,
-			       (int)strcspn(c->cells[j], "\n"), c->cells[j]);
-		tap_is_long(g.bad_utf8, 0, "all output valid UTF-8, cells NUL-terminated");
+		struct lg_ex_result r;
+		got_check_fixture(lg_odf_extract, &fixtures[i], &lim, &g, &r);
 		got_free(&g);
-		free(data);
 	}
 }
 
-struct built_case {
-	const char *name;
-	const struct part *parts;
-	size_t nparts;
-	const char *want;
-	const char *absent[6];
-};
-
-static const struct built_case built[] = {
+static const struct ex_built_case built[] = {
 	{ "ods", ods_parts, sizeof ods_parts / sizeof ods_parts[0], ods_want,
 	  { "やまだ", "作者", "2024-04-01\n" } },
 	{ "odt", odt_parts, sizeof odt_parts / sizeof odt_parts[0], odt_want,
@@ -371,30 +161,24 @@ static const struct built_case built[] = {
 /* test_built - documents made here: exact transcript of what comes out */
 static void test_built(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 
 	for (size_t i = 0; i < sizeof built / sizeof built[0]; i++) {
-		const struct built_case *c = &built[i];
-		size_t len;
-		char *zip = build_zip(c->parts, c->nparts, false, &len);
+		const struct ex_built_case *c = &built[i];
 		struct got g = { 0 };
-		struct lg_ex_result r = run(zip, len, &lim, &g);
-		tap_ok(r.status == LG_EX_OK, "built %s: status OK (%s %s)", c->name, r.reason,
-		       r.detail);
-		tap_is_str(lg_buf_cstr(&g.log), c->want, c->name);
+		got_check_built(lg_odf_extract, c, &lim, &g);
 		for (size_t j = 0; j < 6 && c->absent[j]; j++)
 			tap_ok(!strstr(lg_buf_cstr(&g.log), c->absent[j]), "built %s: no \"%.*s\"",
 			       c->name, (int)strcspn(c->absent[j], "\n"), c->absent[j]);
 		got_free(&g);
-		free(zip);
 	}
 }
 
 /* test_repeats - repeat counts far beyond what is shown are capped, not materialised */
 static void test_repeats(void)
 {
-	struct lg_ex_limits lim = default_limits();
-	struct part parts[] = {
+	struct lg_ex_limits lim = ex_default_limits();
+	struct ex_part parts[] = {
 		{ "mimetype", MT_ODS },
 		{ "content.xml", CONTENT(
 		  "<office:spreadsheet><table:table table:name=\"t\">"
@@ -405,7 +189,7 @@ static void test_repeats(void)
 		  "</table:table></office:spreadsheet>") },
 	};
 	size_t len;
-	char *zip = build_zip(parts, 2, false, &len);
+	char *zip = ex_build_zip(parts, 2, false, &len);
 	struct got g = { 0 };
 	struct lg_ex_result r = run(zip, len, &lim, &g);
 	tap_ok(r.status == LG_EX_OK, "repeats: status OK (%s %s)", r.reason, r.detail);
@@ -413,8 +197,8 @@ static void test_repeats(void)
 	tap_is_long((long)g.nrows, 1 + 1024 + 1 + 1, "a row repeated 1000000 times: 1024 rows");
 	tap_is_long((long)(g.nrows > 1025 ? g.ncells[1025] : 0), 16384,
 		    "a value after 1000000 empty cells: row capped at 16384 cells");
-	tap_is_str(cell(&g, 1025, 16383), "端", "the value is the last cell");
-	tap_is_long(cell(&g, 1026, 0) ? (long)strlen(cell(&g, 1026, 0)) : 0, 1026,
+	tap_is_str(got_cell(&g, 1025, 16383), "端", "the value is the last cell");
+	tap_is_long(got_cell(&g, 1026, 0) ? (long)strlen(got_cell(&g, 1026, 0)) : 0, 1026,
 		    "text:s c=99999999: 1024 spaces");
 	got_free(&g);
 	free(zip);
@@ -423,7 +207,7 @@ static void test_repeats(void)
 /* test_amplification - repeats that would build a row far beyond the text budget stop early */
 static void test_amplification(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 	struct lg_buf c = LG_BUF_INIT;
 	char value[1001];
 
@@ -436,9 +220,9 @@ static void test_amplification(void)
 			      "<text:p>%s</text:p></table:table-cell>", value);
 	lg_buf_puts(&c, "</table:table-row></table:table></office:spreadsheet></office:body>"
 			"</office:document-content>");
-	struct part parts[] = { { "mimetype", MT_ODS }, { "content.xml", c.data } };
+	struct ex_part parts[] = { { "mimetype", MT_ODS }, { "content.xml", c.data } };
 	size_t len;
-	char *zip = build_zip(parts, 2, false, &len);
+	char *zip = ex_build_zip(parts, 2, false, &len);
 	struct got g = { 0 };
 	struct lg_ex_result r = run(zip, len, &lim, &g);
 	tap_is_str(r.reason, "limit:text_size", "a 100 MB row from repeats: limit:text_size");
@@ -451,8 +235,8 @@ static void test_amplification(void)
 /* test_encrypted - the manifest says content.xml is encrypted */
 static void test_encrypted(void)
 {
-	struct lg_ex_limits lim = default_limits();
-	struct part parts[] = {
+	struct lg_ex_limits lim = ex_default_limits();
+	struct ex_part parts[] = {
 		{ "mimetype", MT_ODS },
 		{ "META-INF/manifest.xml", MANIFEST(
 		  "<manifest:encryption-data manifest:checksum-type=\"SHA1/1K\" manifest:checksum=\"x\">"
@@ -461,7 +245,7 @@ static void test_encrypted(void)
 		{ "content.xml", "\x8f\x12 not XML: ciphertext" },
 	};
 	size_t len;
-	char *zip = build_zip(parts, 3, false, &len);
+	char *zip = ex_build_zip(parts, 3, false, &len);
 	struct got g = { 0 };
 	struct lg_ex_result r = run(zip, len, &lim, &g);
 	tap_ok(r.status == LG_EX_ENCRYPTED, "encrypted ODF: LG_EX_ENCRYPTED (%d %s)", r.status,
@@ -471,7 +255,7 @@ static void test_encrypted(void)
 	free(zip);
 
 	/* a ZipCrypto-encrypted zip of an ODF document */
-	zip = build_zip(ods_parts, sizeof ods_parts / sizeof ods_parts[0], true, &len);
+	zip = ex_build_zip(ods_parts, sizeof ods_parts / sizeof ods_parts[0], true, &len);
 	r = run(zip, len, &lim, &g);
 	tap_ok(r.status == LG_EX_ENCRYPTED, "ZipCrypto ODF: LG_EX_ENCRYPTED (%d %s)", r.status,
 	       r.detail);
@@ -483,32 +267,18 @@ static void test_encrypted(void)
 static void test_limits(void)
 {
 	size_t len;
-	char *data = slurp("contacts.ods", &len);
+	char *data = ex_slurp_copy("office", "contacts.ods", &len);
 	if (!tap_ok(data != NULL, "limits: fixture readable"))
 		return;
-	struct {
-		const char *name;
-		size_t member_size;
-		unsigned members;
-		size_t text_size;
-		int64_t deadline;
-		const char *reason;
-	} cases[] = {
+	const struct ex_limit_case cases[] = {
 		{ "member_size 100", 100, 1000, 20u << 20, 0, "limit:member_size" },
 		{ "members 1", 25u << 20, 1, 20u << 20, 0, "limit:archive_members" },
 		{ "text_size 50", 25u << 20, 1000, 50, 0, "limit:text_size" },
 		{ "deadline passed", 25u << 20, 1000, 20u << 20, 1, "limit:time" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct lg_ex_limits lim = default_limits();
 		struct got g = { 0 };
-		lim.member_size = cases[i].member_size;
-		lim.members = cases[i].members;
-		lim.text_size = cases[i].text_size;
-		lim.deadline_ms = cases[i].deadline;
-		struct lg_ex_result r = run(data, len, &lim, &g);
-		tap_ok(r.status == LG_EX_LIMIT, "%s: LG_EX_LIMIT (got %d)", cases[i].name, r.status);
-		tap_is_str(r.reason, cases[i].reason, cases[i].name);
+		got_check_limit(lg_odf_extract, data, len, &cases[i], &g);
 		got_free(&g);
 	}
 	free(data);
@@ -517,13 +287,13 @@ static void test_limits(void)
 /* test_damaged - truncated, non-ODF, random and malformed input */
 static void test_damaged(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 	struct got g = { 0 };
 	struct lg_ex_result r;
 	size_t len, zlen;
 	char *data, *zip;
 
-	data = slurp("contacts.ods", &len);
+	data = ex_slurp_copy("office", "contacts.ods", &len);
 	if (data) {
 		r = run(data, len / 2, &lim, &g);
 		tap_ok(r.status == LG_EX_CORRUPT, "contacts.ods cut in half: LG_EX_CORRUPT (%s)",
@@ -531,22 +301,8 @@ static void test_damaged(void)
 		got_free(&g);
 		free(data);
 	}
-	data = slurp("not-office.zip", &len);
-	if (data) {
-		r = run(data, len, &lim, &g);
-		tap_ok(r.status == LG_EX_UNSUPPORTED, "not-office.zip: LG_EX_UNSUPPORTED (%d %s)",
-		       r.status, r.detail);
-		got_free(&g);
-		free(data);
-	}
-	data = slurp("contacts.xlsx", &len);
-	if (data) {
-		r = run(data, len, &lim, &g);
-		tap_ok(r.status == LG_EX_UNSUPPORTED, "an xlsx: LG_EX_UNSUPPORTED (%d %s)",
-		       r.status, r.detail);
-		got_free(&g);
-		free(data);
-	}
+	got_check_unsupported(lg_odf_extract, "not-office.zip", "not-office.zip", &lim);
+	got_check_unsupported(lg_odf_extract, "contacts.xlsx", "an xlsx", &lim);
 
 	char noise[4096];
 	uint32_t seed = 777;
@@ -558,22 +314,22 @@ static void test_damaged(void)
 	tap_ok(r.status == LG_EX_CORRUPT, "random bytes: LG_EX_CORRUPT (%s)", r.detail);
 	got_free(&g);
 
-	struct part epub[] = {
+	struct ex_part epub[] = {
 		{ "mimetype", "application/epub+zip" },
 		{ "META-INF/container.xml", "<container/>" },
 		{ "content.xml", CONTENT("") },
 	};
-	zip = build_zip(epub, 3, false, &zlen);
+	zip = ex_build_zip(epub, 3, false, &zlen);
 	r = run(zip, zlen, &lim, &g);
 	tap_ok(r.status == LG_EX_UNSUPPORTED, "EPUB (mimetype of another kind): LG_EX_UNSUPPORTED");
 	got_free(&g);
 	free(zip);
 
-	struct part nocontent[] = {
+	struct ex_part nocontent[] = {
 		{ "mimetype", MT_ODT },
 		{ "META-INF/manifest.xml", MANIFEST("") },
 	};
-	zip = build_zip(nocontent, 2, false, &zlen);
+	zip = ex_build_zip(nocontent, 2, false, &zlen);
 	r = run(zip, zlen, &lim, &g);
 	tap_ok(r.status == LG_EX_CORRUPT, "ODF mimetype without content.xml: LG_EX_CORRUPT (%s)",
 	       r.detail);
@@ -581,11 +337,11 @@ static void test_damaged(void)
 	free(zip);
 
 	/* no mimetype, but manifest and content: still read */
-	struct part nomime[] = {
+	struct ex_part nomime[] = {
 		{ "META-INF/manifest.xml", MANIFEST("") },
 		{ "content.xml", CONTENT("<office:text><text:p>本文</text:p></office:text>") },
 	};
-	zip = build_zip(nomime, 2, false, &zlen);
+	zip = ex_build_zip(nomime, 2, false, &zlen);
 	r = run(zip, zlen, &lim, &g);
 	tap_ok(r.status == LG_EX_OK && strcmp(lg_buf_cstr(&g.log), "T:本文\n") == 0,
 	       "no mimetype entry, manifest and content.xml: read (%s)", r.detail);
@@ -597,11 +353,11 @@ static void test_damaged(void)
 	for (int i = 1; i <= 100; i++)
 		lg_buf_printf(&content, "<text:p>段落%d</text:p>\n", i);
 	lg_buf_puts(&content, "<text:p>壊れ</text:span></office:text>");
-	struct part broken[] = {
+	struct ex_part broken[] = {
 		{ "mimetype", MT_ODT },
 		{ "content.xml", content.data },
 	};
-	zip = build_zip(broken, 2, false, &zlen);
+	zip = ex_build_zip(broken, 2, false, &zlen);
 	r = run(zip, zlen, &lim, &g);
 	tap_ok(r.status == LG_EX_CORRUPT, "malformed content.xml: LG_EX_CORRUPT");
 	tap_ok(strstr(r.detail, "content.xml: line 102") != NULL,

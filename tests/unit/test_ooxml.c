@@ -1,190 +1,22 @@
 /* test_ooxml.c - lg_ooxml_extract on LibreOffice-made xlsx/docx/pptx fixtures and on small
  * packages built here (furigana, inline strings, numbers, sparse cells, text boxes, tracked
  * changes, field codes), plus limits, damaged input and the UTF-8 repair of emitted text. */
-#include <archive.h>
-#include <archive_entry.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "content/extract.h"
-#include "content/utf8.h"
 #include "content/zipparts.h"
-#include "lg_alloc.h"
 #include "lg_buf.h"
+#include "tests/unit/ex_collect.h"
 #include "tests/unit/tap.h"
 
-/* ---- collecting what the extractor hands out ----------------------------------------------- */
-
-struct got {
-	struct lg_buf log;	/* "S:name", "T:text", "R:[a][b]" lines, in order */
-	struct lg_buf text;	/* all text blocks, one per line */
-	char ***rows;		/* rows[i][j]: cell j of row i (NUL-terminated copies) */
-	size_t *ncells;
-	size_t nrows;
-	char *first_table;
-	int tables;
-	int bad_utf8;
-	long stop_after_rows;	/* ask to stop after this many rows (0: never) */
-};
-
-/* got_text - callback: a text block */
-static int got_text(void *arg, const char *s, size_t len)
-{
-	struct got *g = arg;
-	if (!lg_utf8_is_valid(s, len))
-		g->bad_utf8++;
-	lg_buf_puts(&g->log, "T:");
-	lg_buf_append(&g->log, s, len);
-	lg_buf_putc(&g->log, '\n');
-	lg_buf_append(&g->text, s, len);
-	lg_buf_putc(&g->text, '\n');
-	return 0;
-}
-
-/* got_row - callback: a row, kept cell by cell */
-static int got_row(void *arg, const char *const *cells, const size_t *lens, size_t n)
-{
-	struct got *g = arg;
-	g->rows = lg_realloc(g->rows, (g->nrows + 1) * sizeof *g->rows);
-	g->ncells = lg_realloc(g->ncells, (g->nrows + 1) * sizeof *g->ncells);
-	g->rows[g->nrows] = lg_calloc(n ? n : 1, sizeof **g->rows);
-	g->ncells[g->nrows] = n;
-	lg_buf_puts(&g->log, "R:");
-	for (size_t i = 0; i < n; i++) {
-		if (!lg_utf8_is_valid(cells[i], lens[i]) || cells[i][lens[i]] != '\0')
-			g->bad_utf8++;
-		g->rows[g->nrows][i] = lg_strndup(cells[i], lens[i]);
-		lg_buf_putc(&g->log, '[');
-		lg_buf_append(&g->log, cells[i], lens[i]);
-		lg_buf_putc(&g->log, ']');
-	}
-	lg_buf_putc(&g->log, '\n');
-	g->nrows++;
-	return g->stop_after_rows && (long)g->nrows >= g->stop_after_rows;
-}
-
-/* got_table - callback: a sheet or table begins */
-static int got_table(void *arg, const char *name)
-{
-	struct got *g = arg;
-	if (g->tables++ == 0 && name)
-		g->first_table = lg_strdup(name);
-	lg_buf_puts(&g->log, "S:");
-	lg_buf_puts(&g->log, name ? name : "(null)");
-	lg_buf_putc(&g->log, '\n');
-	return 0;
-}
-
-/* got_free - release everything collected */
-static void got_free(struct got *g)
-{
-	for (size_t i = 0; i < g->nrows; i++) {
-		for (size_t j = 0; j < g->ncells[i]; j++)
-			free(g->rows[i][j]);
-		free(g->rows[i]);
-	}
-	free(g->rows);
-	free(g->ncells);
-	free(g->first_table);
-	lg_buf_free(&g->log);
-	lg_buf_free(&g->text);
-	memset(g, 0, sizeof *g);
-}
-
-/* cell - rows[row][col] (0-based) or NULL */
-static const char *cell(const struct got *g, size_t row, size_t col)
-{
-	if (row >= g->nrows || col >= g->ncells[row])
-		return NULL;
-	return g->rows[row][col];
-}
-
-/* has_cell - some row has a cell equal to s */
-static int has_cell(const struct got *g, const char *s)
-{
-	for (size_t i = 0; i < g->nrows; i++)
-		for (size_t j = 0; j < g->ncells[i]; j++)
-			if (strcmp(g->rows[i][j], s) == 0)
-				return 1;
-	return 0;
-}
-
-/* default_limits - the built-in configuration's limits, no deadline */
-static struct lg_ex_limits default_limits(void)
-{
-	struct lg_ex_limits lim = { 25u << 20, 1000, 100, 20u << 20, 0 };
-	return lim;
-}
-
-/* run - extract data into g with lim; returns the result */
+/* run - lg_ooxml_extract on data into g with lim; returns the result */
 static struct lg_ex_result run(const char *data, size_t len, const struct lg_ex_limits *lim,
 			       struct got *g)
 {
-	struct lg_ex_result r;
-	struct lg_ex_out out = { got_text, got_row, got_table, g };
-	memset(&r, 0, sizeof r);
-	lg_ooxml_extract(data, len, lim, &out, &r);
-	return r;
-}
-
-/* slurp - a fixture file (tests/fixtures/office/name) into memory, or NULL */
-static char *slurp(const char *name, size_t *len)
-{
-	const char *top = getenv("top_srcdir");
-	char path[1024];
-	snprintf(path, sizeof path, "%s/tests/fixtures/office/%s", top && *top ? top : ".", name);
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		tap_diag("cannot open %s", path);
-		return NULL;
-	}
-	struct lg_buf b = LG_BUF_INIT;
-	char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		lg_buf_append(&b, buf, n);
-	fclose(f);
-	return lg_buf_steal(&b, len);
-}
-
-/* ---- building small packages in memory ----------------------------------------------------- */
-
-struct part {
-	const char *name;
-	const char *body;
-};
-
-/* build_zip - a zip of parts (deflated; ZipCrypto-encrypted with a passphrase when crypt) */
-static char *build_zip(const struct part *parts, size_t n, bool crypt, size_t *len)
-{
-	size_t total = 4096;
-	for (size_t i = 0; i < n; i++)
-		total += strlen(parts[i].name) * 2 + strlen(parts[i].body) + 256;
-	char *buf = lg_malloc(total);
-	size_t used = 0;
-	struct archive *a = archive_write_new();
-	archive_write_set_format_zip(a);
-	if (crypt) {
-		archive_write_set_options(a, "zip:encryption=zipcrypt");
-		archive_write_set_passphrase(a, "secret");
-	}
-	archive_write_open_memory(a, buf, total, &used);
-	for (size_t i = 0; i < n; i++) {
-		struct archive_entry *e = archive_entry_new();
-		archive_entry_set_pathname(e, parts[i].name);
-		archive_entry_set_filetype(e, AE_IFREG);
-		archive_entry_set_perm(e, 0644);
-		archive_entry_set_size(e, (la_int64_t)strlen(parts[i].body));
-		archive_write_header(a, e);
-		archive_write_data(a, parts[i].body, strlen(parts[i].body));
-		archive_entry_free(e);
-	}
-	archive_write_close(a);
-	archive_write_free(a);
-	*len = used;
-	return buf;
+	return got_run(lg_ooxml_extract, data, len, lim, g);
 }
 
 #define CT_XML "<?xml version=\"1.0\" encoding=\"UTF-8\"?>" \
@@ -199,7 +31,7 @@ static char *build_zip(const struct part *parts, size_t n, bool crypt, size_t *l
 
 /* A workbook whose sheet order differs from its file numbering, one sheet reached by an absolute
  * target, one sheet part the workbook does not list, furigana, rich runs, every cell type. */
-static const struct part xlsx_parts[] = {
+static const struct ex_part xlsx_parts[] = {
 	{ "[Content_Types].xml", CT_XML },
 	{ "_rels/.rels", ROOT_RELS("xl/workbook.xml") },
 	{ "xl/workbook.xml",
@@ -272,7 +104,7 @@ static const char xlsx_want[] =
 
 /* A document with tab stops, breaks, field codes, tracked changes, a text box written twice
  * (mc:Choice and mc:Fallback), ruby, a nested table and an empty paragraph. */
-static const struct part docx_parts[] = {
+static const struct ex_part docx_parts[] = {
 	{ "[Content_Types].xml", CT_XML },
 	{ "_rels/.rels", ROOT_RELS("/word/document.xml") },
 	{ "word/document.xml",
@@ -328,7 +160,7 @@ static const char docx_want[] =
 	"</p:spTree></p:cSld></p:sld>"
 
 /* Slides numbered 2 and 10 (number order, not name order), tab stops, a legacy comment. */
-static const struct part pptx_parts[] = {
+static const struct ex_part pptx_parts[] = {
 	{ "[Content_Types].xml", CT_XML },
 	{ "_rels/.rels", ROOT_RELS("ppt/presentation.xml") },
 	{ "ppt/presentation.xml", "<p:presentation xmlns:p=\"" P_NS "\"/>" },
@@ -349,73 +181,31 @@ static const char pptx_want[] =
 
 /* ---- tests ------------------------------------------------------------------------------- */
 
-struct fixture_case {
-	const char *file;
-	long rows;
-	const char *row3col2;		/* cell (3, 2), 1-based, header row included */
-	const char *last_name;		/* column 1 of the last row */
-	const char *table;		/* first table's name (NULL: none or unnamed) */
-	const char *texts[7];		/* must appear in the text blocks */
-	const char *cells[3];		/* must be a cell of some row */
-};
-
-static const struct fixture_case fixtures[] = {
-	{ "contacts.xlsx", 21, "080-2345-6789", "池田 芽依", "contacts", { NULL },
-	  { "氏名", "taro.yamada@example.com", "070-2482-9573" } },
-	{ "memo.docx", 6, "080-2345-6789", "田中 健太", NULL,
-	  { "至急の場合は田中（090-5555-0101）まで電話してください。", "ヘッダー：社外秘 営業部",
-	    "フッター：見本株式会社 代表 03-5555-0100", "コメント：会議室は第二会議室です",
-	    "脚注：内線は 1234 です。", "旧番号 03-5555-0199 は使えません。", "営業部 連絡メモ" },
-	  { "kenta.tanaka@example.com\n（携帯）", "山田 太郎", "メールアドレス" } },
-	{ "slides.pptx", 4, "080-2345-6789", "鈴木 一郎", NULL,
-	  { "第2四半期 営業報告", "問い合わせ先：営業部 03-5555-0100", "担当者一覧",
-	    "発表者メモ：高橋さんの携帯 090-4567-8901 にも連絡する" },
-	  { "ichiro.suzuki@example.net", "氏名" } },
+static const struct ex_fixture_case fixtures[] = {
+	{ "contacts.xlsx", 21, "080-2345-6789", "池田 芽依", "contacts", EX_CONTACTS_TEXTS,
+	  EX_CONTACTS_CELLS },
+	{ "memo.docx", 6, "080-2345-6789", "田中 健太", NULL, EX_MEMO_TEXTS,
+	  EX_MEMO_CELLS },
+	{ "slides.pptx", 4, "080-2345-6789", "鈴木 一郎", NULL, EX_SLIDES_TEXTS,
+	  EX_SLIDES_CELLS },
 };
 
 /* test_fixtures - the LibreOffice-made files */
 static void test_fixtures(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 
 	for (size_t i = 0; i < sizeof fixtures / sizeof fixtures[0]; i++) {
-		const struct fixture_case *c = &fixtures[i];
-		size_t len;
-		char *data = slurp(c->file, &len);
 		struct got g = { 0 };
-		if (!tap_ok(data != NULL, "%s: fixture readable", c->file))
-			continue;
-		struct lg_ex_result r = run(data, len, &lim, &g);
-		tap_ok(r.status == LG_EX_OK, "%s: status OK (%s %s)", c->file, r.reason, r.detail);
-		tap_is_long((long)g.nrows, c->rows, c->file);
-		tap_is_long((long)r.rows, c->rows, "result counts the rows");
-		tap_is_str(cell(&g, 2, 1), c->row3col2, "row 3 column 2 is the phone, as text");
-		tap_is_str(cell(&g, g.nrows ? g.nrows - 1 : 0, 0), c->last_name,
-			   "last row's name (Japanese) intact");
-		tap_is_str(g.first_table, c->table, "first table's name");
-		for (size_t j = 0; j < 7 && c->texts[j]; j++)
-			tap_ok(strstr(g.text.data ? g.text.data : "", c->texts[j]) != NULL,
-			       "%s: text has %s", c->file, c->texts[j]);
-		for (size_t j = 0; j < 3 && c->cells[j]; j++)
-			tap_ok(has_cell(&g, c->cells[j]), "%s: a cell is %.*s", c->file,
-			       (int)strcspn(c->cells[j], "\n"), c->cells[j]);
-		tap_is_long(g.bad_utf8, 0, "all output valid UTF-8, cells NUL-terminated");
-		tap_ok(r.text_bytes > 0, "%s: text bytes counted (%llu)", c->file,
-		       (unsigned long long)r.text_bytes);
+		struct lg_ex_result r;
+		if (got_check_fixture(lg_ooxml_extract, &fixtures[i], &lim, &g, &r))
+			tap_ok(r.text_bytes > 0, "%s: text bytes counted (%llu)", fixtures[i].file,
+			       (unsigned long long)r.text_bytes);
 		got_free(&g);
-		free(data);
 	}
 }
 
-struct built_case {
-	const char *name;
-	const struct part *parts;
-	size_t nparts;
-	const char *want;
-	const char *absent[6];
-};
-
-static const struct built_case built[] = {
+static const struct ex_built_case built[] = {
 	{ "xlsx", xlsx_parts, sizeof xlsx_parts / sizeof xlsx_parts[0], xlsx_want,
 	  { "ヤマダ", "サトウ", "作成者", "CONCATENATE", "#N/A", "グラフ" } },
 	{ "docx", docx_parts, sizeof docx_parts / sizeof docx_parts[0], docx_want,
@@ -426,23 +216,17 @@ static const struct built_case built[] = {
 /* test_built - packages made here: exact transcript of what comes out */
 static void test_built(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 
 	for (size_t i = 0; i < sizeof built / sizeof built[0]; i++) {
-		const struct built_case *c = &built[i];
-		size_t len;
-		char *zip = build_zip(c->parts, c->nparts, false, &len);
+		const struct ex_built_case *c = &built[i];
 		struct got g = { 0 };
-		struct lg_ex_result r = run(zip, len, &lim, &g);
-		tap_ok(r.status == LG_EX_OK, "built %s: status OK (%s %s)", c->name, r.reason,
-		       r.detail);
-		tap_is_str(lg_buf_cstr(&g.log), c->want, c->name);
+		got_check_built(lg_ooxml_extract, c, &lim, &g);
 		for (size_t j = 0; j < 6 && c->absent[j]; j++)
 			tap_ok(!strstr(lg_buf_cstr(&g.log), c->absent[j]), "built %s: no \"%s\"",
 			       c->name, c->absent[j][strcspn(c->absent[j], "\t\n")] ? "(a tab)"
 										     : c->absent[j]);
 		got_free(&g);
-		free(zip);
 	}
 }
 
@@ -450,17 +234,10 @@ static void test_built(void)
 static void test_limits(void)
 {
 	size_t len;
-	char *data = slurp("contacts.xlsx", &len);
+	char *data = ex_slurp_copy("office", "contacts.xlsx", &len);
 	if (!tap_ok(data != NULL, "limits: fixture readable"))
 		return;
-	struct {
-		const char *name;
-		size_t member_size;
-		unsigned members;
-		size_t text_size;
-		int64_t deadline;
-		const char *reason;
-	} cases[] = {
+	const struct ex_limit_case cases[] = {
 		{ "member_size 100", 100, 1000, 20u << 20, 0, "limit:member_size" },
 		{ "members 1", 25u << 20, 1, 20u << 20, 0, "limit:archive_members" },
 		{ "members 3 (main part listed, sheet not)", 25u << 20, 3, 20u << 20, 0,
@@ -469,15 +246,8 @@ static void test_limits(void)
 		{ "deadline passed", 25u << 20, 1000, 20u << 20, 1, "limit:time" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		struct lg_ex_limits lim = default_limits();
 		struct got g = { 0 };
-		lim.member_size = cases[i].member_size;
-		lim.members = cases[i].members;
-		lim.text_size = cases[i].text_size;
-		lim.deadline_ms = cases[i].deadline;
-		struct lg_ex_result r = run(data, len, &lim, &g);
-		tap_ok(r.status == LG_EX_LIMIT, "%s: LG_EX_LIMIT (got %d)", cases[i].name, r.status);
-		tap_is_str(r.reason, cases[i].reason, cases[i].name);
+		struct lg_ex_result r = got_check_limit(lg_ooxml_extract, data, len, &cases[i], &g);
 		if (strcmp(cases[i].reason, "limit:text_size") == 0)
 			tap_ok(r.text_bytes <= 50 && g.nrows > 0,
 			       "text_size: rows before the limit stay emitted (%zu rows, %llu bytes)",
@@ -495,15 +265,15 @@ static void test_limits(void)
 	memset(big.data + big.len, ' ', blank);
 	big.len += blank;
 	lg_buf_puts(&big, "</sheetData></worksheet>");
-	struct part bomb[] = {
+	struct ex_part bomb[] = {
 		{ "[Content_Types].xml", CT_XML },
 		{ "_rels/.rels", ROOT_RELS("xl/workbook.xml") },
 		{ "xl/workbook.xml", "<workbook xmlns=\"" SS_NS "\"/>" },
 		{ "xl/worksheets/sheet1.xml", big.data },
 	};
 	size_t zlen;
-	char *zip = build_zip(bomb, 4, false, &zlen);
-	struct lg_ex_limits lim = default_limits();
+	char *zip = ex_build_zip(bomb, 4, false, &zlen);
+	struct lg_ex_limits lim = ex_default_limits();
 	struct got g = { 0 };
 	struct lg_ex_result r = run(zip, zlen, &lim, &g);
 	tap_is_str(r.reason, "limit:archive_ratio", "3 MB of blanks in a few KB: archive_ratio");
@@ -525,7 +295,7 @@ static void test_limits(void)
  * budget while the row is built, not after */
 static void test_amplification(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 	struct lg_buf sst = LG_BUF_INIT, sheet = LG_BUF_INIT;
 
 	lg_buf_puts(&sst, "<sst xmlns=\"" SS_NS "\"><si><t>");
@@ -540,7 +310,7 @@ static void test_amplification(void)
 		lg_buf_puts(&sheet, "</row>");
 	}
 	lg_buf_puts(&sheet, "</sheetData></worksheet>");
-	struct part parts[] = {
+	struct ex_part parts[] = {
 		{ "[Content_Types].xml", CT_XML },
 		{ "_rels/.rels", ROOT_RELS("xl/workbook.xml") },
 		{ "xl/workbook.xml", "<workbook xmlns=\"" SS_NS "\"/>" },
@@ -548,7 +318,7 @@ static void test_amplification(void)
 		{ "xl/worksheets/sheet1.xml", sheet.data },
 	};
 	size_t zlen;
-	char *zip = build_zip(parts, 5, false, &zlen);
+	char *zip = ex_build_zip(parts, 5, false, &zlen);
 	struct got g = { 0 };
 	struct lg_ex_result r = run(zip, zlen, &lim, &g);
 	tap_is_str(r.reason, "limit:text_size", "640 MB of cells from one shared string: limit:text_size");
@@ -562,13 +332,13 @@ static void test_amplification(void)
 /* test_damaged - truncated, non-office, random and malformed input */
 static void test_damaged(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 	struct got g = { 0 };
 	struct lg_ex_result r;
 	size_t len;
 	char *data;
 
-	data = slurp("corrupt.xlsx", &len);
+	data = ex_slurp_copy("office", "corrupt.xlsx", &len);
 	if (data) {
 		r = run(data, len, &lim, &g);
 		tap_ok(r.status == LG_EX_CORRUPT, "corrupt.xlsx: LG_EX_CORRUPT (%s)", r.detail);
@@ -576,14 +346,7 @@ static void test_damaged(void)
 		got_free(&g);
 		free(data);
 	}
-	data = slurp("not-office.zip", &len);
-	if (data) {
-		r = run(data, len, &lim, &g);
-		tap_ok(r.status == LG_EX_UNSUPPORTED, "not-office.zip: LG_EX_UNSUPPORTED (%d %s)",
-		       r.status, r.detail);
-		got_free(&g);
-		free(data);
-	}
+	got_check_unsupported(lg_ooxml_extract, "not-office.zip", "not-office.zip", &lim);
 
 	/* random bytes, and random bytes behind a zip signature: rejected without a crash */
 	char noise[4096];
@@ -612,19 +375,19 @@ static void test_damaged(void)
 		lg_buf_printf(&sheet, "<row r=\"%d\"><c r=\"A%d\" t=\"inlineStr\"><is><t>行%d</t></is>"
 			      "</c></row>\n", i, i, i);
 	lg_buf_puts(&sheet, "<row r=\"101\"><c r=\"A101\"><v>1</v></c></oops>");
-	struct part broken[] = {
+	struct ex_part broken[] = {
 		{ "[Content_Types].xml", CT_XML },
 		{ "_rels/.rels", ROOT_RELS("xl/workbook.xml") },
 		{ "xl/workbook.xml", "<workbook xmlns=\"" SS_NS "\"/>" },
 		{ "xl/worksheets/sheet1.xml", sheet.data },
 	};
 	size_t zlen;
-	char *zip = build_zip(broken, 4, false, &zlen);
+	char *zip = ex_build_zip(broken, 4, false, &zlen);
 	r = run(zip, zlen, &lim, &g);
 	tap_ok(r.status == LG_EX_CORRUPT, "malformed sheet XML: LG_EX_CORRUPT");
 	tap_ok(strstr(r.detail, "sheet1.xml") && strstr(r.detail, "line 102"),
 	       "detail names the part and libxml2's message: %s", r.detail);
-	tap_is_str(cell(&g, 0, 0), "行1", "rows before the error were emitted");
+	tap_is_str(got_cell(&g, 0, 0), "行1", "rows before the error were emitted");
 	tap_ok(g.nrows >= 90 && g.nrows <= 100, "most of the 100 good rows came out (%zu)",
 	       g.nrows);
 	got_free(&g);
@@ -636,7 +399,7 @@ static void test_damaged(void)
 			 "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]>"
 			 "<worksheet xmlns=\"" SS_NS "\"><sheetData><row><c t=\"inlineStr\"><is>"
 			 "<t>&b;</t></is></c></row></sheetData></worksheet>";
-	zip = build_zip(broken, 4, false, &zlen);
+	zip = ex_build_zip(broken, 4, false, &zlen);
 	r = run(zip, zlen, &lim, &g);
 	tap_ok(r.status == LG_EX_CORRUPT && strstr(r.detail, "DTD"), "DTD refused: %s", r.detail);
 	tap_is_long((long)g.nrows, 0, "nothing from the DTD part");
@@ -644,22 +407,22 @@ static void test_damaged(void)
 	free(zip);
 
 	/* an OPC package without a main part; a Visio-like main part */
-	struct part nomain[] = {
+	struct ex_part nomain[] = {
 		{ "[Content_Types].xml", CT_XML },
 		{ "docProps/core.xml", "<coreProperties/>" },
 	};
-	zip = build_zip(nomain, 2, false, &zlen);
+	zip = ex_build_zip(nomain, 2, false, &zlen);
 	r = run(zip, zlen, &lim, &g);
 	tap_ok(r.status == LG_EX_CORRUPT, "package without a main part: LG_EX_CORRUPT (%s)",
 	       r.detail);
 	got_free(&g);
 	free(zip);
-	struct part visio[] = {
+	struct ex_part visio[] = {
 		{ "[Content_Types].xml", CT_XML },
 		{ "_rels/.rels", ROOT_RELS("visio/document.xml") },
 		{ "visio/document.xml", "<VisioDocument/>" },
 	};
-	zip = build_zip(visio, 3, false, &zlen);
+	zip = ex_build_zip(visio, 3, false, &zlen);
 	r = run(zip, zlen, &lim, &g);
 	tap_ok(r.status == LG_EX_UNSUPPORTED, "Visio-like package: LG_EX_UNSUPPORTED (%s)",
 	       r.detail);
@@ -670,10 +433,10 @@ static void test_damaged(void)
 /* test_encrypted_and_stop - a ZipCrypto entry; a callback that asks to stop */
 static void test_encrypted_and_stop(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 	struct got g = { 0 };
 	size_t zlen;
-	char *zip = build_zip(xlsx_parts, sizeof xlsx_parts / sizeof xlsx_parts[0], true, &zlen);
+	char *zip = ex_build_zip(xlsx_parts, sizeof xlsx_parts / sizeof xlsx_parts[0], true, &zlen);
 	struct lg_ex_result r = run(zip, zlen, &lim, &g);
 	tap_ok(r.status == LG_EX_ENCRYPTED, "ZipCrypto package: LG_EX_ENCRYPTED (%d %s)", r.status,
 	       r.detail);
@@ -681,7 +444,7 @@ static void test_encrypted_and_stop(void)
 	got_free(&g);
 	free(zip);
 
-	zip = build_zip(xlsx_parts, sizeof xlsx_parts / sizeof xlsx_parts[0], false, &zlen);
+	zip = ex_build_zip(xlsx_parts, sizeof xlsx_parts / sizeof xlsx_parts[0], false, &zlen);
 	g.stop_after_rows = 2;
 	r = run(zip, zlen, &lim, &g);
 	tap_ok(r.status == LG_EX_STOPPED, "row callback asks to stop: LG_EX_STOPPED");
@@ -693,7 +456,7 @@ static void test_encrypted_and_stop(void)
 /* test_repair - emission repairs invalid UTF-8 (libxml2 never gives any; the guard is ours) */
 static void test_repair(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 	struct got g = { 0 };
 	struct lg_ex_out out = { got_text, got_row, got_table, &g };
 	struct lg_ex_result r;

@@ -12,6 +12,7 @@
 #include "content/extract.h"
 #include "content/utf8.h"
 #include "lg_buf.h"
+#include "tests/unit/ex_collect.h"
 #include "tests/unit/tap.h"
 
 #define MAX_BLOCKS 8
@@ -46,41 +47,6 @@ static void blocks_free(struct blocks *k)
 	memset(k, 0, sizeof *k);
 }
 
-/* slurp - read a fixture under tests/fixtures/pdf */
-static int slurp(const char *name, struct lg_buf *b)
-{
-	const char *top = getenv("top_srcdir") ? getenv("top_srcdir") : ".";
-	char path[1024];
-	int n = snprintf(path, sizeof path, "%s/tests/fixtures/pdf/%s", top, name);
-	if (n < 0 || (size_t)n >= sizeof path)
-		return -1;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		tap_diag("cannot open %s", path);
-		return -1;
-	}
-	char chunk[8192];
-	size_t got;
-	lg_buf_reset(b);
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		lg_buf_append(b, chunk, got);
-	fclose(f);
-	return 0;
-}
-
-/* default_limits - the shipped defaults, no deadline */
-static struct lg_ex_limits default_limits(void)
-{
-	struct lg_ex_limits lim = {
-		.member_size = 25u << 20,
-		.members = 1000,
-		.ratio = 100,
-		.text_size = 20u << 20,
-		.deadline_ms = 0,
-	};
-	return lim;
-}
-
 /* extract_file - run the extractor on a fixture; false when it cannot be read */
 static bool extract_file(const char *file, const struct lg_ex_limits *lim, struct blocks *k,
 			 struct lg_ex_result *r)
@@ -89,7 +55,7 @@ static bool extract_file(const char *file, const struct lg_ex_limits *lim, struc
 	struct lg_ex_out out = { on_text, NULL, NULL, k };
 
 	memset(r, 0, sizeof *r);
-	if (slurp(file, &b) < 0) {
+	if (ex_slurp("pdf", file, &b) < 0) {
 		tap_ok(0, "%s readable", file);
 		lg_buf_free(&b);
 		return false;
@@ -135,7 +101,7 @@ static void check_contacts(const char *file, const struct blocks *k,
 /* test_files - the fixtures */
 static void test_files(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 	struct blocks k = { 0 };
 	struct lg_ex_result r;
 
@@ -167,7 +133,7 @@ static void test_files(void)
 /* test_outcomes - limits, the callback's stop, input that is no PDF */
 static void test_outcomes(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 	struct blocks k = { 0 };
 	struct lg_ex_result r;
 
@@ -179,7 +145,7 @@ static void test_outcomes(void)
 	}
 	blocks_free(&k);
 
-	lim = default_limits();
+	lim = ex_default_limits();
 	lim.text_size = 350;	/* page 1 (329 bytes) fits, page 2 (45) does not */
 	if (extract_file("contacts.pdf", &lim, &k, &r)) {
 		tap_is_str(r.reason, "limit:text_size", "text budget: limit:text_size");
@@ -187,7 +153,7 @@ static void test_outcomes(void)
 	}
 	blocks_free(&k);
 
-	lim = default_limits();
+	lim = ex_default_limits();
 	k.stop_after = 1;
 	if (extract_file("contacts.pdf", &lim, &k, &r)) {
 		tap_is_long(r.status, LG_EX_STOPPED, "callback stop: STOPPED");
@@ -216,7 +182,7 @@ static void test_outcomes(void)
 	/* contacts.pdf cut at many points: poppler rebuilds what it can; an outcome, no crash */
 	struct lg_buf b = LG_BUF_INIT;
 	size_t runs = 0, bad = 0, read = 0;
-	if (slurp("contacts.pdf", &b) == 0) {
+	if (ex_slurp("pdf", "contacts.pdf", &b) == 0) {
 		for (size_t cut = 1; cut < b.len; cut += 1 + cut / 8) {
 			memset(&r, 0, sizeof r);
 			lg_pdf_extract(b.data, cut, &lim, &out, &r);
@@ -241,7 +207,7 @@ struct thread_arg {
 static void *thread_main(void *p)
 {
 	struct thread_arg *t = p;
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 
 	for (int i = 0; i < THREAD_RUNS; i++) {
 		struct blocks k = { 0 };
@@ -263,7 +229,7 @@ static void test_threads(void)
 	struct thread_arg args[THREADS];
 	int ok = 0;
 
-	if (slurp("contacts.pdf", &pdf) < 0) {
+	if (ex_slurp("pdf", "contacts.pdf", &pdf) < 0) {
 		tap_ok(0, "contacts.pdf readable");
 		return;
 	}
@@ -296,7 +262,7 @@ int main(void)
 /* main - without poppler-glib every PDF is unsupported */
 int main(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 	struct blocks k = { 0 };
 	struct lg_ex_result r;
 

@@ -9,6 +9,7 @@
 #include "content/extract.h"
 #include "content/utf8.h"
 #include "lg_buf.h"
+#include "tests/unit/ex_collect.h"
 #include "tests/unit/tap.h"
 
 #define B(s) s, sizeof(s) - 1	/* a byte-string literal and its length */
@@ -57,19 +58,6 @@ static int on_table(void *arg, const char *name)
 	lg_buf_puts(&d->out, name ? name : "#");
 	lg_buf_putc(&d->out, '\n');
 	return 0;
-}
-
-/* default_limits - the shipped defaults, no deadline */
-static struct lg_ex_limits default_limits(void)
-{
-	struct lg_ex_limits lim = {
-		.member_size = 25u << 20,
-		.members = 1000,
-		.ratio = 100,
-		.text_size = 20u << 20,
-		.deadline_ms = 0,
-	};
-	return lim;
 }
 
 /* extract - run the extractor on len bytes into d (cleared first) */
@@ -189,7 +177,7 @@ static const struct rtf_case cases[] = {
 /* check_cases - every case: status OK and the exact dump */
 static void check_cases(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 	struct dump d = { LG_BUF_INIT, 0, 0, false };
 	struct lg_ex_result r;
 
@@ -202,38 +190,15 @@ static void check_cases(void)
 	lg_buf_free(&d.out);
 }
 
-/* slurp - read a fixture under tests/fixtures/rtf */
-static int slurp(const char *name, struct lg_buf *b)
-{
-	const char *top = getenv("top_srcdir") ? getenv("top_srcdir") : ".";
-	char path[1024];
-	int n = snprintf(path, sizeof path, "%s/tests/fixtures/rtf/%s", top, name);
-	if (n < 0 || (size_t)n >= sizeof path)
-		return -1;
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		tap_diag("cannot open %s", path);
-		return -1;
-	}
-	char chunk[8192];
-	size_t got;
-	lg_buf_reset(b);
-	lg_buf_reserve(b, 0);
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0)
-		lg_buf_append(b, chunk, got);
-	fclose(f);
-	return 0;
-}
-
 /* test_golden - memo.rtf (LibreOffice's RTF of a page with a table) against memo.expected */
 static void test_golden(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 	struct lg_buf rtf = LG_BUF_INIT, want = LG_BUF_INIT;
 	struct dump d = { LG_BUF_INIT, 0, 0, false };
 	struct lg_ex_result r;
 
-	if (slurp("memo.rtf", &rtf) < 0 || slurp("memo.expected", &want) < 0) {
+	if (ex_slurp("rtf", "memo.rtf", &rtf) < 0 || ex_slurp("rtf", "memo.expected", &want) < 0) {
 		tap_ok(0, "memo.rtf and memo.expected readable");
 	} else {
 		extract(rtf.data, rtf.len, &lim, &d, &r);
@@ -250,7 +215,7 @@ static void test_golden(void)
 /* test_outcomes - limits, non-RTF input, the callback's stop */
 static void test_outcomes(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 	struct dump d = { LG_BUF_INIT, 0, 0, false };
 	struct lg_ex_result r;
 	struct lg_buf b = LG_BUF_INIT;
@@ -337,7 +302,7 @@ static uint32_t xorshift(uint32_t *x)
 /* test_garbage - memo.rtf cut short and with bytes changed: an outcome, valid UTF-8, no crash */
 static void test_garbage(void)
 {
-	struct lg_ex_limits lim = default_limits();
+	struct lg_ex_limits lim = ex_default_limits();
 	struct dump d = { LG_BUF_INIT, 0, 0, false };
 	struct lg_ex_result r;
 	struct lg_buf rtf = LG_BUF_INIT;
@@ -345,7 +310,7 @@ static void test_garbage(void)
 	uint32_t seed = 88172645u;
 	size_t runs = 0, bad = 0, odd = 0;
 
-	if (slurp("memo.rtf", &rtf) < 0) {
+	if (ex_slurp("rtf", "memo.rtf", &rtf) < 0) {
 		tap_ok(0, "memo.rtf readable");
 		return;
 	}
