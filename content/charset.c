@@ -707,6 +707,14 @@ char *lg_to_utf8(const char *in, size_t len, const char *charset, size_t *out_le
 		}
 	}
 	set_used(used, usedlen, name);
+	/* glibc's iconv writes code points it should refuse (UCS-4 above U+10FFFF, surrogates from
+	 * UTF-7/wchar_t) as invalid UTF-8 without an error: the promise is kept here, once */
+	if (out.b.len && !lg_utf8_is_valid(out.b.data, out.b.len)) {
+		struct lg_buf fixed = LG_BUF_INIT;
+		lg_utf8_repair_append(&fixed, out.b.data, out.b.len);
+		lg_buf_free(&out.b);
+		out.b = fixed;
+	}
 	lg_buf_append(&out.b, "", 0);	/* lg_buf_steal does not terminate a reserved buffer */
 	return lg_buf_steal(&out.b, out_len);
 }

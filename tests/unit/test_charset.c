@@ -209,6 +209,29 @@ static void test_misc(void)
 	free(out);
 }
 
+/* test_iconv_invalid_output - glibc's iconv turns out-of-range code points (UCS-4 above
+ * U+10FFFF, lone surrogates) into invalid UTF-8 without an error; found by fuzz_charset */
+static void test_iconv_invalid_output(void)
+{
+	static const struct {
+		const char *label, *in;
+		size_t len;
+	} bad[] = {
+		{ "ucs-4", "\x00\x00\xd8\x00\x7f\xff\xff\xff\x00\x00\x00\x41", 12 },
+		{ "ucs-4le", "\x00\xd8\x00\x00\xff\xff\xff\x7f\x41\x00\x00\x00", 12 },
+		{ "utf-7", "+2ADcAA-A", 9 },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		size_t n;
+		char *out = lg_to_utf8(bad[i].in, bad[i].len, bad[i].label, &n, NULL, 0);
+		tap_ok(out && lg_utf8_is_valid(out, n) && out[n] == '\0',
+		       "%s with out-of-range code points still gives valid UTF-8", bad[i].label);
+		tap_ok(out && n >= 1 && out[n - 1] == 'A', "%s: the text after them survives",
+		       bad[i].label);
+		free(out);
+	}
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -216,5 +239,6 @@ int main(void)
 	test_rest_survives();
 	test_random_always_valid();
 	test_misc();
+	test_iconv_invalid_output();
 	return tap_done();
 }
