@@ -1097,6 +1097,25 @@ static void load_document(struct loader *ld, struct lg_config *cfg)
 
 /* ---- public interface -------------------------------------------------------------------- */
 
+/* refuse_directives - a line starting with '%' is a YAML directive: leakguard.yaml needs none,
+ * and libfyaml 0.7.12 can loop for ever on a malformed one (found by fuzz_config), so they are
+ * refused before parsing; true when there was one */
+static bool refuse_directives(struct loader *ld)
+{
+	bool found = false;
+	size_t line = 1;
+	for (size_t i = 0; i < ld->len; i++) {
+		if ((i == 0 || ld->text[i - 1] == '\n') && ld->text[i] == '%') {
+			error_at(ld, (struct pos){ (int)line, 1 },
+				 "YAML directives ('%%...') are not supported in this file");
+			found = true;
+		}
+		if (ld->text[i] == '\n')
+			line++;
+	}
+	return found;
+}
+
 /* use_builtin_rules - a file that says nothing about policy.rules gets the built-in rules: a
  * configuration that only sets the socket must not silently turn the guard off. An explicit
  * "rules: []" still means no rules. */
@@ -1124,7 +1143,8 @@ struct lg_config *lg_config_load_string(const char *name, const char *yaml, size
 
 	cfg->source = lg_strdup(ld.name);
 	apply_defaults(config_keys, cfg);
-	load_document(&ld, cfg);
+	if (!refuse_directives(&ld))
+		load_document(&ld, cfg);
 	lg_buf_free(&ld.diag_out);
 	if (ld.nerrors == 0) {
 		char err[256] = "";

@@ -623,7 +623,7 @@ bool lg_zip_paras_close(struct lg_zip_paras *p, struct lg_zip_row *cell)
 	if (p->depth == 0)
 		return true;
 	size_t start = p->start[--p->depth];
-	bool ok = lg_zip_paras_deliver(p, cell, p->text.data + start, p->text.len - start);
+	bool ok = lg_zip_paras_deliver(p, cell, lg_buf_cstr(&p->text) + start, p->text.len - start);
 	p->text.len = start;
 	if (p->text.data)
 		p->text.data[start] = '\0';

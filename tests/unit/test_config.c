@@ -80,6 +80,10 @@ struct bad_case {
 static const struct bad_case bad[] = {
 	{ "unknown top-level key", "user: x\nlisen: \"unix:/x\"\n", "2:1",
 	  "unknown key 'lisen' (did you mean 'listen'?)" },
+	{ "YAML directive refused (libfyaml can loop on bad ones)", "%YAML 1.2\n---\nlisten: \"unix:/x\"\n",
+	  "1:1", "YAML directives ('%...') are not supported" },
+	{ "malformed directive among comments", "# c\n%  # spool_dir\nlisten: \"unix:/x\"\n", "2:1",
+	  "YAML directives" },
 	{ "unknown key far from any", "frobnicate: 1\n", "1:1", "unknown key 'frobnicate' (known keys: listen, user," },
 	{ "unknown key in limits", "limits:\n  depth: 3\n  message_sise: 1M\n", "3:3",
 	  "unknown key 'message_sise' in limits (did you mean 'message_size'?)" },
