@@ -10,7 +10,8 @@ BUILD="build-essential autoconf automake pkg-config \
  libutf8proc-dev libuchardet-dev libsqlite3-dev libfyaml-dev libpoppler-glib-dev"
 # The demo runs a private Postfix instance and sends with swaks.
 RUN="libmagic-mgc postfix swaks ca-certificates"
-TESTS="miltertest procps coreutils"
+# clang and its libFuzzer runtime: test-all.sh runs every fuzz harness briefly.
+TESTS="miltertest procps coreutils clang libclang-rt-14-dev"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps.sh: run as root (sudo), it uses apt-get" >&2

@@ -1,7 +1,8 @@
 #!/bin/sh
 # test-all.sh - the README's second command and CI's: install what the tests need, then build and run
 # the whole suite twice (warnings as errors; then under AddressSanitizer + UndefinedBehaviorSanitizer),
-# then make distcheck, and end with one line "N passed, N failed".
+# every libFuzzer harness for a few seconds (FUZZ_SECONDS, default 5), then make distcheck, and end
+# with one line "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 top=$(pwd)
@@ -50,6 +51,21 @@ LSAN_OPTIONS="suppressions=$top/tests/lsan.supp:print_suppressions=0" \
 UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
 	build_and_check build-asan --enable-werror --enable-sanitizers
 
+echo "=== fuzz (every harness ${FUZZ_SECONDS:-5} s)"
+if FUZZ_SECONDS=${FUZZ_SECONDS:-5} FUZZ_MINIMIZE=0 sh contrib/fuzz.sh >build-fuzz.out 2>&1 ||
+	[ -s build-fuzz/logs/summary.txt ]; then
+	cat build-fuzz/logs/summary.txt
+	fuzz_ok=$(grep -c ' none$' build-fuzz/logs/summary.txt)
+	fuzz_bad=$(($(grep -vc '^harness' build-fuzz/logs/summary.txt) - fuzz_ok))
+	extra_passed=$((extra_passed + fuzz_ok))
+	extra_failed=$((extra_failed + fuzz_bad))
+	[ "$fuzz_bad" -eq 0 ] || sed -n '/^  [a-z]*:/,$p' build-fuzz.out | head -n 40
+else
+	tail -n 30 build-fuzz.out
+	extra_failed=$((extra_failed + 1))
+	echo "FAIL: the fuzz build"
+fi
+
 echo "=== distcheck"
 if make -C build-werror distcheck >build-werror/distcheck.out 2>&1; then
 	extra_passed=$((extra_passed + 1))
@@ -68,6 +84,6 @@ skipped=$(cat build-werror/tests/*/*.trs build-asan/tests/*/*.trs 2>/dev/null |
 	grep -c '^:test-result: SKIP')
 passed=$((passed + extra_passed))
 failed=$((failed + extra_failed))
-echo "(builds and distcheck count as one test each; $skipped skipped)"
+echo "(builds, each fuzz harness and distcheck count as one test each; $skipped skipped)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

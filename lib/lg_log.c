@@ -27,7 +27,7 @@ void lg_log_set_verbose(bool on)
 }
 
 /* lg_vlog - write one line at the given syslog priority */
-static void lg_vlog(int prio, const char *tag, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void lg_vlog(int prio, const char *tag, const char *fmt, va_list ap)
 {
 	if (log_dest == LG_LOG_SYSLOG) {
 		vsyslog(prio, fmt, ap);
