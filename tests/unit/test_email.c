@@ -8,13 +8,9 @@
 #include "lg_buf.h"
 #include "rules/detect.h"
 #include "tests/unit/tap.h"
+#include "tests/unit/detect_collect.h"
 
-/* One table row: text and the addresses expected in order, joined by '|' ("" for none). */
-struct row {
-	const char *text;
-	const char *want;
-};
-
+/* The addresses expected in each text, in order, joined by '|' ("" for none). */
 static const struct row rows[] = {
 	/* must match */
 	{ "taro@example.jp", "taro@example.jp" },
@@ -65,68 +61,22 @@ static const struct row rows[] = {
 	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.jp", "" },
 };
 
-/* Collected values of one type, '|'-joined. */
-struct got {
-	enum lg_detector type;
-	struct lg_buf vals;
-	int n;
-	int other;
-	size_t start, end;	/* span of the first value of this type */
-};
-
-/* collect - lg_match_fn: append values of the wanted type */
-static void collect(void *arg, enum lg_detector type, const char *value, size_t start, size_t end)
-{
-	struct got *g = arg;
-	if (type != g->type) {
-		g->other++;
-		return;
-	}
-	if (g->n++ == 0)
-		g->start = start, g->end = end;
-	else
-		lg_buf_putc(&g->vals, '|');
-	lg_buf_puts(&g->vals, value);
-}
-
 /* test_rows - detect every row and compare the addresses and the returned count */
 static void test_rows(const struct lg_detectors *d)
 {
-	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-		struct got g = { .type = LG_DET_EMAIL, .vals = LG_BUF_INIT };
-		char err[256] = "";
-		int rc = lg_detect(d, rows[i].text, strlen(rows[i].text), collect, &g, err, sizeof err);
-		char name[512];
-		snprintf(name, sizeof name, "email: %s", rows[i].text);
-		tap_is_str(lg_buf_cstr(&g.vals), rows[i].want, name);
-		if (rc != g.n + g.other)
-			tap_ok(0, "lg_detect returned %d for %d callbacks (%s)", rc, g.n + g.other, err);
-		lg_buf_free(&g.vals);
-	}
+	run_rows(d, LG_DET_EMAIL, rows, sizeof rows / sizeof rows[0], "email");
 }
 
 /* test_spans - start/end cover exactly the written address */
 static void test_spans(const struct lg_detectors *d)
 {
-	static const struct {
-		const char *text, *span;
-	} spans[] = {
+	static const struct span_row spans[] = {
 		{ "連絡先:taro@example.jp です", "taro@example.jp" },
 		{ "user@example.jp.", "user@example.jp" },
 		{ "<1234.5678@mail.example.com>", "1234.5678@mail.example.com" },
 		{ "name [at] example.jp.", "name [at] example.jp" },
 	};
-	for (size_t i = 0; i < sizeof spans / sizeof spans[0]; i++) {
-		struct got g = { .type = LG_DET_EMAIL, .vals = LG_BUF_INIT };
-		char err[256];
-		lg_detect(d, spans[i].text, strlen(spans[i].text), collect, &g, err, sizeof err);
-		char *span = g.n ? lg_strndup(spans[i].text + g.start, g.end - g.start) : NULL;
-		char name[256];
-		snprintf(name, sizeof name, "span: %s", spans[i].text);
-		tap_is_str(span, spans[i].span, name);
-		free(span);
-		lg_buf_free(&g.vals);
-	}
+	run_spans(d, LG_DET_EMAIL, spans, sizeof spans / sizeof spans[0]);
 }
 
 /* test_mixed - both detectors on one text, and the total returned */

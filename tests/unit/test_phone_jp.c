@@ -10,13 +10,9 @@
 #include "lg_buf.h"
 #include "rules/detect.h"
 #include "tests/unit/tap.h"
+#include "tests/unit/detect_collect.h"
 
-/* One table row: text and the phone values expected in order, joined by '|' ("" for none). */
-struct row {
-	const char *text;
-	const char *want;
-};
-
+/* The phone values expected in each text, in order, joined by '|' ("" for none). */
 static const struct row must_match[] = {
 	/* mobile, IP, M2M, free dial: 11 digits */
 	{ "090-1234-5678", "09012345678" },
@@ -171,71 +167,17 @@ static const struct row must_not_match[] = {
 	{ "TEL:0312-345-678", "" },
 };
 
-/* Collected values of one type, '|'-joined. */
-struct got {
-	enum lg_detector type;
-	struct lg_buf vals;
-	int n;		/* values of this type */
-	int other;	/* values of other types */
-	size_t start, end;	/* span of the first value of this type */
-};
-
-/* collect - lg_match_fn: append values of the wanted type */
-static void collect(void *arg, enum lg_detector type, const char *value, size_t start, size_t end)
-{
-	struct got *g = arg;
-	if (type != g->type) {
-		g->other++;
-		return;
-	}
-	if (g->n++ == 0)
-		g->start = start, g->end = end;
-	else
-		lg_buf_putc(&g->vals, '|');
-	lg_buf_puts(&g->vals, value);
-}
-
-/* run_rows - detect every row and compare the values and the returned count */
-static void run_rows(const struct lg_detectors *d, const struct row *rows, size_t n,
-		     const char *what)
-{
-	for (size_t i = 0; i < n; i++) {
-		struct got g = { .type = LG_DET_PHONE_JP, .vals = LG_BUF_INIT };
-		char err[256] = "";
-		int rc = lg_detect(d, rows[i].text, strlen(rows[i].text), collect, &g, err, sizeof err);
-		char name[512];
-		snprintf(name, sizeof name, "%s: %s", what, rows[i].text);
-		tap_is_str(lg_buf_cstr(&g.vals), rows[i].want, name);
-		if (rc != g.n + g.other)
-			tap_ok(0, "%s: lg_detect returned %d for %d callbacks (%s)", what, rc,
-			       g.n + g.other, err);
-		lg_buf_free(&g.vals);
-	}
-}
-
 /* test_spans - start/end cover exactly the written number */
 static void test_spans(const struct lg_detectors *d)
 {
-	static const struct {
-		const char *text, *span;
-	} rows[] = {
+	static const struct span_row rows[] = {
 		{ "電話090-1234-5678まで", "090-1234-5678" },
 		{ "TEL:(03) 1234-5678です", "(03) 1234-5678" },
 		{ "Tel +81 (0)3 1234 5678.", "+81 (0)3 1234 5678" },
 		{ "(090-1234-5678)", "090-1234-5678" },
 		{ "0312345678 90分", "0312345678" },
 	};
-	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-		struct got g = { .type = LG_DET_PHONE_JP, .vals = LG_BUF_INIT };
-		char err[256];
-		lg_detect(d, rows[i].text, strlen(rows[i].text), collect, &g, err, sizeof err);
-		char *span = g.n ? lg_strndup(rows[i].text + g.start, g.end - g.start) : NULL;
-		char name[256];
-		snprintf(name, sizeof name, "span: %s", rows[i].text);
-		tap_is_str(span, rows[i].span, name);
-		free(span);
-		lg_buf_free(&g.vals);
-	}
+	run_spans(d, LG_DET_PHONE_JP, rows, sizeof rows / sizeof rows[0]);
 }
 
 /* test_valid - lg_phone_jp_valid on bare digit strings */
@@ -359,8 +301,8 @@ int main(void)
 	if (!tap_ok(d != NULL, "lg_detectors_new (%s)", err))
 		return tap_done();
 	tap_is_str(lg_detector_name(LG_DET_PHONE_JP), "phone_jp", "detector name");
-	run_rows(d, must_match, sizeof must_match / sizeof must_match[0], "match");
-	run_rows(d, must_not_match, sizeof must_not_match / sizeof must_not_match[0], "no match");
+	run_rows(d, LG_DET_PHONE_JP, must_match, sizeof must_match / sizeof must_match[0], "match");
+	run_rows(d, LG_DET_PHONE_JP, must_not_match, sizeof must_not_match / sizeof must_not_match[0], "no match");
 	test_spans(d);
 	test_valid();
 	test_redact();
