@@ -2,9 +2,11 @@
  * letter or xn-- TLD), plus the "(at)" / "[at]" spellings people use to dodge harvesters. */
 #include <limits.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "lg_buf.h"
 #include "rules/rules_int.h"
+#include "rules/validate.h"
 
 /*
  * Group 1 is the local part, group 2 the domain. Every repeat is bounded or possessive, so no
@@ -28,6 +30,51 @@ const char lg_email_pattern[] =
 	"((?:[A-Za-z0-9](?:[A-Za-z0-9\\-]{0,61}[A-Za-z0-9])?\\.){1,32}"
 	"(?:xn--[A-Za-z0-9\\-]{1,59}|[A-Za-z]{2,63}))"
 	"(?![A-Za-z0-9_\\-]|\\.[A-Za-z0-9])";
+
+/* at_sign - where the separator of a candidate address is: '@', or "(at)" / "[at]" with an
+ * optional space on each side; *sep_end is set after it. -1 when there is none. */
+static long at_sign(const char *s, size_t n, size_t *sep_end)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '@') {
+			*sep_end = i + 1;
+			return (long)i;
+		}
+		if ((s[i] == '(' || s[i] == '[') && i + 3 < n && (s[i + 1] | 0x20) == 'a' &&
+		    (s[i + 2] | 0x20) == 't' && (s[i + 3] == ')' || s[i + 3] == ']')) {
+			size_t a = i, b = i + 4;
+			if (a > 0 && s[a - 1] == ' ')
+				a--;
+			if (b < n && s[b] == ' ')
+				b++;
+			*sep_end = b;
+			return (long)a;
+		}
+	}
+	return -1;
+}
+
+/* lg_v_email - validator "email": the candidate (matched by the email pattern, which already
+ * checks the shape and the boundaries) as local@domain with the domain lower-cased */
+bool lg_v_email(const char *text, size_t len, size_t start, size_t end, char value[LG_VALUE_MAX])
+{
+	(void)len;
+	const char *s = text + start;
+	size_t n = end - start, sep_end;
+	long at = end > start ? at_sign(s, n, &sep_end) : -1;
+	if (at <= 0 || sep_end >= n || n >= LG_VALUE_MAX)
+		return false;
+	size_t k = 0;
+	memcpy(value, s, (size_t)at);
+	k = (size_t)at;
+	value[k++] = '@';
+	for (size_t i = sep_end; i < n; i++) {
+		char c = s[i];
+		value[k++] = c >= 'A' && c <= 'Z' ? (char)(c + ('a' - 'A')) : c;
+	}
+	value[k] = '\0';
+	return true;
+}
 
 /* lg_email_scan - report every e-mail address in text; count of matches or -1 (err set) */
 int lg_email_scan(const struct lg_detectors *d, const char *text, size_t len, lg_match_fn fn,

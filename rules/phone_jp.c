@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "rules/rules_int.h"
+#include "rules/validate.h"
 
 /*
  * Written forms proposed by the pattern (SEP is one separator, optionally with a space on each
@@ -237,6 +238,14 @@ static int phone_callout(pcre2_callout_block *cb, void *data)
 	if (!phone_left_ok(ps->text, start) || !phone_right_ok(ps->text, ps->len, end))
 		return 1;
 	return phone_parse(ps->text + start, end - start, ps->value) ? 0 : 1;
+}
+
+/* lg_v_phone_jp - validator "phone_jp": boundaries, then numbering plan and grouping */
+bool lg_v_phone_jp(const char *text, size_t len, size_t start, size_t end, char value[LG_VALUE_MAX])
+{
+	if (end <= start || !phone_left_ok(text, start) || !phone_right_ok(text, len, end))
+		return false;
+	return phone_parse(text + start, end - start, value);
 }
 
 /* lg_phone_jp_valid - plausible under the national numbering plan: 11 digits for 0A0 prefixes

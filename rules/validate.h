@@ -8,7 +8,7 @@
 #include <stddef.h>
 
 /* Longest canonical value a validator may write, NUL included. */
-#define LG_VALUE_MAX 256
+#define LG_VALUE_MAX 512
 
 /*
  * A validator. text[0..len) is the whole normalised (NFKC, valid UTF-8) text being scanned, the
