@@ -48,8 +48,22 @@ void lg_analyzer_set_dump(struct lg_analyzer *a, lg_dump_fn fn, void *arg)
 	a->dump_arg = arg;
 }
 
-/* hit_cmp - order hits by record unit, then by detector and value */
+/* hit_cmp - order hits by detector and value, then by where they were found */
 static int hit_cmp(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+	if (x->det != y->det)
+		return x->det < y->det ? -1 : 1;
+	int c = strcmp(x->value, y->value);
+	if (c)
+		return c;
+	if (x->unit != y->unit)
+		return x->unit < y->unit ? -1 : 1;
+	return 0;
+}
+
+/* unit_cmp - order hits by record unit, then detector and value */
+static int unit_cmp(const void *a, const void *b)
 {
 	const struct hit *x = a, *y = b;
 	if (x->unit != y->unit)
@@ -59,31 +73,101 @@ static int hit_cmp(const void *a, const void *b)
 	return strcmp(x->value, y->value);
 }
 
-/* tally - de-duplicate the hits, drop the sender's and recipients' own, count records. A record is
- * a unit (row or line) with findings; units carrying exactly the same values (the text and HTML
- * alternatives of one row, a quoted copy) are one record. */
+/* counts - does a hit count as personal data (personal detector, medium or high)? */
+static bool counts(const struct run *r, const struct hit *h)
+{
+	return h->conf >= LG_CONF_MEDIUM && r->rep->dets[h->det].personal;
+}
+
+/* tally_items - de-duplicate the hits into items and per-detector counts; the sender's and
+ * recipients' own values are dropped (and counted as excluded) */
+static void tally_items(struct run *r)
+{
+	struct lg_report *rep = r->rep;
+	const struct lg_detectors *d = r->cfg->detectors;
+	qsort(r->hits, r->nhits, sizeof *r->hits, hit_cmp);
+	for (size_t i = 0; i < r->nhits;) {
+		struct hit *h = &r->hits[i];
+		size_t j = i;
+		enum lg_conf best = h->conf;
+		while (j < r->nhits && r->hits[j].det == h->det && !strcmp(r->hits[j].value, h->value)) {
+			if (r->hits[j].conf > best)
+				best = r->hits[j].conf;
+			j++;
+		}
+		if (lg_strset_has(&r->own, h->value)) {
+			rep->excluded += (unsigned)(j - i);
+			for (size_t k = i; k < j; k++)
+				r->hits[k].conf = LG_CONF_NONE;	/* not personal data being sent */
+			i = j;
+			continue;
+		}
+		for (size_t k = i; k < j; k++)
+			r->hits[k].conf = best;	/* a value known to be one is one everywhere */
+		rep->items = lg_realloc(rep->items, (rep->nitems + 1) * sizeof *rep->items);
+		const struct lg_detdef *def = lg_detector_def(d, h->det);
+		rep->items[rep->nitems++] = (struct lg_item){
+			.det = h->det,
+			.value = lg_strdup(h->value),
+			.sample = lg_redact(def ? def->redact : LG_REDACT_TEXT, h->value),
+			.conf = best,
+			.path = lg_strdup(rep->parts[h->part].path),
+			.row = h->row,
+			.line = h->line,
+			.column = h->column,
+			.occurrences = (unsigned)(j - i),
+		};
+		struct lg_det_tally *t = &rep->dets[h->det];
+		t->any++;
+		if (best >= LG_CONF_MEDIUM)
+			t->counted++;
+		if (best >= LG_CONF_HIGH)
+			t->high++;
+		i = j;
+	}
+	/* samples: counted values first, then low ones */
+	for (size_t pass = 0; pass < 2; pass++)
+		for (size_t i = 0; i < rep->nitems; i++) {
+			struct lg_item *it = &rep->items[i];
+			struct lg_det_tally *t = &rep->dets[it->det];
+			if ((it->conf >= LG_CONF_MEDIUM) != (pass == 0))
+				continue;
+			for (int k = 0; k < LG_REPORT_SAMPLES; k++)
+				if (!t->samples[k]) {
+					t->samples[k] = lg_strdup(it->sample);
+					break;
+				}
+		}
+}
+
+/* tally - items and counts, then records. A record is a unit (row or line) with personal
+ * findings; units carrying exactly the same values (the text and HTML alternatives of one row, a
+ * quoted copy) are one record. */
 static void tally(struct run *r)
 {
-	struct lg_strset seen[LG_DET__COUNT], records;
+	struct lg_report *rep = r->rep;
+	const struct lg_detectors *d = r->cfg->detectors;
+	rep->ndets = lg_detector_count(d);
+	rep->dets = lg_calloc(rep->ndets ? rep->ndets : 1, sizeof *rep->dets);
+	for (size_t i = 0; i < rep->ndets; i++) {
+		const struct lg_detdef *def = lg_detector_def(d, (unsigned)i);
+		rep->dets[i].id = lg_strdup(def->id);
+		rep->dets[i].personal = def->personal;
+	}
+	if (!r->nhits)
+		return;
+	tally_items(r);
+
+	struct lg_strset records;
 	struct lg_buf key = LG_BUF_INIT;
 	lg_strset_init(&records);
-	for (int d = 0; d < LG_DET__COUNT; d++)
-		lg_strset_init(&seen[d]);
-	if (r->nhits)
-		qsort(r->hits, r->nhits, sizeof *r->hits, hit_cmp);
+	qsort(r->hits, r->nhits, sizeof *r->hits, unit_cmp);
 	for (size_t i = 0; i < r->nhits; i++) {
 		struct hit *h = &r->hits[i];
-		if (lg_strset_has(&r->own, h->value)) {
-			r->rep->excluded++;
-		} else {
+		if (counts(r, h)) {
 			if (key.len)
 				lg_buf_putc(&key, '\n');
-			lg_buf_printf(&key, "%d:%s", (int)h->det, h->value);
-			if (lg_strset_add(&seen[h->det], h->value)) {
-				unsigned k = r->rep->findings[h->det]++;
-				if (k < LG_REPORT_SAMPLES)
-					r->rep->samples[h->det][k] = lg_redact(h->det, h->value);
-			}
+			lg_buf_printf(&key, "%u:%s", h->det, h->value);
 		}
 		bool unit_ends = i + 1 == r->nhits || r->hits[i + 1].unit != h->unit;
 		if (unit_ends && key.len) {
@@ -91,9 +175,7 @@ static void tally(struct run *r)
 			lg_buf_reset(&key);
 		}
 	}
-	r->rep->records = (unsigned)records.count;
-	for (int d = 0; d < LG_DET__COUNT; d++)
-		lg_strset_free(&seen[d]);
+	rep->records = (unsigned)records.count;
 	lg_strset_free(&records);
 	lg_buf_free(&key);
 }
@@ -178,6 +260,7 @@ int lg_analyze(struct lg_analyzer *a, const struct lg_config *cfg, const struct 
 		add_own_addr(&r, addrs.to_cc[i]);
 
 	int rc = 0;
+	lg_header_free(r.header);
 	if (r.failed) {
 		snprintf(err, errlen, "detector failure: %s", r.err);
 		rc = -1;

@@ -7,21 +7,31 @@
 #include "lg_json.h"
 
 /* lg_report_fact - the value of one named fact for this message */
-long lg_report_fact(const struct lg_report *r, enum lg_fact f)
+long lg_report_fact(const struct lg_report *r, int f)
 {
-	switch (f) {
+	if (f >= LG_FACT__COUNT) {
+		size_t d = (size_t)(f - LG_FACT__COUNT) / 3;
+		if (d >= r->ndets)
+			return 0;
+		switch ((f - LG_FACT__COUNT) % 3) {
+		case LG_LEVEL_COUNTED:
+			return r->dets[d].counted;
+		case LG_LEVEL_HIGH:
+			return r->dets[d].high;
+		default:
+			return r->dets[d].any;
+		}
+	}
+	switch ((enum lg_fact)f) {
 	case LG_FACT_RECORDS:
 		return r->records;
 	case LG_FACT_FINDINGS_TOTAL: {
 		long t = 0;
-		for (int i = 0; i < LG_DET__COUNT; i++)
-			t += r->findings[i];
+		for (size_t i = 0; i < r->ndets; i++)
+			if (r->dets[i].personal)
+				t += r->dets[i].counted;
 		return t;
 	}
-	case LG_FACT_FINDINGS_PHONE_JP:
-		return r->findings[LG_DET_PHONE_JP];
-	case LG_FACT_FINDINGS_EMAIL:
-		return r->findings[LG_DET_EMAIL];
 	case LG_FACT_RECIPIENTS_TOTAL:
 		return r->recipients.total;
 	case LG_FACT_RECIPIENTS_EXTERNAL:
@@ -61,9 +71,18 @@ long lg_report_fact(const struct lg_report *r, enum lg_fact f)
 /* lg_report_free - release everything the report owns */
 void lg_report_free(struct lg_report *r)
 {
-	for (int d = 0; d < LG_DET__COUNT; d++)
+	for (size_t d = 0; d < r->ndets; d++) {
+		free(r->dets[d].id);
 		for (int i = 0; i < LG_REPORT_SAMPLES; i++)
-			free(r->samples[d][i]);
+			free(r->dets[d].samples[i]);
+	}
+	free(r->dets);
+	for (size_t i = 0; i < r->nitems; i++) {
+		free(r->items[i].value);
+		free(r->items[i].sample);
+		free(r->items[i].path);
+	}
+	free(r->items);
 	for (size_t i = 0; i < r->nparts; i++) {
 		struct lg_part *p = &r->parts[i];
 		free(p->path);
@@ -129,20 +148,47 @@ void lg_report_json(const struct lg_report *r, struct lg_buf *b)
 		      r->recipients.total, r->recipients.external, r->recipients.visible_external,
 		      r->recipients.external_domains);
 	lg_buf_puts(b, ",\"findings\":{");
-	for (int d = 0; d < LG_DET__COUNT; d++)
-		lg_buf_printf(b, "%s\"%s\":%u", d ? "," : "", lg_detector_name((enum lg_detector)d),
-			      r->findings[d]);
+	for (size_t d = 0; d < r->ndets; d++) {
+		lg_buf_printf(b, "%s", d ? "," : "");
+		lg_json_str(b, r->dets[d].id);
+		lg_buf_printf(b, ":%u", r->dets[d].counted);
+	}
+	lg_buf_puts(b, "},\"confidence\":{");
+	for (size_t d = 0; d < r->ndets; d++) {
+		lg_buf_printf(b, "%s", d ? "," : "");
+		lg_json_str(b, r->dets[d].id);
+		lg_buf_printf(b, ":{\"high\":%u,\"any\":%u}", r->dets[d].high, r->dets[d].any);
+	}
 	lg_buf_puts(b, "},\"samples\":{");
-	for (int d = 0; d < LG_DET__COUNT; d++) {
-		lg_buf_printf(b, "%s\"%s\":[", d ? "," : "", lg_detector_name((enum lg_detector)d));
-		for (int i = 0; i < LG_REPORT_SAMPLES && r->samples[d][i]; i++) {
+	for (size_t d = 0; d < r->ndets; d++) {
+		lg_buf_printf(b, "%s", d ? "," : "");
+		lg_json_str(b, r->dets[d].id);
+		lg_buf_putc(b, ':');
+		lg_buf_putc(b, '[');
+		for (int i = 0; i < LG_REPORT_SAMPLES && r->dets[d].samples[i]; i++) {
 			if (i)
 				lg_buf_putc(b, ',');
-			lg_json_str(b, r->samples[d][i]);
+			lg_json_str(b, r->dets[d].samples[i]);
 		}
 		lg_buf_putc(b, ']');
 	}
-	lg_buf_printf(b, "},\"records\":%u,\"excluded_own\":%u,\"message_size\":%zu,\"error\":",
+	lg_buf_puts(b, "},\"items\":[");
+	for (size_t i = 0; i < r->nitems && i < LG_REPORT_ITEMS; i++) {
+		const struct lg_item *it = &r->items[i];
+		lg_buf_puts(b, i ? ",{\"type\":" : "{\"type\":");
+		lg_json_str(b, r->dets[it->det].id);
+		lg_buf_printf(b, ",\"confidence\":\"%s\",\"sample\":", lg_conf_name(it->conf));
+		lg_json_str(b, it->sample);
+		lg_buf_puts(b, ",\"path\":");
+		lg_json_str(b, it->path);
+		if (it->row)
+			lg_buf_printf(b, ",\"row\":%lu,\"column\":%u", it->row, it->column);
+		else
+			lg_buf_printf(b, ",\"line\":%lu", it->line);
+		lg_buf_printf(b, ",\"occurrences\":%u}", it->occurrences);
+	}
+	lg_buf_printf(b, "],\"items_total\":%zu", r->nitems);
+	lg_buf_printf(b, ",\"records\":%u,\"excluded_own\":%u,\"message_size\":%zu,\"error\":",
 		      r->records, r->excluded, r->message_size);
 	lg_json_str(b, r->error);
 	lg_buf_printf(b, ",\"unscannable\":%u,\"attachments\":[", r->unscannable);
@@ -175,17 +221,24 @@ void lg_report_summary(const struct lg_report *r, struct lg_buf *b)
 	lg_buf_printf(b, " rcpts=%u external=%u visible_external=%u external_domains=%u findings=",
 		      r->recipients.total, r->recipients.external, r->recipients.visible_external,
 		      r->recipients.external_domains);
-	for (int d = 0; d < LG_DET__COUNT; d++)
-		lg_buf_printf(b, "%s%s:%u", d ? "," : "", lg_detector_name((enum lg_detector)d),
-			      r->findings[d]);
+	bool any = false;
+	for (size_t d = 0; d < r->ndets; d++)
+		if (r->dets[d].any) {
+			lg_buf_printf(b, "%s%s:%u", any ? "," : "", r->dets[d].id, r->dets[d].counted);
+			if (r->dets[d].any != r->dets[d].counted)
+				lg_buf_printf(b, "(+%u low)", r->dets[d].any - r->dets[d].counted);
+			any = true;
+		}
+	if (!any)
+		lg_buf_putc(b, '-');
 	lg_buf_printf(b, " records=%u unscannable=%u size=%zu", r->records, r->unscannable,
 		      r->message_size);
 	if (r->error)
 		lg_buf_printf(b, " error=%s", r->error);
 	const char *sep = " samples=";
-	for (int d = 0; d < LG_DET__COUNT; d++)
-		for (int i = 0; i < LG_REPORT_SAMPLES && r->samples[d][i]; i++) {
-			lg_buf_printf(b, "%s%s", sep, r->samples[d][i]);
+	for (size_t d = 0; d < r->ndets; d++)
+		for (int i = 0; i < LG_REPORT_SAMPLES && r->dets[d].samples[i]; i++) {
+			lg_buf_printf(b, "%s%s", sep, r->dets[d].samples[i]);
 			sep = ",";
 		}
 }

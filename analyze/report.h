@@ -12,6 +12,7 @@
 struct lg_buf;
 
 #define LG_REPORT_SAMPLES 3	/* redacted samples kept per detector */
+#define LG_REPORT_ITEMS 200	/* distinct findings listed in the JSON report */
 
 /* One leaf MIME part (body text or attachment), or one member of an archive. */
 struct lg_part {
@@ -46,13 +47,38 @@ struct lg_recipients {
 	unsigned external_domains;	/* distinct domains of external envelope recipients */
 };
 
+/* What one detector found in the message, de-duplicated by canonical value. */
+struct lg_det_tally {
+	char *id;		/* the detector's id ("phone_jp") */
+	bool personal;		/* counts towards records and findings.total */
+	unsigned counted;	/* distinct values of medium or high confidence: findings.<id> */
+	unsigned high;		/* ... of high confidence: findings.<id>.high */
+	unsigned any;		/* all distinct values, low too: findings.<id>.any */
+	char *samples[LG_REPORT_SAMPLES];	/* redacted, of counted values first */
+};
+
+/* One distinct finding and where it was first seen. */
+struct lg_item {
+	unsigned det;		/* index into lg_report.dets */
+	char *value;		/* canonical value: NOT for logs (leakguardctl scan --findings) */
+	char *sample;		/* redacted */
+	enum lg_conf conf;	/* the highest confidence it was found with */
+	char *path;		/* the part's path ("参加者名簿.csv", "1") */
+	unsigned long row;	/* table row (1-based) when tabular, else 0 */
+	unsigned long line;	/* line of running text (1-based) when not tabular, else 0 */
+	unsigned column;	/* table column (1-based) or 0 */
+	unsigned occurrences;
+};
+
 struct lg_report {
 	size_t message_size;
 	struct lg_recipients recipients;
-	unsigned findings[LG_DET__COUNT];	/* distinct values per detector */
+	struct lg_det_tally *dets;		/* per detector of the configuration, in its order */
+	size_t ndets;
+	struct lg_item *items;			/* distinct findings, by detector then value */
+	size_t nitems;
 	unsigned excluded;			/* values not counted: the sender's own */
 	unsigned records;			/* personal records (rows or lines with findings) */
-	char *samples[LG_DET__COUNT][LG_REPORT_SAMPLES];
 	struct lg_part *parts;
 	size_t nparts;
 	unsigned unscannable;			/* parts not scanned */

@@ -21,9 +21,14 @@ struct lg_analyzer {
 
 /* One validated match, kept until the sender's own values are known. */
 struct hit {
-	enum lg_detector det;
+	unsigned det;
+	enum lg_conf conf;
 	char *value;
 	size_t unit;		/* record unit: a table row or a text line, unique per message */
+	size_t part;		/* index of the part it was found in */
+	unsigned long row;	/* table row (1-based) or 0 */
+	unsigned long line;	/* line of the part's running text (1-based) or 0 */
+	unsigned column;	/* table column (1-based) or 0 */
 };
 
 struct run {
@@ -44,8 +49,11 @@ struct run {
 	/* where the MIME walk currently is: "" for the message, "data.zip/mail.eml/" inside */
 	const char *prefix;
 	unsigned nest;		/* archive and attached-message nesting above the current walk */
-	/* per-part scratch for the detector callback */
+	/* per-part scratch for the detector callback (saved and restored around members) */
 	size_t part_index;
+	unsigned long line_base;	/* lines of running text of this part before this block */
+	unsigned long table_row;	/* row in the current table (0 outside tables) */
+	struct lg_header *header;	/* the current table's header row, or NULL */
 	size_t unit_base;
 	const size_t *line_starts;
 	size_t nlines;

@@ -95,13 +95,13 @@ static size_t line_of(const struct run *r, size_t off)
 	return lo;
 }
 
-/* on_match - detector callback: remember the hit with its record unit */
-static void on_match(void *arg, enum lg_detector det, const char *value, size_t start, size_t end)
+/* on_match - detector callback: remember the hit with its record unit and place */
+static void on_match(void *arg, const struct lg_match *m)
 {
 	struct run *r = arg;
-	if (r->has_sig && start >= r->sig_start && end <= r->sig_end &&
+	if (r->has_sig && m->start >= r->sig_start && m->end <= r->sig_end &&
 	    r->sig_values < LG_SIG_MAX_VALUES) {
-		if (lg_strset_add(&r->own, value))
+		if (lg_strset_add(&r->own, m->value))
 			r->sig_values++;
 		r->rep->excluded++;
 		return;
@@ -110,8 +110,17 @@ static void on_match(void *arg, enum lg_detector det, const char *value, size_t 
 		r->caphits = r->caphits ? r->caphits * 2 : 64;
 		r->hits = lg_realloc(r->hits, r->caphits * sizeof *r->hits);
 	}
-	size_t unit = r->unit_base + (r->line_starts ? line_of(r, start) : 0);
-	r->hits[r->nhits++] = (struct hit){ det, lg_strdup(value), unit };
+	size_t line = r->line_starts ? line_of(r, m->start) : 0;
+	r->hits[r->nhits++] = (struct hit){
+		.det = m->det,
+		.conf = m->conf,
+		.value = lg_strdup(m->value),
+		.unit = r->unit_base + line,
+		.part = r->part_index,
+		.row = r->line_starts ? 0 : r->table_row,
+		.line = r->line_starts ? r->line_base + line + 1 : 0,
+		.column = m->column,
+	};
 	part_at(r, r->part_index)->findings++;
 }
 
@@ -129,8 +138,9 @@ static int detect_lines(struct run *r, const char *text, size_t len)
 	r->line_starts = starts;
 	r->nlines = n;
 	r->unit_base = r->next_unit;
-	int rc = lg_detect(r->cfg->detectors, text, len, on_match, r, r->err, sizeof r->err);
+	int rc = lg_detect(r->cfg->detectors, text, len, NULL, on_match, r, r->err, sizeof r->err);
 	r->next_unit += n;
+	r->line_base += n;
 	r->line_starts = NULL;
 	free(starts);
 	if (r->an->dump) {
@@ -142,25 +152,80 @@ static int detect_lines(struct run *r, const char *text, size_t len)
 	return rc < 0 ? -1 : 0;
 }
 
-/* detect_row - one table row: cells joined by tabs, NFKC, detected as one record unit */
+/* is_ascii - no byte above 0x7F (NFKC leaves such text as it is) */
+static bool is_ascii(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] & 0x80)
+			return false;
+	return true;
+}
+
+/* table_start - a new table or sheet: no header yet, rows count from 1 */
+static void table_start(struct run *r)
+{
+	lg_header_free(r->header);
+	r->header = NULL;
+	r->table_row = 0;
+}
+
+/* detect_row - one table row: each cell NFKC, joined by tabs, detected as one record unit with
+ * the table's header; a row that names detectors' columns and holds no findings becomes the
+ * header of the rows after it */
 static int detect_row(struct run *r, const char *const *cells, const size_t *lens, size_t ncells)
 {
 	struct lg_buf row = LG_BUF_INIT;
+	size_t *starts = lg_malloc((ncells ? ncells : 1) * 2 * sizeof *starts);
+	size_t *clens = starts + (ncells ? ncells : 1);
+	char **norm = lg_malloc((ncells ? ncells : 1) * sizeof *norm);
 	for (size_t i = 0; i < ncells; i++) {
 		if (i)
 			lg_buf_putc(&row, '\t');
-		lg_buf_append(&row, cells[i], lens[i]);
+		starts[i] = row.len;
+		if (is_ascii(cells[i], lens[i])) {
+			lg_buf_append(&row, cells[i], lens[i]);
+			clens[i] = lens[i];
+		} else {
+			size_t nl;
+			char *n = lg_nfkc(cells[i], lens[i], &nl);
+			lg_buf_append(&row, n, nl);
+			clens[i] = nl;
+			free(n);
+		}
 	}
-	size_t nlen;
-	char *norm = lg_nfkc(lg_buf_cstr(&row), row.len, &nlen);
-	lg_buf_free(&row);
+	const char *text = lg_buf_cstr(&row);
+	for (size_t i = 0; i < ncells; i++)
+		norm[i] = (char *)text + starts[i];
+	r->table_row++;
 	r->unit_base = r->next_unit++;
-	int rc = lg_detect(r->cfg->detectors, norm, nlen, on_match, r, r->err, sizeof r->err);
+	struct lg_header *cand = lg_header_new(r->cfg->detectors, (const char *const *)norm, clens,
+					       ncells);
+	struct lg_row_ctx ctx = { starts, clens, ncells, NULL };
+	int rc = 0;
+	bool is_header = false;
+	if (cand) {	/* a header names columns and holds no findings of its own */
+		rc = lg_detect(r->cfg->detectors, text, row.len, &ctx, NULL, NULL, r->err,
+			       sizeof r->err);
+		if (rc == 0) {
+			lg_header_free(r->header);
+			r->header = cand;
+			cand = NULL;
+			is_header = true;
+		}
+		lg_header_free(cand);
+	}
+	if (rc >= 0 && !is_header) {
+		ctx.header = r->header;
+		rc = lg_detect(r->cfg->detectors, text, row.len, &ctx, on_match, r, r->err,
+			       sizeof r->err);
+	}
 	if (r->an->dump) {
-		lg_buf_append(&r->dump_text, norm, nlen);
+		lg_buf_append(&r->dump_text, text, row.len);
 		lg_buf_putc(&r->dump_text, '\n');
 	}
 	free(norm);
+	free(starts);
+	lg_buf_free(&row);
 	if (rc < 0)
 		r->failed = true;
 	return rc < 0 ? -1 : 0;
@@ -221,6 +286,7 @@ static void scan_text(struct run *r, size_t pidx, const char *data, size_t len, 
 	part_at(r, pidx)->charset = lg_strdup(used);
 	if (k == K_CSV) {
 		struct csv_ctx c = { .r = r, .pidx = pidx };
+		table_start(r);
 		lg_csv_parse(utf8, ulen, 0, on_csv_row, &c);
 		free(utf8);
 		if (c.over)
@@ -279,6 +345,15 @@ static int doc_text(void *arg, const char *utf8, size_t len)
 	return rc < 0;
 }
 
+/* doc_table - an extractor's new table or sheet */
+static int doc_table(void *arg, const char *name)
+{
+	struct doc_ctx *d = arg;
+	(void)name;
+	table_start(d->r);
+	return 0;
+}
+
 /* doc_row - an extractor's table row: a record */
 static int doc_row(void *arg, const char *const *cells, const size_t *lens, size_t ncells)
 {
@@ -318,7 +393,7 @@ static void finish_extract(struct run *r, size_t pidx, const struct lg_ex_result
 static void scan_document(struct run *r, size_t pidx, const char *data, size_t len, enum kind k)
 {
 	struct doc_ctx d = { r, pidx };
-	struct lg_ex_out out = { .text = doc_text, .row = doc_row, .arg = &d };
+	struct lg_ex_out out = { .text = doc_text, .row = doc_row, .table = doc_table, .arg = &d };
 	struct lg_ex_limits lim = ex_limits(r);
 	struct lg_ex_result res = {0};
 	switch (k) {
@@ -556,7 +631,12 @@ static void scan_bytes(struct run *r, size_t pidx, const char *data, size_t len,
 	if (r->an->dump)
 		r->an->dump(r->an->dump_arg, p, "data", data, len);
 	size_t saved_part = r->part_index;
+	unsigned long saved_line = r->line_base, saved_row = r->table_row;
+	struct lg_header *saved_header = r->header;
 	r->part_index = pidx;
+	r->line_base = 0;
+	r->table_row = 0;
+	r->header = NULL;
 	lg_buf_reset(&r->dump_text);
 	switch (k) {
 	case K_TEXT:
@@ -589,7 +669,11 @@ static void scan_bytes(struct run *r, size_t pidx, const char *data, size_t len,
 	if (r->an->dump && (k != K_ARCHIVE && k != K_MESSAGE))
 		r->an->dump(r->an->dump_arg, part_at(r, pidx), "text", r->dump_text.data ?
 			    r->dump_text.data : "", r->dump_text.len);
+	lg_header_free(r->header);
 	r->part_index = saved_part;
+	r->line_base = saved_line;
+	r->table_row = saved_row;
+	r->header = saved_header;
 }
 
 /* lg_scan_leaf - see run.h */

@@ -4,6 +4,7 @@
 #include "config/config.h"
 
 #include <errno.h>
+#include <glob.h>
 #include <libfyaml.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -18,6 +19,12 @@
 #include "lg_strdist.h"
 #include "lg_log.h"
 #include "rules/detect.h"
+#include "rules/validate.h"
+
+#ifndef PCRE2_CODE_UNIT_WIDTH
+#define PCRE2_CODE_UNIT_WIDTH 8
+#endif
+#include <pcre2.h>
 
 #define NO_OFF ((size_t)-1)
 #define CONFIG_FILE_MAX (16u << 20)	/* larger files are refused */
@@ -48,6 +55,9 @@ struct loader {
 	char msg[512];		/* message of the last failing validator */
 	size_t msg_off;		/* offset of the problem within the value, or NO_OFF */
 	bool rules_given;	/* the file has policy.rules (possibly an empty list) */
+	const struct lg_detectors *dets;	/* the detector set conditions may name */
+	struct lg_buf rule_errors;	/* problems in rule files, already formatted */
+	size_t nrule_errors;
 };
 
 struct key;
@@ -59,6 +69,8 @@ enum key_kind {
 	K_MAPPING,	/* a nested mapping described by its own table (sub) */
 	K_DOMAINS,	/* internal_domains: a sequence of domain names (base: struct lg_config) */
 	K_RULES,	/* policy.rules: a sequence of rule mappings (base is struct lg_policy) */
+	K_STRLIST,	/* a sequence of non-empty one-line strings: NULL-terminated char ** */
+	K_EARLY,	/* detectors: read before the rest of the file (conditions name them) */
 };
 
 /* One known key: the table below is the whole configuration language. */
@@ -608,7 +620,7 @@ static int parse_when(struct loader *ld, const struct key *k, void *base, const 
 	struct lg_rule *rule = base;
 	char err[256];
 	size_t off = 0;
-	struct lg_expr *e = lg_expr_compile(v, &off, err, sizeof err);
+	struct lg_expr *e = lg_expr_compile(v, ld->dets, &off, err, sizeof err);
 
 	(void)k;
 	if (!e) {
@@ -676,7 +688,151 @@ static char *domain_normalise(const char *v)
 	return d;
 }
 
+/* ---- rule files (detectors) -------------------------------------------------------------- */
+
+/* parse_detid - a detector id: [a-z][a-z0-9_]*, at most 32, not a word facts use */
+static int parse_detid(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	size_t n = strlen(v);
+	bool ok = n >= 1 && n <= 32 && v[0] >= 'a' && v[0] <= 'z';
+	for (size_t i = 1; ok && i < n; i++)
+		ok = (v[i] >= 'a' && v[i] <= 'z') || (v[i] >= '0' && v[i] <= '9') || v[i] == '_';
+	if (!ok)
+		return fail(ld, "%s must be a lower-case word ([a-z][a-z0-9_]*, at most 32), "
+			    "as it is used in facts such as findings.<id>", k->name);
+	if (!strcmp(v, "total") || !strcmp(v, "high") || !strcmp(v, "any"))
+		return fail(ld, "'%s' cannot be a detector id: findings.%s means something else", v,
+			    v);
+	set_string(FIELD(base, k, char *), v);
+	return 0;
+}
+
+/* parse_conf - low, medium or high */
+static int parse_conf(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	static const char *const names[] = { "low", "medium", "high" };
+	for (int i = 0; i < 3; i++)
+		if (!strcmp(v, names[i])) {
+			*FIELD(base, k, enum lg_conf) = (enum lg_conf)(LG_CONF_LOW + i);
+			return 0;
+		}
+	return fail(ld, "%s must be low, medium or high", k->name);
+}
+
+/* parse_redact - how values are shown in logs and notices */
+static int parse_redact(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	static const struct {
+		const char *name;
+		enum lg_redact_style style;
+	} styles[] = { { "text", LG_REDACT_TEXT },	   { "phone", LG_REDACT_PHONE },
+		       { "email", LG_REDACT_EMAIL },	   { "digits", LG_REDACT_DIGITS },
+		       { "postal", LG_REDACT_POSTAL } };
+	for (size_t i = 0; i < sizeof styles / sizeof styles[0]; i++)
+		if (!strcmp(v, styles[i].name)) {
+			*FIELD(base, k, enum lg_redact_style) = styles[i].style;
+			return 0;
+		}
+	return fail(ld, "%s must be one of text, phone, email, digits, postal", k->name);
+}
+
+/* parse_validator - a validator name leakguard knows */
+static int parse_validator(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	if (!lg_validator_lookup(v))
+		return fail(ld, "unknown validator '%s' (known: %s)", v, lg_validator_names());
+	set_string(FIELD(base, k, char *), v);
+	return 0;
+}
+
+/* parse_pattern - a pcre2 pattern, compiled now (as the detector set will: UTF, wrapped in a
+ * group with a callout after it) so that a bad one is an error at its place in the file */
+static int parse_pattern(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	char *src = lg_asprintf("(?:%s\n)(?C1)", v);
+	int ecode;
+	PCRE2_SIZE eoff;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+				       PCRE2_UTF | PCRE2_USE_OFFSET_LIMIT, &ecode, &eoff, NULL);
+	free(src);
+	if (!re) {
+		char msg[256];
+		if (pcre2_get_error_message(ecode, (PCRE2_UCHAR *)msg, sizeof msg) < 0)
+			snprintf(msg, sizeof msg, "pcre2 error %d", ecode);
+		size_t off = eoff >= 3 ? (size_t)eoff - 3 : 0;
+		ld->msg_off = off < strlen(v) ? off : strlen(v);
+		return fail(ld, "bad pattern: %s", msg);
+	}
+	pcre2_code_free(re);
+	set_string(FIELD(base, k, char *), v);
+	return 0;
+}
+
 /* ---- the table --------------------------------------------------------------------------- */
+
+static const struct key prefilter_keys[] = {
+	{ .name = "digits", .offset = offsetof(struct lg_detdef, prefilter.digits), .def = "0",
+	  .parse = parse_uint, .type = "a whole number of digits", .min = 0, .max = 64 },
+	{ .name = "literals", .kind = K_STRLIST, .offset = offsetof(struct lg_detdef,
+								  prefilter.literals),
+	  .type = "a sequence of strings" },
+	{ .name = "reach", .offset = offsetof(struct lg_detdef, prefilter.reach), .def = "8",
+	  .parse = parse_uint, .type = "a whole number of characters", .min = 0, .max = 1000 },
+	{ .name = NULL },
+};
+
+static const struct key context_keys[] = {
+	{ .name = "keywords", .kind = K_STRLIST, .offset = offsetof(struct lg_detdef,
+								  context.keywords),
+	  .type = "a sequence of words" },
+	{ .name = "window", .offset = offsetof(struct lg_detdef, context.window), .def = "20",
+	  .parse = parse_uint, .type = "a whole number of characters", .min = 1, .max = 1000 },
+	{ .name = "required", .offset = offsetof(struct lg_detdef, context.required),
+	  .def = "false", .parse = parse_bool, .type = "true or false" },
+	{ .name = "confidence", .offset = offsetof(struct lg_detdef, context.confidence),
+	  .def = "high", .parse = parse_conf, .type = "low, medium or high" },
+	{ .name = NULL },
+};
+
+/* The rule-file language: one detector. (struct lg_detdef; nested mappings use offsets within
+ * it, so their tables are applied to the detdef itself.) */
+static const struct key detdef_keys[] = {
+	{ .name = "id", .offset = offsetof(struct lg_detdef, id), .parse = parse_detid,
+	  .type = "a lower-case word", .required = true },
+	{ .name = "description", .offset = offsetof(struct lg_detdef, description),
+	  .parse = parse_reason, .type = "a text", .nullable = true },
+	{ .name = "group", .offset = offsetof(struct lg_detdef, group), .def = "personal",
+	  .parse = parse_rule_name, .type = "a name" },
+	{ .name = "personal", .offset = offsetof(struct lg_detdef, personal), .def = "true",
+	  .parse = parse_bool, .type = "true or false" },
+	{ .name = "pattern", .offset = offsetof(struct lg_detdef, pattern), .parse = parse_pattern,
+	  .type = "a pcre2 pattern" },
+	{ .name = "validator", .offset = offsetof(struct lg_detdef, validator),
+	  .parse = parse_validator, .type = "a validator name", .nullable = true },
+	{ .name = "prefilter", .kind = K_MAPPING, .offset = 0, .sub = prefilter_keys,
+	  .type = "a mapping" },
+	{ .name = "context", .kind = K_MAPPING, .offset = 0, .sub = context_keys,
+	  .type = "a mapping" },
+	{ .name = "confidence", .offset = offsetof(struct lg_detdef, confidence), .def = "medium",
+	  .parse = parse_conf, .type = "low, medium or high" },
+	{ .name = "columns", .kind = K_STRLIST, .offset = offsetof(struct lg_detdef, columns),
+	  .type = "a sequence of header words" },
+	{ .name = "not_columns", .kind = K_STRLIST,
+	  .offset = offsetof(struct lg_detdef, not_columns), .type = "a sequence of header words" },
+	{ .name = "redact", .offset = offsetof(struct lg_detdef, redact), .def = "text",
+	  .parse = parse_redact, .type = "text, phone, email, digits or postal" },
+	{ .name = NULL },
+};
+
+static const struct key detcfg_keys[] = {
+	{ .name = "builtin", .offset = offsetof(struct lg_detcfg, builtin), .def = "true",
+	  .parse = parse_bool, .type = "true or false" },
+	{ .name = "disable", .kind = K_STRLIST, .offset = offsetof(struct lg_detcfg, disable),
+	  .type = "a sequence of detector ids" },
+	{ .name = "files", .kind = K_STRLIST, .offset = offsetof(struct lg_detcfg, files),
+	  .type = "a sequence of file names or glob patterns" },
+	{ .name = NULL },
+};
 
 static const struct key limits_keys[] = {
 	{ .name = "spool_memory", .offset = offsetof(struct lg_limits, spool_memory), .def = "1M",
@@ -744,6 +900,8 @@ static const struct key config_keys[] = {
 	  .sub = limits_keys, .type = "a mapping" },
 	{ .name = "policy", .kind = K_MAPPING, .offset = offsetof(struct lg_config, policy),
 	  .sub = policy_keys, .type = "a mapping" },
+	{ .name = "detectors", .kind = K_EARLY, .offset = offsetof(struct lg_config, detcfg),
+	  .sub = detcfg_keys, .type = "a mapping" },
 	{ .name = NULL },
 };
 
@@ -754,7 +912,7 @@ static void apply_defaults(const struct key *keys, void *base)
 {
 	struct loader scratch = { .name = "<defaults>" };
 	for (const struct key *k = keys; k->name; k++) {
-		if (k->kind == K_MAPPING)
+		if (k->kind == K_MAPPING || k->kind == K_EARLY)
 			apply_defaults(k->sub, FIELD(base, k, char));
 		else if (k->kind == K_SCALAR && k->def && k->parse(&scratch, k, base, k->def) != 0)
 			lg_panic("config: bad built-in default for %s: %s", k->name, scratch.msg);
@@ -831,6 +989,39 @@ static void load_domains(struct loader *ld, const struct key *k, struct fy_node 
 		cfg->internal_domains = lg_realloc(cfg->internal_domains,
 						   (cfg->n_internal_domains + 1) * sizeof(char *));
 		cfg->internal_domains[cfg->n_internal_domains++] = d;
+	}
+}
+
+/* load_strlist - a sequence of non-empty one-line strings into a NULL-terminated list */
+static void load_strlist(struct loader *ld, const struct key *k, struct fy_node *seq, void *base,
+			 struct pos at)
+{
+	char ***field = FIELD(base, k, char **);
+	if (is_null(seq))
+		return;
+	if (fy_node_get_type(seq) != FYNT_SEQUENCE) {
+		error_at(ld, at, "%s must be %s, not %s", k->name, k->type, kind_name(seq));
+		return;
+	}
+	size_t n = (size_t)fy_node_sequence_item_count(seq), k2 = 0;
+	for (size_t i = 0; *field && (*field)[i]; i++)
+		free((*field)[i]);
+	free(*field);
+	*field = lg_calloc(n + 1, sizeof **field);
+	void *it = NULL;
+	struct fy_node *item;
+	while ((item = fy_node_sequence_iterate(seq, &it)) != NULL && k2 < n) {
+		struct pos ip = node_pos(item, at);
+		char *text = fy_node_get_type(item) == FYNT_SCALAR && !fy_node_is_alias(item)
+				     ? scalar_dup(item)
+				     : NULL;
+		if (!text || !*text || has_control(text) || strlen(text) > 256) {
+			error_at(ld, ip, "each entry of %s must be a one-line string of 1-256 bytes",
+				 k->name);
+			free(text);
+			continue;
+		}
+		(*field)[k2++] = text;
 	}
 }
 
@@ -915,6 +1106,11 @@ static void load_value(struct loader *ld, const struct key *k, struct fy_node *v
 		ld->rules_given = true;
 		load_rules(ld, k, v, base, at);
 		break;
+	case K_STRLIST:
+		load_strlist(ld, k, v, base, at);
+		break;
+	case K_EARLY:
+		break;	/* read by load_early before the rest */
 	}
 }
 
@@ -1032,11 +1228,17 @@ static const char *diag_text(struct loader *ld)
 	return lg_buf_cstr(&ld->diag_out);
 }
 
-/* load_document - parse the YAML and fill cfg (defaults already set) */
-static void load_document(struct loader *ld, struct lg_config *cfg)
+/* What a document's root goes to: the configuration, or a rule file. */
+struct root_handler {
+	const char *empty_msg;
+	void (*load)(struct loader *ld, struct fy_node *root, struct pos at, void *arg);
+	void *arg;
+};
+
+/* load_document - parse the YAML and hand its root to the handler */
+static void load_document(struct loader *ld, const struct root_handler *h)
 {
-	static const char empty_msg[] =
-		"the configuration is empty (expected a mapping of keys, e.g. 'listen: ...')";
+	const char *empty_msg = h->empty_msg;
 	struct fy_diag_cfg dcfg;
 	fy_diag_cfg_default(&dcfg);
 	dcfg.fp = NULL;
@@ -1068,13 +1270,8 @@ static void load_document(struct loader *ld, struct lg_config *cfg)
 		struct fy_node *root = fy_document_root(doc);
 		if (!root || is_null(root))
 			error_at(ld, node_pos(root, start), "%s", empty_msg);
-		else if (fy_node_get_type(root) != FYNT_MAPPING)
-			error_at(ld, node_pos(root, start),
-				 "the configuration must be a mapping of keys "
-				 "(e.g. 'listen: ...'), not %s",
-				 kind_name(root));
 		else
-			load_mapping(ld, root, config_keys, cfg, NULL, node_pos(root, start));
+			h->load(ld, root, node_pos(root, start), h->arg);
 
 		struct fy_document *more = fy_parse_load_document(fyp);
 		before = ld->nerrors;
@@ -1084,8 +1281,7 @@ static void load_document(struct loader *ld, struct lg_config *cfg)
 				fy_document_state_start_mark(fy_document_get_document_state(more));
 			struct pos p2 = m ? (struct pos){ m->line + 1, m->column + 1 } : start;
 			error_at(ld, node_pos(fy_document_root(more), p2),
-				 "a second YAML document ('---'); the configuration must be one "
-				 "document");
+				 "a second YAML document ('---'); the file must be one document");
 		}
 		if (more)
 			fy_parse_document_destroy(fyp, more);
@@ -1127,11 +1323,288 @@ static void use_builtin_rules(struct lg_config *cfg)
 		lg_panic("the built-in configuration does not load");
 	enum lg_action keep_default = cfg->policy.default_action;
 	lg_policy_free(&cfg->policy);
+	/* the built-in conditions were compiled against the built-in detectors; compile them
+	 * again against this configuration's set (which may leave some out) */
 	cfg->policy = def->policy;
 	cfg->policy.default_action = keep_default;
 	def->policy = (struct lg_policy){0};
 	lg_config_free(def);
+	for (size_t i = 0; i < cfg->policy.nrules; i++) {
+		struct lg_rule *rule = &cfg->policy.rules[i];
+		char err[256];
+		size_t off;
+		struct lg_expr *e = lg_expr_compile(rule->when_src, cfg->detectors, &off, err,
+						    sizeof err);
+		if (!e)
+			lg_panic("built-in rule %s: %s (a built-in detector was disabled?)",
+				 rule->name, err);
+		lg_expr_free(rule->when);
+		rule->when = e;
+	}
 }
+
+/* ---- rule files -------------------------------------------------------------------------- */
+
+/* The definitions being collected from rule files. */
+struct defs {
+	struct lg_detdef *v;
+	size_t n;
+};
+
+/* load_one_def - one detector mapping of a rule file */
+static void load_one_def(struct loader *ld, struct fy_node *map, struct pos at, struct defs *out)
+{
+	if (fy_node_get_type(map) != FYNT_MAPPING) {
+		error_at(ld, at, "a detector must be a mapping with id and pattern (or columns), not %s",
+			 kind_name(map));
+		return;
+	}
+	struct lg_detdef def = {0};
+	apply_defaults(detdef_keys, &def);
+	apply_defaults(prefilter_keys, &def);
+	apply_defaults(context_keys, &def);
+	size_t before = ld->nerrors;
+	char where[64];
+	struct fy_node *idv = find_value(map, "id", NULL);
+	char *id = idv && fy_node_get_type(idv) == FYNT_SCALAR ? scalar_dup(idv) : NULL;
+	snprintf(where, sizeof where, "detector '%.32s'", id && *id ? id : "?");
+	free(id);
+	load_mapping(ld, map, detdef_keys, &def, where, at);
+	if (ld->nerrors == before && !def.pattern && !def.columns)
+		error_at(ld, at, "%s has neither a pattern nor columns", where);
+	if (ld->nerrors == before && def.pattern && def.columns)
+		error_at(ld, at, "%s has both a pattern and columns (make two detectors)", where);
+	if (ld->nerrors == before && def.prefilter.digits && def.prefilter.literals)
+		error_at(ld, at, "%s: a prefilter has digits or literals, not both", where);
+	if (ld->nerrors == before && !def.pattern && def.validator)
+		error_at(ld, at, "%s: a validator needs a pattern", where);
+	if (ld->nerrors != before) {
+		lg_detdef_free(&def);
+		return;
+	}
+	def.file = lg_strdup(ld->name);
+	def.line = at.line;
+	out->v = lg_realloc(out->v, (out->n + 1) * sizeof *out->v);
+	out->v[out->n++] = def;
+}
+
+/* rules_root - a rule file's root: one detector mapping or a sequence of them */
+static void rules_root(struct loader *ld, struct fy_node *root, struct pos at, void *arg)
+{
+	if (fy_node_get_type(root) != FYNT_SEQUENCE) {
+		load_one_def(ld, root, at, arg);
+		return;
+	}
+	void *it = NULL;
+	struct fy_node *item;
+	while ((item = fy_node_sequence_iterate(root, &it)) != NULL)
+		load_one_def(ld, item, node_pos(item, at), arg);
+}
+
+/* lg_rules_load_string - parse one rule file into definitions */
+size_t lg_rules_load_string(const char *name, const char *yaml, size_t len, struct lg_detdef **defs,
+			    size_t *ndefs, struct lg_buf *errors)
+{
+	struct loader ld = { .name = name ? name : "<rules>", .text = yaml ? yaml : "",
+			     .len = yaml ? len : 0 };
+	struct defs out = { *defs, *ndefs };
+	struct root_handler h = { "the rule file is empty (expected a detector: 'id: ...')",
+				  rules_root, &out };
+	if (!refuse_directives(&ld))
+		load_document(&ld, &h);
+	lg_buf_free(&ld.diag_out);
+	size_t n = ld.nerrors;
+	flush_problems(&ld, errors);
+	*defs = out.v;
+	*ndefs = out.n;
+	return n;
+}
+
+/* read_file - a whole small file into buf; false with errors appended when it cannot be read */
+static bool read_file(const char *path, struct lg_buf *text, struct lg_buf *errors)
+{
+	FILE *fp = fopen(path, "r");
+	if (!fp) {
+		if (errors)
+			lg_buf_printf(errors, "%s: error: cannot open: %s\n", path,
+				      strerror(errno));
+		return false;
+	}
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0 && text->len <= CONFIG_FILE_MAX)
+		lg_buf_append(text, chunk, n);
+	int failed = ferror(fp);
+	int saved = errno;
+	fclose(fp);
+	if (failed || text->len > CONFIG_FILE_MAX) {
+		if (errors)
+			lg_buf_printf(errors, "%s: error: %s\n", path,
+				      failed ? strerror(saved) : "file too large");
+		return false;
+	}
+	return true;
+}
+
+/* free_defs - release collected definitions */
+static void free_defs(struct defs *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		lg_detdef_free(&d->v[i]);
+	free(d->v);
+	d->v = NULL;
+	d->n = 0;
+}
+
+/* add_builtin_defs - the built-in rule files' definitions, except the disabled ones */
+static size_t add_builtin_defs(struct defs *d, char *const *disable, struct lg_buf *errors)
+{
+	size_t problems = 0;
+	for (size_t i = 0; lg_builtin_rule_names[i]; i++) {
+		char *name = lg_asprintf("<built-in>/%s", lg_builtin_rule_names[i]);
+		size_t first = d->n;
+		problems += lg_rules_load_string(name, lg_builtin_rule_texts[i],
+						 strlen(lg_builtin_rule_texts[i]), &d->v, &d->n,
+						 errors);
+		free(name);
+		for (size_t k = first; k < d->n;) {
+			bool off = false;
+			for (size_t j = 0; disable && disable[j]; j++)
+				off = off || !strcmp(disable[j], d->v[k].id);
+			if (off) {
+				lg_detdef_free(&d->v[k]);
+				memmove(&d->v[k], &d->v[k + 1], (d->n - k - 1) * sizeof *d->v);
+				d->n--;
+			} else {
+				k++;
+			}
+		}
+	}
+	return problems;
+}
+
+/* lg_detectors_builtin - the built-in detector set */
+struct lg_detectors *lg_detectors_builtin(char *err, size_t errlen)
+{
+	struct defs d = {0};
+	struct lg_buf errors = LG_BUF_INIT;
+	struct lg_detectors *dets = NULL;
+	if (add_builtin_defs(&d, NULL, &errors) == 0)
+		dets = lg_detectors_build(d.v, d.n, err, errlen);
+	else
+		snprintf(err, errlen, "%s", lg_buf_cstr(&errors));
+	free_defs(&d);
+	lg_buf_free(&errors);
+	return dets;
+}
+
+/* replace_or_add - a definition from an administrator's file: replaces one with the same id */
+static void replace_or_add(struct defs *d, struct lg_detdef *def)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (!strcmp(d->v[i].id, def->id)) {
+			lg_detdef_free(&d->v[i]);
+			d->v[i] = *def;
+			return;
+		}
+	d->v = lg_realloc(d->v, (d->n + 1) * sizeof *d->v);
+	d->v[d->n++] = *def;
+}
+
+/* build_detectors - the configuration's detector set: built-in rules (minus disabled ones) and
+ * the rule files named in detectors.files; problems go to ld (counted) */
+static void build_detectors(struct loader *ld, struct lg_config *cfg, struct pos at)
+{
+	const struct lg_detcfg *dc = &cfg->detcfg;
+	struct defs d = {0};
+	size_t problems = 0;
+	if (dc->builtin)
+		problems += add_builtin_defs(&d, dc->disable, &ld->rule_errors);
+	for (size_t i = 0; dc->disable && dc->disable[i]; i++) {
+		bool known = false;
+		for (size_t k = 0; lg_builtin_rule_names[k] && !known; k++) {
+			size_t n = strlen(dc->disable[i]);
+			known = !strncmp(lg_builtin_rule_names[k], dc->disable[i], n) &&
+				!strcmp(lg_builtin_rule_names[k] + n, ".yaml");
+		}
+		if (!known)
+			error_at(ld, at, "detectors.disable: no built-in detector '%s'",
+				 dc->disable[i]);
+	}
+	for (size_t i = 0; dc->files && dc->files[i]; i++) {
+		glob_t g;
+		int rc = glob(dc->files[i], GLOB_ERR, NULL, &g);
+		if (rc == GLOB_NOMATCH && !strpbrk(dc->files[i], "*?[")) {
+			error_at(ld, at, "detectors.files: %s: no such file", dc->files[i]);
+			continue;
+		}
+		if (rc != 0 && rc != GLOB_NOMATCH) {
+			error_at(ld, at, "detectors.files: cannot read %s", dc->files[i]);
+			continue;
+		}
+		for (size_t k = 0; rc == 0 && k < g.gl_pathc; k++) {
+			struct lg_buf text = LG_BUF_INIT;
+			struct defs one = {0};
+			if (!read_file(g.gl_pathv[k], &text, &ld->rule_errors)) {
+				problems++;
+			} else {
+				problems += lg_rules_load_string(g.gl_pathv[k], lg_buf_cstr(&text),
+								 text.len, &one.v, &one.n,
+								 &ld->rule_errors);
+				for (size_t j = 0; j < one.n; j++)
+					replace_or_add(&d, &one.v[j]);
+				free(one.v);
+			}
+			lg_buf_free(&text);
+		}
+		if (rc == 0)
+			globfree(&g);
+	}
+	ld->nrule_errors += problems;
+	if (problems == 0) {
+		char err[512] = "";
+		cfg->detectors = lg_detectors_build(d.v, d.n, err, sizeof err);
+		if (!cfg->detectors) {
+			lg_buf_printf(&ld->rule_errors, "%s\n", err);
+			ld->nrule_errors++;
+		}
+	}
+	free_defs(&d);
+}
+
+/* config_root - the configuration's root: detectors first (conditions name them), then the rest */
+static void config_root(struct loader *ld, struct fy_node *root, struct pos at, void *arg)
+{
+	struct lg_config *cfg = arg;
+	if (fy_node_get_type(root) != FYNT_MAPPING) {
+		error_at(ld, at,
+			 "the configuration must be a mapping of keys (e.g. 'listen: ...'), not %s",
+			 kind_name(root));
+		return;
+	}
+	struct fy_node *dk = NULL;
+	struct fy_node *dv = find_value(root, "detectors", &dk);
+	struct pos dp = at;
+	if (dv) {
+		const struct key *k = NULL;
+		for (k = config_keys; k->name && strcmp(k->name, "detectors"); k++)
+			;
+		dp = node_pos(dv, node_pos(dk, at));
+		if (fy_node_is_alias(dv))
+			error_at(ld, dp, "YAML aliases (*name) are not supported");
+		else if (!is_null(dv) && fy_node_get_type(dv) != FYNT_MAPPING)
+			error_at(ld, dp, "detectors must be a mapping, not %s", kind_name(dv));
+		else if (!is_null(dv))
+			load_mapping(ld, dv, k->sub, FIELD(cfg, k, char), "detectors", dp);
+	}
+	if (ld->nerrors == 0)
+		build_detectors(ld, cfg, dp);
+	ld->dets = cfg->detectors;
+	if (cfg->detectors)	/* else only the detector problems: conditions would all fail */
+		load_mapping(ld, root, config_keys, cfg, NULL, at);
+}
+
+/* ---- public interface -------------------------------------------------------------------- */
 
 /* lg_config_load_string - parse and validate a configuration held in memory */
 struct lg_config *lg_config_load_string(const char *name, const char *yaml, size_t len,
@@ -1140,22 +1613,24 @@ struct lg_config *lg_config_load_string(const char *name, const char *yaml, size
 	struct loader ld = { .name = name ? name : "<config>", .text = yaml ? yaml : "",
 			     .len = yaml ? len : 0 };
 	struct lg_config *cfg = lg_calloc(1, sizeof *cfg);
+	struct root_handler h = {
+		"the configuration is empty (expected a mapping of keys, e.g. 'listen: ...')",
+		config_root, cfg
+	};
 
 	cfg->source = lg_strdup(ld.name);
 	apply_defaults(config_keys, cfg);
 	if (!refuse_directives(&ld))
-		load_document(&ld, cfg);
+		load_document(&ld, &h);
 	lg_buf_free(&ld.diag_out);
-	if (ld.nerrors == 0) {
-		char err[256] = "";
-		cfg->detectors = lg_detectors_new(err, sizeof err);
-		if (!cfg->detectors)
-			error_at(&ld, (struct pos){ 0, 0 }, "cannot compile the detectors: %s",
-				 err);
-	}
-	if (ld.nerrors == 0 && !ld.rules_given && yaml != lg_default_config_yaml)
+	if (ld.nerrors == 0 && ld.nrule_errors == 0 && !ld.rules_given &&
+	    yaml != lg_default_config_yaml)
 		use_builtin_rules(cfg);
-	bool failed = ld.nerrors > 0;
+	bool failed = ld.nerrors > 0 || ld.nrule_errors > 0;
+	if (errors)
+		lg_buf_append(errors, ld.rule_errors.data ? ld.rule_errors.data : "",
+			      ld.rule_errors.len);
+	lg_buf_free(&ld.rule_errors);
 	flush_problems(&ld, errors);
 	if (failed) {
 		lg_config_free(cfg);
@@ -1171,26 +1646,8 @@ struct lg_config *lg_config_load(const char *path, struct lg_buf *errors)
 		return lg_config_load_string("<built-in>", lg_default_config_yaml,
 					     strlen(lg_default_config_yaml), errors);
 
-	FILE *fp = fopen(path, "r");
-	if (!fp) {
-		if (errors)
-			lg_buf_printf(errors, "%s: error: cannot open: %s\n", path,
-				      strerror(errno));
-		return NULL;
-	}
 	struct lg_buf text = LG_BUF_INIT;
-	char chunk[8192];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0 && text.len <= CONFIG_FILE_MAX)
-		lg_buf_append(&text, chunk, n);
-	int failed = ferror(fp);
-	int saved = errno;
-	fclose(fp);
-	if (failed || text.len > CONFIG_FILE_MAX) {
-		if (errors)
-			lg_buf_printf(errors, "%s: error: %s\n", path,
-				      failed ? strerror(saved)
-					     : "file too large for a configuration");
+	if (!read_file(path, &text, errors)) {
 		lg_buf_free(&text);
 		return NULL;
 	}
@@ -1214,6 +1671,12 @@ void lg_config_free(struct lg_config *c)
 		free(c->internal_domains[i]);
 	free(c->internal_domains);
 	lg_policy_free(&c->policy);
+	for (char **v = c->detcfg.disable; v && *v; v++)
+		free(*v);
+	free(c->detcfg.disable);
+	for (char **v = c->detcfg.files; v && *v; v++)
+		free(*v);
+	free(c->detcfg.files);
 	if (c->detectors)
 		lg_detectors_free(c->detectors);
 	free(c);

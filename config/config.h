@@ -10,6 +10,7 @@
 
 struct lg_buf;
 struct lg_detectors;
+struct lg_detdef;
 
 /* Named limits of message analysis; hitting one is reported as reason "limit:<name>". */
 struct lg_limits {
@@ -26,6 +27,14 @@ struct lg_limits {
 	unsigned time_budget;	 /* time_budget: seconds of analysis per message */
 };
 
+/* detectors: which rule files make the detector set. */
+struct lg_detcfg {
+	bool builtin;		/* builtin: the rules shipped with leakguard (default true) */
+	char **disable;		/* disable: ids of built-in detectors to leave out */
+	char **files;		/* files: more rule files (glob patterns); an id already defined
+				   replaces the earlier definition */
+};
+
 struct lg_config {
 	char *source;		/* file the config came from, or "<built-in>" */
 	char *listen;		/* listen: "unix:/path" or "inet:port@host" */
@@ -39,6 +48,7 @@ struct lg_config {
 	size_t n_internal_domains;
 	struct lg_limits limits;
 	struct lg_policy policy;
+	struct lg_detcfg detcfg;
 	struct lg_detectors *detectors; /* compiled at load */
 };
 
@@ -52,5 +62,13 @@ struct lg_config *lg_config_load(const char *path, struct lg_buf *errors);
 struct lg_config *lg_config_load_string(const char *name, const char *yaml, size_t len,
 					struct lg_buf *errors);
 void lg_config_free(struct lg_config *c);
+
+/* lg_rules_load_string - parse one rule file (a detector mapping, or a sequence of them) into
+ * definitions appended to *defs; problems appended to errors as "file:line:col: error: ...".
+ * Returns the number of problems (0: all good). */
+size_t lg_rules_load_string(const char *name, const char *yaml, size_t len, struct lg_detdef **defs,
+			    size_t *ndefs, struct lg_buf *errors);
+/* lg_detectors_builtin - the built-in detector set (rules/builtin/NAME.yaml); NULL with err set */
+struct lg_detectors *lg_detectors_builtin(char *err, size_t errlen);
 
 #endif

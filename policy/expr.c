@@ -76,7 +76,7 @@ struct lg_expr {
 	bool boolean;		/* yields a truth value (else a number) */
 	size_t off;		/* where the node starts in the source */
 	long value;		/* N_INT, N_BOOL */
-	enum lg_fact fact;	/* N_FACT */
+	int fact;		/* N_FACT: enum lg_fact, or a detector's fact (facts.h) */
 	enum cmp_op op;		/* N_CMP */
 	struct lg_expr **kids;
 	size_t nkids;
@@ -84,6 +84,7 @@ struct lg_expr {
 
 struct parser {
 	const char *src;
+	const struct lg_detectors *dets;	/* whose findings.<id> facts exist (may be NULL) */
 	size_t pos;		/* next byte to tokenize */
 	struct tok tok;		/* current token */
 	struct tok prev;	/* the token before it (kind T_END at the start) */
@@ -330,28 +331,31 @@ static bool need_bool(struct parser *p, const struct lg_expr *e)
 	return false;
 }
 
-/* suggest_fact - the fact a misspelt name most likely meant, or NULL */
-static const char *suggest_fact(const char *s, size_t n)
+/* suggest_fact - the fact a misspelt name most likely meant, into best; NULL when none is close */
+static const char *suggest_fact(const struct parser *p, const char *s, size_t n, char *best,
+				size_t bestlen)
 {
-	const char *best = NULL;
 	size_t best_d = SIZE_MAX;
+	char name[160];
 
-	for (int f = 0; f < LG_FACT__COUNT; f++) {
-		const char *name = lg_fact_name((enum lg_fact)f);
+	for (int f = 0; f < lg_fact_count(p->dets); f++) {
+		lg_fact_name(p->dets, f, name, sizeof name);
 		size_t len = strlen(name);
 		const char *dot = strchr(name, '.');
 		/* "external" for "recipients.external", "findings" for "findings.total" */
-		if (dot && strlen(dot + 1) == n && memcmp(dot + 1, s, n) == 0)
-			return name;
+		if (dot && strlen(dot + 1) == n && memcmp(dot + 1, s, n) == 0) {
+			snprintf(best, bestlen, "%s", name);
+			return best;
+		}
 		size_t d = lg_edit_distance(s, n, name, len);
 		if (dot && (size_t)(dot - name) == n && memcmp(name, s, n) == 0 && d > 1)
 			d = 1;	/* the first fact of that group */
 		if (d < best_d) {
 			best_d = d;
-			best = name;
+			snprintf(best, bestlen, "%s", name);
 		}
 	}
-	if (best && (best_d <= 2 || best_d * 3 <= n))
+	if (best_d != SIZE_MAX && (best_d <= 2 || best_d * 3 <= n))
 		return best;
 	return NULL;
 }
@@ -377,7 +381,8 @@ static void unknown_ident(struct parser *p, const struct tok *t)
 		fail(p, t->off, "unknown fact '%.*s' (keywords are lower case: '%s')", n, s, kw);
 		return;
 	}
-	const char *hint = suggest_fact(s, t->len);
+	char buf[160];
+	const char *hint = suggest_fact(p, s, t->len, buf, sizeof buf);
 	if (hint)
 		fail(p, t->off, "unknown fact '%.*s' (did you mean '%s'?)", n, s, hint);
 	else
@@ -424,14 +429,14 @@ static struct lg_expr *parse_primary(struct parser *p)
 		if (t.len <= LG_EXPR_QUOTE_MAX) {
 			memcpy(name, p->src + t.off, t.len);
 			name[t.len] = '\0';
-			f = lg_fact_lookup(name);
+			f = lg_fact_lookup(p->dets, name);
 		}
 		if (f < 0) {
 			unknown_ident(p, &t);
 			return NULL;
 		}
 		e = node_new(N_FACT, false, t.off);
-		e->fact = (enum lg_fact)f;
+		e->fact = f;
 		advance(p);
 		return e;
 	}
@@ -585,10 +590,11 @@ static struct lg_expr *parse_or(struct parser *p)
 }
 
 /* lg_expr_compile - parse and type-check a condition (see the grammar above) */
-struct lg_expr *lg_expr_compile(const char *src, size_t *err_off, char *err, size_t errlen)
+struct lg_expr *lg_expr_compile(const char *src, const struct lg_detectors *dets, size_t *err_off,
+			       char *err, size_t errlen)
 {
 	struct parser p = {
-		.src = src ? src : "", .err_off = err_off, .err = err, .errlen = errlen
+		.src = src ? src : "", .dets = dets, .err_off = err_off, .err = err, .errlen = errlen
 	};
 	const char *s;
 	int n;

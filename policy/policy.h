@@ -25,9 +25,12 @@ int lg_action_parse(const char *s, enum lg_action *out);	/* 0 ok, -1 unknown */
 /* A compiled condition ("findings.total >= 10 and recipients.external >= 1"). */
 struct lg_expr;
 
-/* lg_expr_compile - parse a condition. On error returns NULL, sets *err_off to the byte offset of
- * the problem within src and writes a message to err. */
-struct lg_expr *lg_expr_compile(const char *src, size_t *err_off, char *err, size_t errlen);
+/* lg_expr_compile - parse a condition; dets gives the findings.<id> facts (NULL: fixed facts
+ * only). On error returns NULL, sets *err_off to the byte offset of the problem within src and
+ * writes a message to err. */
+struct lg_detectors;
+struct lg_expr *lg_expr_compile(const char *src, const struct lg_detectors *dets, size_t *err_off,
+				char *err, size_t errlen);
 long lg_expr_eval(const struct lg_expr *e, const struct lg_report *r);
 void lg_expr_free(struct lg_expr *e);
 

@@ -1,5 +1,6 @@
-/* detect.c - the detector set: compiles the patterns once (UTF, JIT) and runs every detector over
- * a normalised text. The detectors themselves live in phone_jp.c and email.c. */
+/* detect.c - the detector set: compiles each rule's pattern once (UTF, JIT, a callout at its end
+ * that runs the validator) and runs every detector over a normalised text, only inside the
+ * windows the prefilter found, raising the confidence where context keywords are near. */
 #include "rules/detect.h"
 
 #include <limits.h>
@@ -7,22 +8,90 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "content/normalize.h"
 #include "lg_alloc.h"
 #include "lg_log.h"
 #include "rules/rules_int.h"
 
-static const char *const detector_names[LG_DET__COUNT] = {
-	[LG_DET_PHONE_JP] = "phone_jp",
-	[LG_DET_EMAIL] = "email",
-};
+/* ---- definitions ------------------------------------------------------------------------- */
 
-/* lg_detector_name - the public name of a detector ("phone_jp", "email") */
-const char *lg_detector_name(enum lg_detector d)
+/* strv_free - free a NULL-terminated string list */
+static void strv_free(char **v)
 {
-	if ((unsigned)d >= LG_DET__COUNT)
-		return "unknown";
-	return detector_names[d];
+	for (size_t i = 0; v && v[i]; i++)
+		free(v[i]);
+	free(v);
 }
+
+/* strv_norm - copy a list as NFKC with ASCII lower-cased (the form text is searched in) */
+static char **strv_norm(char *const *v)
+{
+	if (!v)
+		return NULL;
+	size_t n = 0;
+	while (v[n])
+		n++;
+	char **out = lg_calloc(n + 1, sizeof *out);
+	for (size_t i = 0; i < n; i++) {
+		size_t l;
+		out[i] = lg_nfkc(v[i], strlen(v[i]), &l);
+		for (size_t k = 0; k < l; k++)
+			if (out[i][k] >= 'A' && out[i][k] <= 'Z')
+				out[i][k] = (char)(out[i][k] + 32);
+	}
+	return out;
+}
+
+/* lg_detdef_free - release what a definition owns */
+void lg_detdef_free(struct lg_detdef *d)
+{
+	if (!d)
+		return;
+	free(d->id);
+	free(d->description);
+	free(d->group);
+	free(d->pattern);
+	free(d->validator);
+	strv_free(d->prefilter.literals);
+	strv_free(d->context.keywords);
+	strv_free(d->columns);
+	strv_free(d->not_columns);
+	free(d->file);
+	memset(d, 0, sizeof *d);
+}
+
+/* detdef_copy - a deep copy with the searched lists normalised */
+static void detdef_copy(struct lg_detdef *to, const struct lg_detdef *from)
+{
+	*to = *from;
+	to->id = lg_strdup(from->id);
+	to->description = from->description ? lg_strdup(from->description) : NULL;
+	to->group = from->group ? lg_strdup(from->group) : NULL;
+	to->pattern = from->pattern ? lg_strdup(from->pattern) : NULL;
+	to->validator = from->validator ? lg_strdup(from->validator) : NULL;
+	to->prefilter.literals = strv_norm(from->prefilter.literals);
+	to->context.keywords = strv_norm(from->context.keywords);
+	to->columns = strv_norm(from->columns);
+	to->not_columns = strv_norm(from->not_columns);
+	to->file = from->file ? lg_strdup(from->file) : NULL;
+}
+
+/* lg_conf_name - the word for a confidence */
+const char *lg_conf_name(enum lg_conf c)
+{
+	switch (c) {
+	case LG_CONF_LOW:
+		return "low";
+	case LG_CONF_MEDIUM:
+		return "medium";
+	case LG_CONF_HIGH:
+		return "high";
+	default:
+		return "none";
+	}
+}
+
+/* ---- compiling --------------------------------------------------------------------------- */
 
 /* pcre2_alloc - pcre2 allocator hook: lg_malloc, which never returns NULL */
 static void *pcre2_alloc(size_t n, void *data)
@@ -56,64 +125,309 @@ void lg_rules_pcre2_error(char *err, size_t errlen, const char *what, int rc)
 		err[0] = '\0';
 }
 
-/* compile_one - compile and JIT one pattern; NULL with err set on failure */
-static pcre2_code *compile_one(pcre2_general_context *gctx, const char *name, const char *pattern,
-			       char *err, size_t errlen)
+/* compile_det - compile one detector's pattern, wrapped so that a callout at its end runs the
+ * validator: "(?:PATTERN)(?C1)". false with err set on failure. */
+static bool compile_det(struct lg_detectors *d, struct lg_det *det, char *err, size_t errlen)
 {
-	pcre2_compile_context *cctx = pcre2_compile_context_create(gctx);
+	const struct lg_detdef *def = &det->def;
+	if (def->validator) {
+		det->validate = lg_validator_lookup(def->validator);
+		if (!det->validate) {
+			snprintf(err, errlen, "%s:%d: detector '%s': unknown validator '%s' (known: %s)",
+				 def->file ? def->file : "<rules>", def->line, def->id,
+				 def->validator, lg_validator_names());
+			return false;
+		}
+	}
+	if (!def->pattern)
+		return true;
+	char *src = lg_asprintf("(?:%s)(?C1)", def->pattern);
+	pcre2_compile_context *cctx = pcre2_compile_context_create(d->gctx);
 	int ecode;
 	PCRE2_SIZE eoff;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_UTF, &ecode,
-				       &eoff, cctx);
+	det->re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+				PCRE2_UTF | PCRE2_USE_OFFSET_LIMIT, &ecode, &eoff, cctx);
 	pcre2_compile_context_free(cctx);
-	if (!re) {
+	free(src);
+	if (!det->re) {
 		char msg[256];
 		pcre2_message(ecode, msg, sizeof msg);
-		if (err && errlen &&
-		    snprintf(err, errlen, "%s pattern, offset %zu: %s", name, (size_t)eoff, msg) < 0)
-			err[0] = '\0';
-		return NULL;
+		size_t off = eoff >= 3 ? (size_t)eoff - 3 : 0;
+		snprintf(err, errlen, "%s:%d: detector '%s': pattern, offset %zu: %s",
+			 def->file ? def->file : "<rules>", def->line, def->id, off, msg);
+		return false;
 	}
 	/* Without JIT the interpreter gives the same answers, only about 3-4 times slower. */
-	int rc = pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	int rc = pcre2_jit_compile(det->re, PCRE2_JIT_COMPLETE);
 	if (rc != 0) {
 		char msg[256];
 		pcre2_message(rc, msg, sizeof msg);
-		lg_warning("%s pattern: no pcre2 JIT (%s), using the interpreter", name, msg);
+		lg_warning("detector %s: no pcre2 JIT (%s), using the interpreter", def->id, msg);
 	}
-	return re;
+	pcre2_pattern_info(det->re, PCRE2_INFO_CAPTURECOUNT, &det->ncaptures);
+	if (det->ncaptures + 1 > d->max_ovec)
+		d->max_ovec = det->ncaptures + 1;
+	return true;
 }
 
-/* lg_detectors_new - compile all detector patterns; NULL with err set on failure */
-struct lg_detectors *lg_detectors_new(char *err, size_t errlen)
+/* lg_detectors_build - compile a detector set from definitions */
+struct lg_detectors *lg_detectors_build(const struct lg_detdef *defs, size_t n, char *err,
+					size_t errlen)
 {
 	struct lg_detectors *d = lg_calloc(1, sizeof *d);
 	d->gctx = pcre2_general_context_create(pcre2_alloc, pcre2_free, NULL);
-	d->phone_re = compile_one(d->gctx, "phone_jp", lg_phone_jp_pattern, err, errlen);
-	if (d->phone_re)
-		d->email_re = compile_one(d->gctx, "email", lg_email_pattern, err, errlen);
-	if (!d->phone_re || !d->email_re) {
-		lg_detectors_free(d);
-		return NULL;
+	d->dets = lg_calloc(n ? n : 1, sizeof *d->dets);
+	d->max_ovec = 1;
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(defs[i].id, defs[j].id) == 0) {
+				snprintf(err, errlen, "%s:%d: detector '%s' is defined twice",
+					 defs[i].file ? defs[i].file : "<rules>", defs[i].line,
+					 defs[i].id);
+				lg_detectors_free(d);
+				return NULL;
+			}
+		struct lg_det *det = &d->dets[d->n++];
+		detdef_copy(&det->def, &defs[i]);
+		if (!compile_det(d, det, err, errlen)) {
+			lg_detectors_free(d);
+			return NULL;
+		}
+		if (det->re && det->def.prefilter.digits)
+			d->any_digits = true;
+		if (det->def.columns || det->def.context.keywords)
+			d->any_columns = true;
 	}
 	return d;
 }
 
-/* lg_detectors_free - release the compiled patterns */
+/* lg_detectors_free - release the compiled set */
 void lg_detectors_free(struct lg_detectors *d)
 {
 	if (!d)
 		return;
-	pcre2_code_free(d->phone_re);
-	pcre2_code_free(d->email_re);
+	for (size_t i = 0; i < d->n; i++) {
+		pcre2_code_free(d->dets[i].re);
+		lg_detdef_free(&d->dets[i].def);
+	}
+	free(d->dets);
 	pcre2_general_context_free(d->gctx);
 	free(d);
 }
 
-/* lg_detect - run every detector over text: phone numbers first, then e-mail addresses, each
- * in text order. Returns the number of matches reported or -1 with err set. */
-int lg_detect(const struct lg_detectors *d, const char *text, size_t len, lg_match_fn fn, void *arg,
-	      char *err, size_t errlen)
+/* lg_detector_count - how many detectors */
+size_t lg_detector_count(const struct lg_detectors *d)
+{
+	return d ? d->n : 0;
+}
+
+/* lg_detector_id - the public name of detector i */
+const char *lg_detector_id(const struct lg_detectors *d, unsigned i)
+{
+	return d && i < d->n ? d->dets[i].def.id : "unknown";
+}
+
+/* lg_detector_def - the definition of detector i, or NULL */
+const struct lg_detdef *lg_detector_def(const struct lg_detectors *d, unsigned i)
+{
+	return d && i < d->n ? &d->dets[i].def : NULL;
+}
+
+/* lg_detector_find - index of the detector with this id, or -1 */
+int lg_detector_find(const struct lg_detectors *d, const char *id)
+{
+	for (size_t i = 0; d && id && i < d->n; i++)
+		if (strcmp(d->dets[i].def.id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* ---- scanning ---------------------------------------------------------------------------- */
+
+/* The state of one lg_detect call, handed to the callout. */
+struct scan {
+	const struct lg_detectors *d;
+	const struct lg_det *det;
+	unsigned index;
+	const char *text;
+	size_t len;
+	const struct lg_row_ctx *row;
+	lg_match_fn fn;
+	void *arg;
+	int count;
+	char value[LG_VALUE_MAX];
+	pcre2_match_data *md;
+	pcre2_match_context *mc;
+	char *err;
+	size_t errlen;
+};
+
+/* column_of - 1-based column of a text offset in a row, 0 when not in a row */
+static unsigned column_of(const struct lg_row_ctx *row, size_t off)
+{
+	if (!row || !row->ncells)
+		return 0;
+	size_t lo = 0, hi = row->ncells;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+		if (row->cell_start[mid] <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return (unsigned)lo + 1;
+}
+
+/* header_mark - what the header says about the detector in a column (0 when nothing) */
+static unsigned char header_mark(const struct scan *s, unsigned column)
+{
+	const struct lg_header *h = s->row ? s->row->header : NULL;
+	if (!h || column == 0 || column > h->ncols || s->index >= h->ndets)
+		return 0;
+	return h->marks[(column - 1) * h->ndets + s->index];
+}
+
+/* has_context - a context keyword near the match or in its column's header */
+static bool has_context(const struct scan *s, size_t start, size_t end)
+{
+	if (!s->det->def.context.keywords)
+		return false;
+	if (header_mark(s, column_of(s->row, start)) & HDR_CONTEXT)
+		return true;
+	return lg_context_near(s->det, s->text, s->len, start, end);
+}
+
+/* callout - at the end of a pattern: 0 accepts the candidate, 1 makes the matcher backtrack
+ * and try the next form or start */
+static int callout(pcre2_callout_block *cb, void *data)
+{
+	struct scan *s = data;
+	size_t start = cb->start_match, end = cb->current_position;
+	if (end <= start)
+		return 1;	/* an empty match finds nothing */
+	if (s->det->validate) {
+		if (!s->det->validate(s->text, s->len, start, end, s->value))
+			return 1;
+	} else {
+		size_t n = end - start < LG_VALUE_MAX - 1 ? end - start : LG_VALUE_MAX - 1;
+		while (n > 0 && n < end - start && ((unsigned char)s->text[start + n] & 0xC0) == 0x80)
+			n--;	/* cut at a character boundary */
+		memcpy(s->value, s->text + start, n);
+		s->value[n] = '\0';
+	}
+	if (s->det->def.context.required && !has_context(s, start, end))
+		return 1;
+	return 0;
+}
+
+/* report - hand one finding to the caller */
+static void report(struct scan *s, const char *value, size_t start, size_t end, enum lg_conf conf,
+		   unsigned column)
+{
+	struct lg_match m = { s->index, value, start, end, conf, column };
+	if (s->fn)
+		s->fn(s->arg, &m);
+	if (s->count < INT_MAX)
+		s->count++;
+}
+
+/* run_window - every match of the current detector starting in [off, limit]; returns the end
+ * of the last match (where the next window may begin), or (size_t)-1 on a matcher error */
+static size_t run_window(struct scan *s, size_t off, size_t limit)
+{
+	pcre2_set_offset_limit(s->mc, limit);
+	while (off <= limit && off <= s->len) {
+		int rc = pcre2_match(s->det->re, (PCRE2_SPTR)s->text, s->len, off, PCRE2_NO_UTF_CHECK,
+				     s->md, s->mc);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0) {
+			lg_rules_pcre2_error(s->err, s->errlen, s->det->def.id, rc);
+			return (size_t)-1;
+		}
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(s->md);
+		size_t start = ov[0], end = ov[1];
+		unsigned col = column_of(s->row, start);
+		enum lg_conf conf = s->det->def.confidence;
+		if (s->det->def.context.confidence > conf && has_context(s, start, end))
+			conf = s->det->def.context.confidence;
+		report(s, s->value, start, end, conf, col);
+		off = end > start ? end : end + 1;
+		while (off < s->len && ((unsigned char)s->text[off] & 0xC0) == 0x80)
+			off++;
+	}
+	return off;
+}
+
+/* run_detector - the current detector over its prefilter's windows; -1 on a matcher error */
+static int run_detector(struct scan *s, const struct lg_cluster *cl, size_t ncl)
+{
+	const struct lg_detdef *def = &s->det->def;
+	size_t done = 0;	/* text before this has been matched */
+	if (def->prefilter.digits) {
+		for (size_t i = 0; i < ncl; i++) {
+			if (cl[i].digits < def->prefilter.digits || cl[i].end <= done)
+				continue;
+			size_t start = lg_back_chars(s->text, cl[i].start, def->prefilter.reach);
+			size_t r = run_window(s, start > done ? start : done, cl[i].end);
+			if (r == (size_t)-1)
+				return -1;
+			done = r;
+		}
+		return 0;
+	}
+	if (def->prefilter.literals) {
+		size_t nw;
+		struct lg_window *w = lg_literal_windows(s->det, s->text, s->len, &nw);
+		for (size_t i = 0; i < nw; i++) {
+			if (w[i].limit < done)
+				continue;
+			size_t r = run_window(s, w[i].start > done ? w[i].start : done, w[i].limit);
+			if (r == (size_t)-1) {
+				free(w);
+				return -1;
+			}
+			done = r;
+		}
+		free(w);
+		return 0;
+	}
+	return run_window(s, 0, s->len) == (size_t)-1 ? -1 : 0;
+}
+
+/* trimmed - a cell without surrounding blanks, as [*a, *b) */
+static void trimmed(const char *text, size_t start, size_t n, size_t *a, size_t *b)
+{
+	*a = start, *b = start + n;
+	while (*a < *b && (text[*a] == ' ' || text[*a] == '\t'))
+		(*a)++;
+	while (*b > *a && (text[*b - 1] == ' ' || text[*b - 1] == '\t'))
+		(*b)--;
+}
+
+/* column_findings - a column rule: every non-empty cell under a header it names */
+static void column_findings(struct scan *s)
+{
+	const struct lg_row_ctx *row = s->row;
+	for (size_t c = 0; c < row->ncells; c++) {
+		if (!(header_mark(s, (unsigned)c + 1) & HDR_COLUMN))
+			continue;
+		size_t a, b;
+		trimmed(s->text, row->cell_start[c], row->cell_len[c], &a, &b);
+		if (a == b)
+			continue;
+		size_t n = b - a < LG_VALUE_MAX - 1 ? b - a : LG_VALUE_MAX - 1;
+		while (n > 0 && n < b - a && ((unsigned char)s->text[a + n] & 0xC0) == 0x80)
+			n--;
+		memcpy(s->value, s->text + a, n);
+		s->value[n] = '\0';
+		report(s, s->value, a, b, s->det->def.confidence, (unsigned)c + 1);
+	}
+}
+
+/* lg_detect - every detector over text, each in text order */
+int lg_detect(const struct lg_detectors *d, const char *text, size_t len,
+	      const struct lg_row_ctx *row, lg_match_fn fn, void *arg, char *err, size_t errlen)
 {
 	if (!d || (!text && len)) {
 		if (err && errlen)
@@ -122,13 +436,26 @@ int lg_detect(const struct lg_detectors *d, const char *text, size_t len, lg_mat
 	}
 	if (!text)
 		text = "";
-	int phones = lg_phone_jp_scan(d, text, len, fn, arg, err, errlen);
-	if (phones < 0)
-		return -1;
-	int emails = lg_email_scan(d, text, len, fn, arg, err, errlen);
-	if (emails < 0)
-		return -1;
-	return phones > INT_MAX - emails ? INT_MAX : phones + emails;
+	struct scan s = { .d = d, .text = text, .len = len, .row = row, .fn = fn, .arg = arg,
+			  .err = err, .errlen = errlen };
+	size_t ncl = 0;
+	struct lg_cluster *cl = d->any_digits ? lg_digit_clusters(text, len, &ncl) : NULL;
+	s.md = pcre2_match_data_create(d->max_ovec, d->gctx);
+	s.mc = pcre2_match_context_create(d->gctx);
+	pcre2_set_callout(s.mc, callout, &s);
+	int rc = 0;
+	for (size_t i = 0; i < d->n && rc == 0; i++) {
+		s.det = &d->dets[i];
+		s.index = (unsigned)i;
+		if (s.det->re)
+			rc = run_detector(&s, cl, ncl);
+		else if (row && row->header)
+			column_findings(&s);
+	}
+	pcre2_match_context_free(s.mc);
+	pcre2_match_data_free(s.md);
+	free(cl);
+	return rc < 0 ? -1 : s.count;
 }
 
 /* lg_rules_utf8_prev - code point ending just before pos (pos > 0) in valid UTF-8 */

@@ -1,6 +1,7 @@
-/* phone_jp.c - Japanese phone numbers: a pcre2 pattern proposes written forms (groups, separators,
- * parentheses, +81), a callout checks the numbering plan, the grouping and the boundaries, so the
- * matcher backtracks to the next candidate when one is rejected. */
+/* phone_jp.c - the phone_jp validator: Japanese phone numbers. The rule file's pattern
+ * (rules/builtin/phone_jp.yaml) proposes written forms (groups, separators, parentheses, +81); this
+ * checks the boundaries, the numbering plan and the grouping, so the matcher backtracks to the next
+ * candidate when one is rejected. */
 #include <limits.h>
 #include <stdbool.h>
 #include <string.h>
@@ -8,42 +9,11 @@
 #include "rules/rules_int.h"
 #include "rules/validate.h"
 
-/*
- * Written forms proposed by the pattern (SEP is one separator, optionally with a space on each
- * side, or one space):
- *   (03)1234-5678  (03) 1234 5678  (03)-1234-5678  (0467)12-3456  area code in parentheses
- *   03(1234)5678   090 (1234) 5678  03-(1234)-5678           local exchange in parentheses
- *   09012345678  03-1234-5678  031234-5678  0120-123-456     one, two or three groups
- *   +81 90-1234-5678  +81-3-1234-5678  +81 (0)3 1234 5678  +819012345678
- *   0081-3-1234-5678  (+81)90-1234-5678  +81-03-1234-5678 (the 0 kept by mistake)
- * Separators: '-', U+2010..U+2015 (hyphens and dashes), U+2212 (minus), U+30FC (katakana long
- * mark, which IMEs produce for a dash) and space. Not U+301C (wave dash) or '.'.
- * The callout (phone_callout: boundaries, then phone_parse: numbering plan and grouping) decides;
- * the pattern only keeps the candidates few. Its lookbehind is one character and only skips
- * starts inside a digit run.
- */
-#define SEP "(?:\\x20?[\\-\\x{2010}-\\x{2015}\\x{2212}\\x{30FC}]\\x20?|\\x20)"
-const char lg_phone_jp_pattern[] =
-	"(?<![0-9])(?:"
-	"\\(\\x20?0[0-9]{1,4}\\x20?\\)" SEP "?[0-9]{1,8}(?:" SEP "[0-9]{3,4})?"
-	"|(?:0|(?:\\+81|0081|\\(\\+81\\))(?:[\\x20\\-]?\\(0\\))?[\\x20\\-]?)[0-9]{1,10}"
-	"(?:" SEP "?\\(\\x20?[0-9]{1,4}\\x20?\\)" SEP "?[0-9]{3,4}"
-	"|" SEP "[0-9]{1,8}(?:" SEP "[0-9]{3,4})?)?"
-	")(?C1)";
-#undef SEP
-
 /* ASCII words that may touch a number directly ("TEL03-1234-5678", "5678FAX"): labels, not
  * part numbers. Compared case-insensitively with the whole letter run. */
 static const char *const context_words[] = {
 	"tel", "telephone", "phone", "fax", "mobile", "cell", "mob", "ph", "ext",
 	"mail", "email", "url", "web", "www", "http", "https", NULL
-};
-
-/* Per-scan state handed to the callout. */
-struct phone_scan {
-	const char *text;
-	size_t len;
-	char value[LG_PHONE_JP_MAX + 1];	/* national digits of the accepted candidate */
 };
 
 /* is_digit - ASCII digit */
@@ -229,17 +199,6 @@ static bool phone_parse(const char *s, size_t n, char *out)
 	return true;
 }
 
-/* phone_callout - pcre2 callout at the end of the pattern: 0 accepts the candidate, 1 makes the
- * matcher backtrack and try the next form or start */
-static int phone_callout(pcre2_callout_block *cb, void *data)
-{
-	struct phone_scan *ps = data;
-	size_t start = cb->start_match, end = cb->current_position;
-	if (!phone_left_ok(ps->text, start) || !phone_right_ok(ps->text, ps->len, end))
-		return 1;
-	return phone_parse(ps->text + start, end - start, ps->value) ? 0 : 1;
-}
-
 /* lg_v_phone_jp - validator "phone_jp": boundaries, then numbering plan and grouping */
 bool lg_v_phone_jp(const char *text, size_t len, size_t start, size_t end, char value[LG_VALUE_MAX])
 {
@@ -263,35 +222,4 @@ bool lg_phone_jp_valid(const char *digits, size_t n)
 	if (n == 11)
 		return digits[2] == '0' && strchr("256789", digits[1]) != NULL;
 	return digits[2] != '0';
-}
-
-/* lg_phone_jp_scan - report every phone number in text; count of matches or -1 (err set) */
-int lg_phone_jp_scan(const struct lg_detectors *d, const char *text, size_t len, lg_match_fn fn,
-		     void *arg, char *err, size_t errlen)
-{
-	struct phone_scan ps = { .text = text, .len = len };
-	pcre2_match_data *md = pcre2_match_data_create_from_pattern(d->phone_re, d->gctx);
-	pcre2_match_context *mc = pcre2_match_context_create(d->gctx);
-	pcre2_set_callout(mc, phone_callout, &ps);
-	int count = 0;
-	size_t off = 0;
-	for (;;) {
-		int rc = pcre2_match(d->phone_re, (PCRE2_SPTR)text, len, off, PCRE2_NO_UTF_CHECK, md, mc);
-		if (rc == PCRE2_ERROR_NOMATCH)
-			break;
-		if (rc < 0) {
-			lg_rules_pcre2_error(err, errlen, "phone_jp", rc);
-			count = -1;
-			break;
-		}
-		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-		if (fn)
-			fn(arg, LG_DET_PHONE_JP, ps.value, ov[0], ov[1]);
-		if (count < INT_MAX)
-			count++;
-		off = ov[1];	/* never empty: every form ends with a digit */
-	}
-	pcre2_match_context_free(mc);
-	pcre2_match_data_free(md);
-	return count;
 }

@@ -39,17 +39,62 @@ static char *redact_email(const char *v)
 	return lg_buf_steal(&b, NULL);
 }
 
+/* redact_digits - "********9012": the digits masked but the last 4 */
+static char *redact_digits(const char *v)
+{
+	size_t n = strlen(v);
+	struct lg_buf b = LG_BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		lg_buf_putc(&b, i + 4 < n && v[i] >= '0' && v[i] <= '9' ? '*' : v[i]);
+	return lg_buf_steal(&b, NULL);
+}
+
+/* redact_postal - "100-**** 東京都千代田区": the area (first 3 digits and the place names),
+ * not which street */
+static char *redact_postal(const char *v)
+{
+	struct lg_buf b = LG_BUF_INIT;
+	size_t n = strlen(v);
+	if (n >= 8 && v[3] == '-') {
+		lg_buf_append(&b, v, 4);
+		lg_buf_puts(&b, "****");
+		lg_buf_puts(&b, v + 8);
+	} else {
+		lg_buf_puts(&b, "****");
+	}
+	return lg_buf_steal(&b, NULL);
+}
+
+/* redact_text - "山****": the first character only */
+static char *redact_text(const char *v)
+{
+	struct lg_buf b = LG_BUF_INIT;
+	if (*v) {
+		size_t k = 1;
+		while (v[k] && ((unsigned char)v[k] & 0xC0) == 0x80)
+			k++;
+		lg_buf_append(&b, v, k);
+	}
+	lg_buf_puts(&b, "****");
+	return lg_buf_steal(&b, NULL);
+}
+
 /* lg_redact - a redacted sample of a detected value, newly allocated */
-char *lg_redact(enum lg_detector type, const char *value)
+char *lg_redact(enum lg_redact_style style, const char *value)
 {
 	if (!value)
 		return lg_strdup("****");
-	switch (type) {
-	case LG_DET_PHONE_JP:
+	switch (style) {
+	case LG_REDACT_PHONE:
 		return redact_phone(value);
-	case LG_DET_EMAIL:
+	case LG_REDACT_EMAIL:
 		return redact_email(value);
+	case LG_REDACT_DIGITS:
+		return redact_digits(value);
+	case LG_REDACT_POSTAL:
+		return redact_postal(value);
+	case LG_REDACT_TEXT:
 	default:
-		return lg_strdup("****");
+		return redact_text(value);
 	}
 }

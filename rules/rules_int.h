@@ -1,5 +1,5 @@
-/* rules_int.h - internals shared by the detector modules: the compiled patterns, the per-detector
- * scanners and small UTF-8 steps. Not for use outside rules/. */
+/* rules_int.h - internals shared by the detector modules: the compiled detector set, the
+ * prefilter windows, the context search and small UTF-8 steps. Not for use outside rules/. */
 #ifndef LG_RULES_INT_H
 #define LG_RULES_INT_H
 
@@ -7,33 +7,76 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #endif
 #include <pcre2.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "rules/detect.h"
+#include "rules/validate.h"
 
-/* The compiled patterns. Read-only after lg_detectors_new: every scan allocates its own match
+/* Digits of a prefilter cluster may be this many bytes apart: two CJK characters ("年", "月")
+ * or a separator with spaces around it (" − "). */
+#define LG_CLUSTER_GAP 6
+
+/* One compiled detector. */
+struct lg_det {
+	struct lg_detdef def;		/* own copy; keywords and columns NFKC and ASCII lower case */
+	pcre2_code *re;			/* NULL for a column rule */
+	lg_validator_fn validate;	/* NULL: the pattern alone decides */
+	uint32_t ncaptures;
+};
+
+/* The compiled set. Read-only after lg_detectors_build: every scan allocates its own match
  * data and match context, so one struct serves all threads. */
 struct lg_detectors {
 	pcre2_general_context *gctx;	/* allocator: lg_malloc/free (never NULL) */
-	pcre2_code *phone_re;
-	pcre2_code *email_re;
+	struct lg_det *dets;
+	size_t n;
+	uint32_t max_ovec;		/* largest capture count + 1 */
+	bool any_digits;		/* some detector uses the digit prefilter */
+	bool any_columns;		/* some detector has columns or context keywords */
 };
 
-/* Pattern sources, compiled with PCRE2_UTF by lg_detectors_new. */
-extern const char lg_phone_jp_pattern[];
-extern const char lg_email_pattern[];
+/* A table header: per column, a byte per detector: HDR_COLUMN when the header names a column
+ * rule's column, HDR_CONTEXT when it holds one of the detector's context keywords. */
+#define HDR_COLUMN 1
+#define HDR_CONTEXT 2
+struct lg_header {
+	size_t ncols, ndets;
+	unsigned char *marks;		/* ncols * ndets */
+};
 
-/* Longest normalised phone value: 11 national digits plus NUL. */
-#define LG_PHONE_JP_MAX 11
+/* A run of digits no more than LG_CLUSTER_GAP bytes apart: [start, end) from the first digit
+ * to just after the last. */
+struct lg_cluster {
+	size_t start, end;
+	unsigned digits;
+};
 
-/* lg_phone_jp_scan - report every phone number in text; count of matches or -1 (err set) */
-int lg_phone_jp_scan(const struct lg_detectors *d, const char *text, size_t len, lg_match_fn fn,
-		     void *arg, char *err, size_t errlen);
+/* lg_digit_clusters - every digit cluster of text, in order (newly allocated, *n set) */
+struct lg_cluster *lg_digit_clusters(const char *text, size_t len, size_t *n);
 
-/* lg_email_scan - report every e-mail address in text; count of matches or -1 (err set) */
-int lg_email_scan(const struct lg_detectors *d, const char *text, size_t len, lg_match_fn fn,
-		  void *arg, char *err, size_t errlen);
+/* A place where a detector's pattern is run: matches must start in [start, limit]. */
+struct lg_window {
+	size_t start, limit;
+};
+
+/* lg_literal_windows - windows around every occurrence of the detector's literals (ASCII case
+ * insensitive), merged; newly allocated, *n set */
+struct lg_window *lg_literal_windows(const struct lg_det *det, const char *text, size_t len,
+				     size_t *n);
+/* lg_back_chars - the offset n characters before pos (not before 0) in valid UTF-8 */
+size_t lg_back_chars(const char *t, size_t pos, unsigned n);
+/* lg_fwd_chars - the offset n characters after pos (not past len) in valid UTF-8 */
+size_t lg_fwd_chars(const char *t, size_t len, size_t pos, unsigned n);
+
+/* lg_ci_find - does needle (ASCII lower case, any UTF-8) occur in hay[0..n)? ASCII is compared
+ * case-insensitively; an ASCII-alphanumeric needle must not touch ASCII letters or digits on
+ * either side ("tel" is not in "hotel") */
+bool lg_ci_find(const char *hay, size_t n, const char *needle);
+/* lg_context_near - one of the detector's keywords within its window around [start, end) */
+bool lg_context_near(const struct lg_det *det, const char *text, size_t len, size_t start,
+		     size_t end);
 
 /* lg_rules_pcre2_error - format a pcre2 error code into err as "what: message" */
 void lg_rules_pcre2_error(char *err, size_t errlen, const char *what, int rc);
@@ -45,5 +88,8 @@ size_t lg_rules_utf8_prev(const char *t, size_t pos, uint32_t *cp);
 /* lg_rules_utf8_next - code point starting at pos (pos < len) in valid UTF-8; returns the offset
  * just after it */
 size_t lg_rules_utf8_next(const char *t, size_t len, size_t pos, uint32_t *cp);
+
+/* Longest normalised phone value: 11 national digits plus NUL. */
+#define LG_PHONE_JP_MAX 11
 
 #endif

@@ -23,7 +23,7 @@
 static void usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-		"usage: leakguardctl scan [-c CONFIG] [-f SENDER] [-r RCPT]... [--json]\n"
+		"usage: leakguardctl scan [-c CONFIG] [-f SENDER] [-r RCPT]... [--json | --findings]\n"
 		"                         [--dump-parts DIR] FILE|-\n"
 		"       leakguardctl check-config [-c CONFIG]\n"
 		"       leakguardctl --version\n");
@@ -83,13 +83,24 @@ static void print_human(const struct lg_report *r)
 	       r->recipients.total, r->recipients.external, r->recipients.visible_external,
 	       r->recipients.external_domains);
 	printf("findings:  ");
-	for (int d = 0; d < LG_DET__COUNT; d++) {
-		printf(" %s=%u", lg_detector_name((enum lg_detector)d), r->findings[d]);
-		for (int i = 0; i < LG_REPORT_SAMPLES && r->samples[d][i]; i++)
-			printf("%s%s", i ? ", " : " (", r->samples[d][i]);
-		if (r->samples[d][0])
+	bool any = false;
+	for (size_t d = 0; d < r->ndets; d++) {
+		const struct lg_det_tally *t = &r->dets[d];
+		if (!t->any)
+			continue;
+		any = true;
+		printf(" %s=%u", t->id, t->counted);
+		if (t->high || t->any > t->counted)
+			printf(" [%u high%s", t->high, t->any > t->counted ? "" : "]");
+		if (t->any > t->counted)
+			printf("%s%u low]", t->high ? ", " : " [", t->any - t->counted);
+		for (int i = 0; i < LG_REPORT_SAMPLES && t->samples[i]; i++)
+			printf("%s%s", i ? ", " : " (", t->samples[i]);
+		if (t->samples[0])
 			printf(")");
 	}
+	if (!any)
+		printf(" none");
 	printf("\nrecords:    %u (values not counted as the sender's or recipients' own: %u)\n",
 	       r->records, r->excluded);
 	if (r->error)
@@ -106,6 +117,22 @@ static void print_human(const struct lg_report *r)
 		if (p->ambiguous)
 			printf("         AMBIGUOUS (%s): mail clients may show other bytes\n",
 			       p->ambiguous);
+	}
+}
+
+/* print_findings - every distinct finding, unredacted, one per line (for testing rules):
+ * DETECTOR TAB CONFIDENCE TAB VALUE TAB PATH TAB row:R:C or line:L TAB OCCURRENCES */
+static void print_findings(const struct lg_report *r)
+{
+	for (size_t i = 0; i < r->nitems; i++) {
+		const struct lg_item *it = &r->items[i];
+		printf("%s\t%s\t%s\t%s\t", r->dets[it->det].id, lg_conf_name(it->conf), it->value,
+		       it->path);
+		if (it->row)
+			printf("row:%lu:%u", it->row, it->column);
+		else
+			printf("line:%lu", it->line);
+		printf("\t%u\n", it->occurrences);
 	}
 }
 
@@ -203,6 +230,7 @@ static int cmd_scan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "findings", no_argument, NULL, 'F' },
 		{ "dump-parts", required_argument, NULL, 'd' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
@@ -211,7 +239,7 @@ static int cmd_scan(int argc, char **argv)
 	const char *cfgpath = NULL, *sender = NULL;
 	const char **rcpts = NULL;
 	size_t nrcpts = 0;
-	int json = 0, ch;
+	int json = 0, findings = 0, ch;
 	struct dump_ctx dump = {0};
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:f:r:jh", longopts, NULL)) != -1) {
@@ -223,12 +251,13 @@ static int cmd_scan(int argc, char **argv)
 			rcpts[nrcpts++] = optarg;
 			break;
 		case 'j': json = 1; break;
+		case 'F': findings = 1; break;
 		case 'd': dump.dir = optarg; break;
 		case 'h': usage(0); break;
 		default: usage(EX_USAGE_);
 		}
 	}
-	if (optind != argc - 1)
+	if (optind != argc - 1 || (json && findings))
 		usage(EX_USAGE_);
 	struct lg_config *cfg = load_config(cfgpath);
 	lg_library_init();
@@ -267,6 +296,8 @@ static int cmd_scan(int argc, char **argv)
 			lg_report_json(&rep, &out);
 			printf("%s\n", lg_buf_cstr(&out));
 			lg_buf_free(&out);
+		} else if (findings) {
+			print_findings(&rep);
 		} else {
 			print_human(&rep);
 		}

@@ -74,10 +74,10 @@ static void one_line(struct lg_buf *b)
 static unsigned long counts[64];
 
 /* on_match - count per detector */
-static void on_match(void *arg, enum lg_detector det, const char *value, size_t start, size_t end)
+static void on_match(void *arg, const struct lg_match *m)
 {
-	(void)arg, (void)value, (void)start, (void)end;
-	counts[(unsigned)det % 64]++;
+	(void)arg;
+	counts[m->det % 64]++;
 }
 
 /* now_s - monotonic seconds */
@@ -97,7 +97,7 @@ int main(void)
 		one_line(&text);
 
 	char err[256];
-	struct lg_detectors *d = lg_detectors_new(err, sizeof err);
+	struct lg_detectors *d = lg_detectors_builtin(err, sizeof err);
 	if (!d) {
 		fprintf(stderr, "bench_detect: %s\n", err);
 		return 2;
@@ -112,7 +112,7 @@ int main(void)
 			size_t end = off + BLOCK < n ? off + BLOCK : n;
 			const char *nl = end < n ? memchr(t + end, '\n', n - end) : NULL;
 			end = nl ? (size_t)(nl - t) + 1 : n;
-			if (lg_detect(d, t + off, end - off, on_match, NULL, err, sizeof err) < 0) {
+			if (lg_detect(d, t + off, end - off, NULL, on_match, NULL, err, sizeof err) < 0) {
 				fprintf(stderr, "bench_detect: %s\n", err);
 				return 2;
 			}
@@ -124,8 +124,8 @@ int main(void)
 	}
 	printf("detectors: %.1f MB of mixed text in %.3f s: %.1f MB/s on one core (best of 3)\n",
 	       (double)n / 1e6, best, (double)n / 1e6 / best);
-	for (int det = 0; det < LG_DET__COUNT; det++)
-		printf("  %-12s %lu matches\n", lg_detector_name((enum lg_detector)det), counts[det]);
+	for (unsigned det = 0; det < lg_detector_count(d) && det < 64; det++)
+		printf("  %-18s %lu matches\n", lg_detector_id(d, det), counts[det]);
 	lg_detectors_free(d);
 	lg_buf_free(&text);
 	return 0;

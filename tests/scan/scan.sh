@@ -34,7 +34,9 @@ done
 out=$("$ctl" scan --json "$fx/incident.eml")
 st=0
 for key in '"action":"hold"' '"rules":\["personal-data-external"\]' '"recipients":{"total":144,"external":144,"visible_external":144,"external_domains":30}' \
-	'"findings":{"phone_jp":49,"email":49}' '"records":49' '"attachments":\[{"path":"参加者名簿.csv","mime_path":"2","filename":"参加者名簿.csv"' \
+	'"findings":{"phone_jp":49,"email":49,"name":49}' '"records":49' \
+	'"items":\[{"type":"phone_jp","confidence":"high","sample":"[0-9*-]*","path":"参加者名簿.csv","row":[0-9]*,"column":5' \
+	'"items_total":147' '"attachments":\[{"path":"参加者名簿.csv","mime_path":"2","filename":"参加者名簿.csv"' \
 	'"declared_type":"application/vnd.ms-excel","detected_type":"text/csv","type_mismatch":true' \
 	'"sha256":"[0-9a-f]\{64\}","scanned":true' '"rows":50'; do
 	echo "$out" | grep -q "$key" || { st=1; diag "missing $key"; }
@@ -72,6 +74,13 @@ result $? "usage error exits 64"
 	grep -q "090-1168-2825" "$tmp/dump/002.txt" && cmp -s "$tmp/dump/002.data" <(
 	awk '/^Content-Disposition: attachment/{f=1} f&&/^$/{b=1;next} b&&/^--/{exit} b' "$fx/incident.eml" | base64 -d)
 result $? "--dump-parts writes each decoded part, its extracted text and a manifest"
+
+"$ctl" scan --findings "$fx/incident.eml" >"$tmp/findings"
+[ "$(grep -c "^phone_jp	high	0[0-9]*	参加者名簿.csv	row:[0-9]*:5	1$" "$tmp/findings")" = 49 ] &&
+	grep -q "^email	high	naoki.takahashi@example.ne.jp	参加者名簿.csv	row:2:6	1$" "$tmp/findings" &&
+	grep -q "^name	medium	髙橋 直樹	参加者名簿.csv	row:2:2	1$" "$tmp/findings" && [ "$(wc -l <"$tmp/findings")" = 147 ]
+result $? "--findings lists every distinct finding with its place (row and column)"
+[ $? -eq 0 ] || diag "$(head -5 "$tmp/findings")"
 
 "$ctl" check-config -c "$top_srcdir/contrib/leakguard.yaml" | grep -q "configuration OK"
 result $? "check-config accepts the shipped sample configuration"

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "analyze/report.h"
+#include "config/config.h"
 #include "lg_alloc.h"
 #include "lg_buf.h"
 #include "policy/facts.h"
@@ -30,6 +31,8 @@ static const struct valid_case valid[] = {
 	{ "findings.phone_jp == 7 && findings.email == 4", 1 },
 	{ "findings.email > 4 || findings.phone_jp > 6", 1 },
 	{ "findings.email > 4 || findings.phone_jp > 7", 0 },
+	{ "findings.phone_jp.high == 2 and findings.phone_jp.any == 9", 1 },
+	{ "findings.name.any == 0 and findings.name.high == 0", 1 },
 	{ "not records > 3", 1 },
 	{ "!(records > 3)", 1 },
 	{ "not not true", 1 },
@@ -155,12 +158,14 @@ static const char *printable(const char *s)
 	return buf;
 }
 
+static struct lg_detectors *dets;	/* the built-in set: findings.<id> facts */
+
 /* check_invalid - compile src expecting an error at off whose message contains msg */
 static void check_invalid(const char *label, const char *src, size_t off, const char *msg)
 {
 	char err[256] = "unset";
 	size_t got_off = (size_t)-1;
-	struct lg_expr *e = lg_expr_compile(src, &got_off, err, sizeof err);
+	struct lg_expr *e = lg_expr_compile(src, dets, &got_off, err, sizeof err);
 	tap_ok(e == NULL, "invalid %s: refused", printable(label));
 	tap_is_long((long)got_off, (long)off, "invalid: error offset");
 	if (!tap_ok(strstr(err, msg) != NULL, "invalid: message has \"%s\"", msg))
@@ -168,20 +173,33 @@ static void check_invalid(const char *label, const char *src, size_t off, const 
 	lg_expr_free(e);
 }
 
-/* test_facts - every fact name round-trips through the table */
+/* test_facts - every fact name round-trips through the table, detectors' facts too */
 static void test_facts(void)
 {
 	int ok = 1;
-	for (int f = 0; f < LG_FACT__COUNT; f++)
-		if (lg_fact_lookup(lg_fact_name((enum lg_fact)f)) != f)
+	char buf[160];
+	for (int f = 0; f < lg_fact_count(dets); f++)
+		if (lg_fact_lookup(dets, lg_fact_name(dets, f, buf, sizeof buf)) != f)
 			ok = 0;
-	tap_ok(ok, "every fact name looks up to itself");
-	tap_is_long(lg_fact_lookup("recipients.external"), LG_FACT_RECIPIENTS_EXTERNAL,
+	tap_ok(ok, "every fact name looks up to itself (%d facts)", lg_fact_count(dets));
+	tap_is_long(lg_fact_count(dets), LG_FACT__COUNT + 3 * (long)lg_detector_count(dets),
+		    "three facts per detector");
+	tap_is_long(lg_fact_lookup(dets, "recipients.external"), LG_FACT_RECIPIENTS_EXTERNAL,
 		    "recipients.external");
-	tap_is_long(lg_fact_lookup("message.size"), LG_FACT_MESSAGE_SIZE, "message.size");
-	tap_is_long(lg_fact_lookup("recipients"), -1, "a group name is not a fact");
-	tap_is_long(lg_fact_lookup("Records"), -1, "fact names are case-sensitive");
-	tap_is_str(lg_fact_name(LG_FACT_FINDINGS_PHONE_JP), "findings.phone_jp", "fact name");
+	tap_is_long(lg_fact_lookup(dets, "message.size"), LG_FACT_MESSAGE_SIZE, "message.size");
+	tap_is_long(lg_fact_lookup(dets, "recipients"), -1, "a group name is not a fact");
+	tap_is_long(lg_fact_lookup(dets, "Records"), -1, "fact names are case-sensitive");
+	int phone = lg_detector_find(dets, "phone_jp");
+	tap_is_str(lg_fact_name(dets, LG_FACT__COUNT + 3 * phone, buf, sizeof buf),
+		   "findings.phone_jp", "fact name");
+	tap_is_str(lg_fact_name(dets, LG_FACT__COUNT + 3 * phone + 1, buf, sizeof buf),
+		   "findings.phone_jp.high", "fact name .high");
+	tap_is_str(lg_fact_name(dets, LG_FACT__COUNT + 3 * phone + 2, buf, sizeof buf),
+		   "findings.phone_jp.any", "fact name .any");
+	tap_is_long(lg_fact_lookup(NULL, "findings.phone_jp"), -1,
+		    "without detectors there are no detector facts");
+	tap_is_str(lg_fact_name(dets, lg_fact_count(dets), buf, sizeof buf), "?",
+		   "fact name out of range");
 }
 
 /* sample_report - the report the valid conditions are evaluated against */
@@ -191,8 +209,16 @@ static void sample_report(struct lg_report *r)
 	r->message_size = 3u << 20;
 	r->recipients = (struct lg_recipients){ .total = 5, .external = 2, .visible_external = 1,
 						.external_domains = 2 };
-	r->findings[LG_DET_PHONE_JP] = 7;
-	r->findings[LG_DET_EMAIL] = 4;
+	r->ndets = lg_detector_count(dets);
+	r->dets = lg_calloc(r->ndets, sizeof *r->dets);
+	for (size_t i = 0; i < r->ndets; i++) {
+		r->dets[i].id = lg_strdup(lg_detector_id(dets, (unsigned)i));
+		r->dets[i].personal = true;
+	}
+	struct lg_det_tally *p = &r->dets[lg_detector_find(dets, "phone_jp")];
+	p->counted = 7, p->high = 2, p->any = 9;
+	r->dets[lg_detector_find(dets, "email")].counted = 4;
+	r->dets[lg_detector_find(dets, "email")].any = 4;
 	r->records = 3;
 	r->nparts = 3;
 	r->parts = lg_calloc(r->nparts, sizeof *r->parts);
@@ -207,12 +233,15 @@ int main(void)
 	char err[256];
 	size_t off;
 
+	dets = lg_detectors_builtin(err, sizeof err);
+	if (!tap_ok(dets != NULL, "built-in detectors (%s)", err))
+		return tap_done();
 	test_facts();
 	sample_report(&r);
 
 	for (size_t i = 0; i < sizeof valid / sizeof valid[0]; i++) {
 		err[0] = '\0';
-		struct lg_expr *e = lg_expr_compile(valid[i].src, &off, err, sizeof err);
+		struct lg_expr *e = lg_expr_compile(valid[i].src, dets, &off, err, sizeof err);
 		if (!tap_ok(e != NULL, "valid: %s", printable(valid[i].src))) {
 			tap_diag("error at %zu: %s", off, err);
 			continue;
@@ -223,24 +252,24 @@ int main(void)
 
 	/* the same rule against an empty message */
 	struct lg_report empty = { 0 };
-	struct lg_expr *e = lg_expr_compile("findings.total >= 10 and recipients.external >= 1", &off,
+	struct lg_expr *e = lg_expr_compile("findings.total >= 10 and recipients.external >= 1", dets, &off,
 					    err, sizeof err);
 	tap_is_long(e ? lg_expr_eval(e, &empty) : -1, 0, "default rule is false for an empty message");
 	lg_expr_free(e);
 
 	/* nesting up to the limit is fine; a long flat chain is not nesting */
 	char *s = nested(64);
-	e = lg_expr_compile(s, &off, err, sizeof err);
+	e = lg_expr_compile(s, dets, &off, err, sizeof err);
 	tap_is_long(e ? lg_expr_eval(e, &r) : -1, 1, "64 nested parentheses are accepted");
 	lg_expr_free(e);
 	free(s);
 	s = repeated("records > 0 and ", 5000, "true");
-	e = lg_expr_compile(s, &off, err, sizeof err);
+	e = lg_expr_compile(s, dets, &off, err, sizeof err);
 	tap_is_long(e ? lg_expr_eval(e, &r) : -1, 1, "a chain of 5000 'and' is accepted");
 	lg_expr_free(e);
 	free(s);
 	s = repeated("not ", 64, "false");
-	e = lg_expr_compile(s, &off, err, sizeof err);
+	e = lg_expr_compile(s, dets, &off, err, sizeof err);
 	tap_is_long(e ? lg_expr_eval(e, &r) : -1, 0, "64 nested 'not' are accepted");
 	lg_expr_free(e);
 	free(s);
@@ -262,12 +291,13 @@ int main(void)
 	free(s);
 
 	/* a NULL err buffer and a small one are fine */
-	tap_ok(lg_expr_compile("records >", &off, NULL, 0) == NULL && off == 9,
+	tap_ok(lg_expr_compile("records >", dets, &off, NULL, 0) == NULL && off == 9,
 	       "error without a message buffer");
 	char tiny[8];
-	tap_ok(lg_expr_compile("bogus", &off, tiny, sizeof tiny) == NULL && strlen(tiny) == 7,
+	tap_ok(lg_expr_compile("bogus", dets, &off, tiny, sizeof tiny) == NULL && strlen(tiny) == 7,
 	       "message truncated to the buffer");
 
 	lg_report_free(&r);
+	lg_detectors_free(dets);
 	return tap_done();
 }

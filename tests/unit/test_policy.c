@@ -33,6 +33,8 @@ struct policy_case {
 #define T true
 #define F false
 
+static struct lg_detectors *dets;	/* the built-in set: findings.<id> facts */
+
 /* The report below has records == 3, findings.total == 11, recipients.external == 2. */
 static const struct policy_case cases[] = {
 	{ .label = "no rules: the default action", .default_action = LG_ACT_ACCEPT,
@@ -103,7 +105,7 @@ static int build_policy(const struct policy_case *c, struct lg_policy *p)
 		size_t off;
 		r->name = lg_strdup(s->name);
 		r->when_src = lg_strdup(s->when);
-		r->when = lg_expr_compile(s->when, &off, err, sizeof err);
+		r->when = lg_expr_compile(s->when, dets, &off, err, sizeof err);
 		r->action = s->action;
 		r->reason = s->reason ? lg_strdup(s->reason) : NULL;
 		r->stop = s->stop;
@@ -113,6 +115,23 @@ static int build_policy(const struct policy_case *c, struct lg_policy *p)
 		}
 	}
 	return 0;
+}
+
+/* set_found - the report's per-detector counts: phone_jp and email distinct values */
+static void set_found(struct lg_report *r, unsigned phone, unsigned email)
+{
+	if (!r->dets) {
+		r->ndets = lg_detector_count(dets);
+		r->dets = lg_calloc(r->ndets, sizeof *r->dets);
+		for (size_t i = 0; i < r->ndets; i++) {
+			r->dets[i].id = lg_strdup(lg_detector_id(dets, (unsigned)i));
+			r->dets[i].personal = true;
+		}
+	}
+	struct lg_det_tally *p = &r->dets[lg_detector_find(dets, "phone_jp")];
+	struct lg_det_tally *e = &r->dets[lg_detector_find(dets, "email")];
+	p->counted = p->any = phone;
+	e->counted = e->any = email;
 }
 
 /* joined - the matched rule names of a verdict joined by ',' */
@@ -157,8 +176,7 @@ static void test_builtin(void)
 	}
 	struct lg_report r = { 0 };
 	struct lg_verdict v;
-	r.findings[LG_DET_PHONE_JP] = 6;
-	r.findings[LG_DET_EMAIL] = 4;
+	set_found(&r, 6, 4);
 	r.recipients.total = r.recipients.external = 1;
 	lg_policy_eval(&cfg->policy, &r, &v);
 	tap_is_str(lg_action_name(v.action), "hold", "built-in: 10 findings to an outsider are held");
@@ -168,26 +186,31 @@ static void test_builtin(void)
 	       "built-in: the reason is given in English and Japanese");
 	lg_verdict_free(&v);
 
-	r.findings[LG_DET_EMAIL] = 3;
+	set_found(&r, 6, 3);
 	lg_policy_eval(&cfg->policy, &r, &v);
 	tap_is_str(lg_action_name(v.action), "accept", "built-in: 9 findings pass");
 	tap_ok(v.nrules == 0 && v.reason == NULL, "built-in: no rule, no reason");
 	lg_verdict_free(&v);
 
-	r.findings[LG_DET_EMAIL] = 40;
+	set_found(&r, 6, 40);
 	r.recipients.external = 0;
 	lg_policy_eval(&cfg->policy, &r, &v);
 	tap_is_str(lg_action_name(v.action), "accept", "built-in: internal mail passes");
 	lg_verdict_free(&v);
+	lg_report_free(&r);
 	lg_config_free(cfg);
 	lg_buf_free(&errors);
 }
 
 int main(void)
 {
+	char err[256];
+	dets = lg_detectors_builtin(err, sizeof err);
+	if (!tap_ok(dets != NULL, "built-in detectors (%s)", err))
+		return tap_done();
 	struct lg_report r = { 0 };
 	r.records = 3;
-	r.findings[LG_DET_PHONE_JP] = 11;
+	set_found(&r, 11, 0);
 	r.recipients.total = 3;
 	r.recipients.external = 2;
 
@@ -223,5 +246,7 @@ int main(void)
 	tap_ok(p.rules == NULL && p.nrules == 0, "policy cleared by free");
 
 	test_builtin();
+	lg_report_free(&r);
+	lg_detectors_free(dets);
 	return tap_done();
 }

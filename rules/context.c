@@ -1,0 +1,110 @@
+/* context.c - what surrounds a finding: context keywords near it ("マイナンバー", "TEL") and the
+ * header of the table column it sits in ("個人番号", "氏名"), which raise its confidence or, for
+ * column rules, make the cells themselves findings. */
+#include <string.h>
+
+#include "lg_alloc.h"
+#include "rules/rules_int.h"
+
+/* is_alnum - ASCII letter or digit */
+static bool is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* lower - ASCII lower case */
+static unsigned char lower(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+/* lg_ci_find - needle in hay, ASCII case-insensitive, ASCII words whole */
+bool lg_ci_find(const char *hay, size_t n, const char *needle)
+{
+	const unsigned char *h = (const unsigned char *)hay, *nd = (const unsigned char *)needle;
+	size_t m = strlen(needle);
+	if (m == 0 || m > n)
+		return false;
+	bool word_start = is_alnum(nd[0]), word_end = is_alnum(nd[m - 1]);
+	for (size_t i = 0; i + m <= n; i++) {
+		if (lower(h[i]) != nd[0])
+			continue;
+		size_t k = 1;
+		while (k < m && lower(h[i + k]) == nd[k])
+			k++;
+		if (k < m)
+			continue;
+		if (word_start && i > 0 && is_alnum(h[i - 1]))
+			continue;
+		if (word_end && i + m < n && is_alnum(h[i + m]))
+			continue;
+		return true;
+	}
+	return false;
+}
+
+/* lg_context_near - one of the detector's keywords within window characters of the match */
+bool lg_context_near(const struct lg_det *det, const char *text, size_t len, size_t start,
+		     size_t end)
+{
+	char **kw = det->def.context.keywords;
+	if (!kw || !kw[0])
+		return false;
+	size_t a = lg_back_chars(text, start, det->def.context.window);
+	size_t b = lg_fwd_chars(text, len, end, det->def.context.window);
+	for (size_t k = 0; kw[k]; k++)
+		if (lg_ci_find(text + a, b - a, kw[k]))
+			return true;
+	return false;
+}
+
+/* any_in - one of the words occurs in the cell */
+static bool any_in(char **words, const char *cell, size_t n)
+{
+	for (size_t k = 0; words && words[k]; k++)
+		if (lg_ci_find(cell, n, words[k]))
+			return true;
+	return false;
+}
+
+/* lg_header_new - a header row: per column, the detectors it names */
+struct lg_header *lg_header_new(const struct lg_detectors *d, const char *const *cells,
+				const size_t *lens, size_t ncells)
+{
+	if (!d || !d->any_columns || ncells == 0)
+		return NULL;
+	struct lg_header *h = lg_calloc(1, sizeof *h);
+	h->ncols = ncells;
+	h->ndets = d->n;
+	h->marks = lg_calloc(ncells * d->n, 1);
+	bool any = false;
+	for (size_t c = 0; c < ncells; c++) {
+		if (lens[c] == 0 || lens[c] > 200)	/* a header cell is a short label */
+			continue;
+		for (size_t i = 0; i < d->n; i++) {
+			const struct lg_det *det = &d->dets[i];
+			unsigned char m = 0;
+			if (det->def.columns && any_in(det->def.columns, cells[c], lens[c]) &&
+			    !any_in(det->def.not_columns, cells[c], lens[c]))
+				m |= HDR_COLUMN;
+			if (any_in(det->def.context.keywords, cells[c], lens[c]))
+				m |= HDR_CONTEXT;
+			h->marks[c * d->n + i] = m;
+			any = any || m;
+		}
+	}
+	if (!any) {
+		lg_header_free(h);
+		return NULL;
+	}
+	return h;
+}
+
+/* lg_header_free - release a header */
+void lg_header_free(struct lg_header *h)
+{
+	if (!h)
+		return;
+	free(h->marks);
+	free(h);
+}
