@@ -759,8 +759,11 @@ static int parse_pattern(struct loader *ld, const struct key *k, void *base, con
 		char msg[256];
 		if (pcre2_get_error_message(ecode, (PCRE2_UCHAR *)msg, sizeof msg) < 0)
 			snprintf(msg, sizeof msg, "pcre2 error %d", ecode);
-		size_t off = eoff >= 3 ? (size_t)eoff - 3 : 0;
-		ld->msg_off = off < strlen(v) ? off : strlen(v);
+		/* point at the pattern's last character rather than past a block's last line */
+		size_t off = eoff >= 3 ? (size_t)eoff - 3 : 0, n = strlen(v);
+		while (n > 0 && (v[n - 1] == '\n' || v[n - 1] == ' '))
+			n--;
+		ld->msg_off = off < n ? off : n ? n - 1 : 0;
 		return fail(ld, "bad pattern: %s", msg);
 	}
 	pcre2_code_free(re);

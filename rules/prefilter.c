@@ -11,12 +11,12 @@
 #include "rules/rules_int.h"
 
 /* digit_mask - one bit per byte of text, set for ASCII digits (64 bytes a word, little end
- * first); with SSE2, 16 bytes a step: b + 0x50 is below -118 as a signed byte exactly for
- * '0'..'9' */
+ * first), with one zero word before and after (for close_gaps); *nwords is the text's words.
+ * With SSE2, 16 bytes a step: b + 0x50 is below -118 as a signed byte exactly for '0'..'9'. */
 static uint64_t *digit_mask(const unsigned char *s, size_t len, size_t *nwords)
 {
 	size_t nw = (len + 63) / 64;
-	uint64_t *m = lg_calloc(nw ? nw : 1, sizeof *m);
+	uint64_t *pad = lg_calloc(nw + 2, sizeof *pad), *m = pad + 1;
 	size_t i = 0;
 #ifdef __SSE2__
 	const __m128i bias = _mm_set1_epi8(0x50), lim = _mm_set1_epi8(-118);
@@ -34,7 +34,7 @@ static uint64_t *digit_mask(const unsigned char *s, size_t len, size_t *nwords)
 		if ((unsigned)(s[i] - '0') < 10)
 			m[i / 64] |= 1ull << (i % 64);
 	*nwords = nw;
-	return m;
+	return pad;
 }
 
 /* next_bit - first offset >= i (and < len) whose bit is set (want) or clear (!want); len when
@@ -56,40 +56,41 @@ static size_t next_bit(const uint64_t *m, size_t len, size_t i, bool want)
 }
 
 /* shifted - the mask moved by k bytes (k > 0: bit p tells about byte p + k; k < 0: p - |k|),
- * for word w of nw, bits from the neighbouring words carried in; outside the mask every bit is
- * taken to be fill */
-static uint64_t shifted(const uint64_t *m, size_t nw, size_t w, int k, uint64_t fill)
+ * for word w of nw, bits from the neighbouring words carried in (none beyond the array) */
+static uint64_t shifted(const uint64_t *m, size_t nw, size_t w, int k)
 {
 	uint64_t cur = m[w];
 	if (k > 0) {
-		uint64_t nxt = w + 1 < nw ? m[w + 1] : fill;
+		uint64_t nxt = w + 1 < nw ? m[w + 1] : 0;
 		return (cur >> k) | (nxt << (64 - k));
 	}
-	uint64_t prv = w > 0 ? m[w - 1] : fill;
+	uint64_t prv = w > 0 ? m[w - 1] : 0;
 	return (cur << -k) | (prv >> (64 + k));
 }
 
 #define HALF_GAP (LG_CLUSTER_GAP / 2)
 
-/* close_gaps - morphological closing of the digit mask: dilate by HALF_GAP bytes each way,
- * then erode by as much. Gaps of at most LG_CLUSTER_GAP bytes between digits fill; the outer
- * edges of each cluster stay at its first and last digit. Beyond the text there are no digits
- * for the dilation, and nothing to erode against (a cluster may touch either end). */
-static uint64_t *close_gaps(const uint64_t *d, size_t nw)
+/* close_gaps - morphological closing of the digit mask (padded with a zero word at each end):
+ * dilate by HALF_GAP bytes each way, then erode by as much. Gaps of at most LG_CLUSTER_GAP
+ * bytes between digits fill; each cluster still starts at its first digit and ends after its
+ * last (the padding gives the dilation room beyond the text's ends, so the erosion takes back
+ * exactly what it added). Returns the text's nw words, unpadded. */
+static uint64_t *close_gaps(const uint64_t *pad, size_t nw)
 {
-	uint64_t *x = lg_malloc((nw ? nw : 1) * sizeof *x);
+	size_t np = nw + 2;
+	uint64_t *x = lg_malloc(np * sizeof *x);
 	uint64_t *y = lg_malloc((nw ? nw : 1) * sizeof *y);
-	for (size_t w = 0; w < nw; w++) {
-		uint64_t v = d[w];
+	for (size_t w = 0; w < np; w++) {
+		uint64_t v = pad[w];
 		for (int k = 1; k <= HALF_GAP; k++)
-			v |= shifted(d, nw, w, k, 0) | shifted(d, nw, w, -k, 0);
+			v |= shifted(pad, np, w, k) | shifted(pad, np, w, -k);
 		x[w] = v;
 	}
-	for (size_t w = 0; w < nw; w++) {
+	for (size_t w = 1; w <= nw; w++) {
 		uint64_t v = x[w];
 		for (int k = 1; k <= HALF_GAP; k++)
-			v &= shifted(x, nw, w, k, ~0ull) & shifted(x, nw, w, -k, ~0ull);
-		y[w] = v;
+			v &= shifted(x, np, w, k) & shifted(x, np, w, -k);
+		y[w - 1] = v;
 	}
 	free(x);
 	return y;
@@ -124,8 +125,8 @@ static unsigned count_bits(const uint64_t *m, size_t a, size_t b)
 struct lg_cluster *lg_digit_clusters(const char *text, size_t len, size_t *n)
 {
 	size_t nw, cap = 16, k = 0;
-	uint64_t *d = digit_mask((const unsigned char *)text, len, &nw);
-	uint64_t *c = close_gaps(d, nw);
+	uint64_t *pad = digit_mask((const unsigned char *)text, len, &nw), *d = pad + 1;
+	uint64_t *c = close_gaps(pad, nw);
 	struct lg_cluster *out = lg_malloc(cap * sizeof *out);
 	for (size_t i = next_bit(c, len, 0, true); i < len; i = next_bit(c, len, i, true)) {
 		size_t e = next_bit(c, len, i, false);
@@ -135,7 +136,7 @@ struct lg_cluster *lg_digit_clusters(const char *text, size_t len, size_t *n)
 		i = e;
 	}
 	free(c);
-	free(d);
+	free(pad);
 	*n = k;
 	return out;
 }

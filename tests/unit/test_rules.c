@@ -1,0 +1,429 @@
+/* test_rules.c - the rule-file language and the detector engine around the validators: bad rule
+ * files are refused at file:line:column, detectors.files/disable in the configuration, an
+ * administrator's own detector, context keywords and confidence, column rules and headers, and
+ * the prefilter (windows must never lose a match the whole-text scan finds). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config/config.h"
+#include "lg_alloc.h"
+#include "lg_buf.h"
+#include "rules/detect.h"
+#include "rules/rules_int.h"
+#include "tap.h"
+
+/* ---- rule files that are refused --------------------------------------------------------- */
+
+struct bad_rule {
+	const char *label;
+	const char *yaml;
+	const char *where;	/* "rules.yaml:L:C: error:" */
+	const char *msg;	/* part of the message */
+};
+
+static const struct bad_rule bad_rules[] = {
+	{ "no id", "pattern: 'x'\n", "rules.yaml:1:1: error:", "has no 'id'" },
+	{ "bad id", "id: Phone-1\npattern: 'x'\n", "rules.yaml:1:5: error:", "lower-case word" },
+	{ "reserved id", "id: total\npattern: 'x'\n", "rules.yaml:1:5: error:", "findings.total" },
+	{ "bad pattern", "id: emp\npattern: 'EMP-(\\d{6}'\n", "rules.yaml:2:", "missing closing parenthesis" },
+	{ "bad pattern in a block", "id: emp\npattern: |\n  (?x) EMP-\n  [0-9{6}\n", "rules.yaml:4:9:",
+	  "missing terminating ]" },
+	{ "unknown validator", "id: emp\npattern: 'x'\nvalidator: luhnn\n", "rules.yaml:3:12: error:",
+	  "unknown validator 'luhnn' (known:" },
+	{ "neither pattern nor columns", "id: emp\ndescription: nothing\n", "rules.yaml:1:1: error:",
+	  "neither a pattern nor columns" },
+	{ "both pattern and columns", "id: emp\npattern: x\ncolumns: [a]\n", "rules.yaml:1:1: error:",
+	  "both a pattern and columns" },
+	{ "bad confidence", "id: emp\npattern: x\nconfidence: certain\n", "rules.yaml:3:13: error:",
+	  "low, medium or high" },
+	{ "bad redact", "id: emp\npattern: x\nredact: stars\n", "rules.yaml:3:9: error:",
+	  "text, phone, email, digits, postal" },
+	{ "unknown key", "id: emp\npatern: x\n", "rules.yaml:2:1: error:", "did you mean 'pattern'?" },
+	{ "unknown prefilter key", "id: emp\npattern: x\nprefilter:\n  digit: 3\n",
+	  "rules.yaml:4:3: error:", "did you mean 'digits'?" },
+	{ "keywords not a list", "id: emp\npattern: x\ncontext:\n  keywords: 社員番号\n",
+	  "rules.yaml:4:13: error:", "keywords must be a sequence" },
+	{ "empty keyword", "id: emp\npattern: x\ncontext:\n  keywords: ['']\n", "rules.yaml:4:",
+	  "one-line string" },
+	{ "digits and literals", "id: emp\npattern: x\nprefilter: {digits: 3, literals: ['@']}\n",
+	  "rules.yaml:1:1: error:", "not both" },
+	{ "empty file", "# nothing\n", "rules.yaml:1:1: error:", "rule file is empty" },
+	{ "validator without pattern", "id: emp\ncolumns: [a]\nvalidator: email\n",
+	  "rules.yaml:1:1: error:", "needs a pattern" },
+};
+
+/* test_bad_rules - each bad rule file is refused with the place and the reason */
+static void test_bad_rules(void)
+{
+	for (size_t i = 0; i < sizeof bad_rules / sizeof bad_rules[0]; i++) {
+		const struct bad_rule *b = &bad_rules[i];
+		struct lg_detdef *defs = NULL;
+		size_t n = 0;
+		struct lg_buf errors = LG_BUF_INIT;
+		size_t problems = lg_rules_load_string("rules.yaml", b->yaml, strlen(b->yaml), &defs,
+						       &n, &errors);
+		const char *e = lg_buf_cstr(&errors);
+		tap_ok(problems > 0 && n == 0, "bad rule file (%s): refused", b->label);
+		if (!tap_ok(strncmp(e, b->where, strlen(b->where)) == 0 && strstr(e, b->msg),
+			    "  %s ... %s", b->where, b->msg))
+			tap_diag("got: %s", e);
+		for (size_t k = 0; k < n; k++)
+			lg_detdef_free(&defs[k]);
+		free(defs);
+		lg_buf_free(&errors);
+	}
+}
+
+/* ---- an administrator's own detector ----------------------------------------------------- */
+
+/* Found values, "id=value/confidence/column" joined by '|'. */
+struct found {
+	const struct lg_detectors *d;
+	struct lg_buf s;
+};
+
+/* on_found - lg_match_fn collecting every finding */
+static void on_found(void *arg, const struct lg_match *m)
+{
+	struct found *f = arg;
+	if (f->s.len)
+		lg_buf_putc(&f->s, '|');
+	lg_buf_printf(&f->s, "%s=%s/%s", lg_detector_id(f->d, m->det), m->value,
+		      lg_conf_name(m->conf));
+	if (m->column)
+		lg_buf_printf(&f->s, "/%u", m->column);
+}
+
+/* scan_text - every finding in a text, as a string */
+static char *scan_text(const struct lg_detectors *d, const char *text)
+{
+	struct found f = { d, LG_BUF_INIT };
+	char err[256];
+	if (lg_detect(d, text, strlen(text), NULL, on_found, &f, err, sizeof err) < 0)
+		lg_buf_printf(&f.s, "ERROR %s", err);
+	return lg_buf_steal(&f.s, NULL);
+}
+
+/* write_tmp - a file with this text in a fresh temporary directory; the path is returned */
+static char *write_tmp(const char *dir, const char *name, const char *text)
+{
+	char *path = lg_asprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f) != 0)
+		tap_diag("cannot write %s", path);
+	return path;
+}
+
+static const char employee_rule[] =
+	"# an employee number: EMP- and six digits, high with 社員番号 near\n"
+	"id: employee_id\n"
+	"description: 社員番号\n"
+	"group: staff\n"
+	"pattern: '(?<![A-Z0-9])EMP-[0-9]{6}(?![0-9])'\n"
+	"prefilter:\n"
+	"  digits: 6\n"
+	"  reach: 4\n"
+	"confidence: medium\n"
+	"context:\n"
+	"  keywords: [社員番号, employee]\n"
+	"  window: 10\n"
+	"redact: digits\n";
+
+/* test_own_detector - a rule file named in detectors.files adds a detector; its facts exist in
+ * conditions; disable takes built-ins out; an unknown disable or missing file is an error */
+static void test_own_detector(void)
+{
+	char dir[] = "/tmp/lg-test-rules-XXXXXX";
+	if (!mkdtemp(dir)) {
+		tap_ok(0, "mkdtemp");
+		return;
+	}
+	char *rule = write_tmp(dir, "employee.yaml", employee_rule);
+	char *yaml = lg_asprintf("detectors:\n  files: ['%s/*.yaml']\n  disable: [name]\n"
+				 "policy:\n  rules:\n    - name: staff\n"
+				 "      when: \"findings.employee_id.high >= 1\"\n      action: tag\n",
+				 dir);
+	struct lg_buf errors = LG_BUF_INIT;
+	struct lg_config *cfg = lg_config_load_string("c.yaml", yaml, strlen(yaml), &errors);
+	if (tap_ok(cfg != NULL, "a config with detectors.files loads")) {
+		const struct lg_detectors *d = cfg->detectors;
+		tap_ok(lg_detector_find(d, "employee_id") >= 0, "the administrator's detector is in");
+		tap_ok(lg_detector_find(d, "name") < 0 && lg_detector_find(d, "phone_jp") >= 0,
+		       "disable takes out only the named built-in");
+		char *got = scan_text(d, "社員番号 EMP-123456, EMP-654321 and XEMP-111111, EMP-1234567");
+		tap_is_str(got, "employee_id=EMP-123456/high|employee_id=EMP-654321/medium",
+			   "own detector: boundaries, context within its window");
+		free(got);
+		char *r = lg_redact(lg_detector_def(d, (unsigned)lg_detector_find(d, "employee_id"))->redact,
+				    "EMP-123456");
+		tap_is_str(r, "EMP-**3456", "own detector: its redaction style");
+		free(r);
+		lg_config_free(cfg);
+	} else {
+		tap_diag("%s", lg_buf_cstr(&errors));
+	}
+	free(yaml);
+
+	/* the same id as a built-in replaces it */
+	char *repl = write_tmp(dir, "phone.yaml",
+			       "id: phone_jp\npattern: 'TEL[0-9]{4}'\nprefilter: {literals: [tel]}\n");
+	yaml = lg_asprintf("detectors:\n  files: ['%s']\n", repl);
+	lg_buf_reset(&errors);
+	cfg = lg_config_load_string("c.yaml", yaml, strlen(yaml), &errors);
+	if (tap_ok(cfg != NULL, "a rule file may replace a built-in detector")) {
+		char *got = scan_text(cfg->detectors, "TEL1234 090-1234-5678");
+		tap_is_str(got, "phone_jp=TEL1234/medium", "  the replacement is what runs");
+		free(got);
+		tap_ok(lg_detector_find(cfg->detectors, "email") >= 0,
+		       "  the other built-ins stay");
+		lg_config_free(cfg);
+	} else {
+		tap_diag("%s", lg_buf_cstr(&errors));
+	}
+	free(yaml);
+
+	/* problems: a bad rule file is reported at its own file:line; the config is refused */
+	char *bad = write_tmp(dir, "bad.yaml", "id: x\npattern: '(('\n");
+	yaml = lg_asprintf("detectors:\n  files: ['%s', '%s/none.yaml']\n  disable: [nope]\n", bad,
+			   dir);
+	lg_buf_reset(&errors);
+	cfg = lg_config_load_string("c.yaml", yaml, strlen(yaml), &errors);
+	const char *e = lg_buf_cstr(&errors);
+	char *want_bad = lg_asprintf("%s:2:", bad);
+	tap_ok(cfg == NULL, "a config naming a broken rule file is refused");
+	if (!tap_ok(strstr(e, want_bad) && strstr(e, "bad pattern"), "  the rule file's line"))
+		tap_diag("%s", e);
+	if (!tap_ok(strstr(e, "none.yaml: no such file") && strstr(e, "no built-in detector 'nope'"),
+		    "  a missing file and an unknown disable are named"))
+		tap_diag("%s", e);
+	lg_config_free(cfg);
+	free(want_bad);
+	free(yaml);
+
+	/* a condition naming a disabled detector's fact is an unknown fact */
+	yaml = lg_strdup("detectors:\n  disable: [email]\npolicy:\n  rules:\n    - name: r\n"
+			 "      when: \"findings.email >= 1\"\n      action: tag\n");
+	lg_buf_reset(&errors);
+	cfg = lg_config_load_string("c.yaml", yaml, strlen(yaml), &errors);
+	tap_ok(cfg == NULL && strstr(lg_buf_cstr(&errors), "c.yaml:6:14: error: unknown fact 'findings.email'"),
+	       "a disabled detector's facts are unknown in conditions");
+	lg_config_free(cfg);
+	free(yaml);
+
+	unlink(rule);
+	unlink(repl);
+	unlink(bad);
+	rmdir(dir);
+	free(rule);
+	free(repl);
+	free(bad);
+	lg_buf_free(&errors);
+}
+
+/* ---- context, columns, headers ----------------------------------------------------------- */
+
+/* row_scan - one table row (cells joined by tabs) under a header row, as a string */
+static char *row_scan(const struct lg_detectors *d, const char *const *hdr, size_t nh,
+		      const char *const *cells, size_t n)
+{
+	size_t hl[16], starts[16], lens[16];
+	for (size_t i = 0; i < nh; i++)
+		hl[i] = strlen(hdr[i]);
+	struct lg_header *h = nh ? lg_header_new(d, hdr, hl, nh) : NULL;
+	struct lg_buf text = LG_BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			lg_buf_putc(&text, '\t');
+		starts[i] = text.len;
+		lens[i] = strlen(cells[i]);
+		lg_buf_puts(&text, cells[i]);
+	}
+	struct lg_row_ctx row = { starts, lens, n, h };
+	struct found f = { d, LG_BUF_INIT };
+	char err[256];
+	if (lg_detect(d, lg_buf_cstr(&text), text.len, &row, on_found, &f, err, sizeof err) < 0)
+		lg_buf_printf(&f.s, "ERROR %s", err);
+	lg_header_free(h);
+	lg_buf_free(&text);
+	return lg_buf_steal(&f.s, NULL);
+}
+
+/* test_context_and_columns - keywords near a value or in its column header raise the
+ * confidence; a column rule makes the cells under 氏名 findings, not under 会社名 */
+static void test_context_and_columns(const struct lg_detectors *d)
+{
+	static const struct {
+		const char *text, *want;
+	} near[] = {
+		{ "連絡先 090-1234-5678", "phone_jp=09012345678/high" },
+		{ "TEL:03-1234-5678", "phone_jp=0312345678/high" },
+		{ "ご注文 090-1234-5678 の件", "phone_jp=09012345678/medium" },
+		{ "電話はこちらまで。ずっと先の方に書いてあります 090-1234-5678",
+		  "phone_jp=09012345678/medium" },
+		{ "hotel 090-1234-5678", "phone_jp=09012345678/medium" },	/* "tel" is not a word here */
+		{ "メール: taro@example.jp", "email=taro@example.jp/high" },
+		{ "taro@example.jp", "email=taro@example.jp/medium" },
+	};
+	for (size_t i = 0; i < sizeof near / sizeof near[0]; i++) {
+		char *got = scan_text(d, near[i].text);
+		char name[256];
+		snprintf(name, sizeof name, "context: %s", near[i].text);
+		tap_is_str(got, near[i].want, name);
+		free(got);
+	}
+
+	const char *hdr[] = { "No.", "氏名", "会社名", "電話番号", "メール" };
+	const char *row[] = { "1", "山田 太郎", "例示商事", "090-1234-5678", "t@example.jp" };
+	char *got = row_scan(d, hdr, 5, row, 5);
+	tap_is_str(got,
+		   "phone_jp=09012345678/high/4|email=t@example.jp/high/5|name=山田 太郎/medium/2",
+		   "row under a header: context from the column headers, names under 氏名 only");
+	free(got);
+	got = row_scan(d, NULL, 0, row, 5);
+	tap_is_str(got, "phone_jp=09012345678/medium/4|email=t@example.jp/medium/5",
+		   "the same row without a header: no names, no header context");
+	free(got);
+	const char *hdr2[] = { "Company Name", "Name", "File name" };
+	const char *row2[] = { "Example Ltd", "Taro Yamada", "list.xlsx" };
+	got = row_scan(d, hdr2, 3, row2, 3);
+	tap_is_str(got, "name=Taro Yamada/medium/2", "Name is a name column, Company/File name are not");
+	free(got);
+	const char *blank[] = { "", "  ", "x" };
+	got = row_scan(d, hdr2, 3, blank, 3);
+	tap_is_str(got, "", "blank cells under a name column are not names");
+	free(got);
+	size_t l[2] = { 3, 3 };
+	const char *plain[] = { "abc", "def" };
+	tap_ok(lg_header_new(d, plain, l, 2) == NULL, "a row naming nothing is not a header");
+}
+
+/* ---- the prefilter ----------------------------------------------------------------------- */
+
+/* digit_clusters_str - the clusters of a text as "start-end:digits" */
+static char *digit_clusters_str(const char *text)
+{
+	size_t n;
+	struct lg_cluster *c = lg_digit_clusters(text, strlen(text), &n);
+	struct lg_buf b = LG_BUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		lg_buf_printf(&b, "%s%zu-%zu:%u", i ? " " : "", c[i].start, c[i].end, c[i].digits);
+	free(c);
+	return lg_buf_steal(&b, NULL);
+}
+
+/* test_clusters - runs of digits joined across gaps of at most 6 bytes, at the text's edges,
+ * across 64-byte words */
+static void test_clusters(void)
+{
+	static const struct {
+		const char *text, *want;
+	} rows[] = {
+		{ "", "" },
+		{ "abc", "" },
+		{ "1", "0-1:1" },
+		{ "090-1234-5678", "0-13:11" },
+		{ "12       34", "0-2:2 9-11:2" },	/* a gap of 7 does not join, 6 does */
+		{ "12      34", "0-10:4" },
+		{ "2026年11月27日", "0-14:8" },
+		{ "1x", "0-1:1" },
+		{ "x1x", "1-2:1" },
+		{ "x12", "1-3:2" },
+		{ "12x", "0-2:2" },
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1",
+		  "64-65:1" },	/* a digit alone in the second word */
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1b",
+		  "63-64:1" },	/* the last byte of the first word */
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa123-4567 b",
+		  "61-69:7" },	/* across the first 64-byte word */
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1 2",
+		  "63-66:2" },
+		{ "１２３", "" },	/* full-width digits are made ASCII by NFKC before */
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		char *got = digit_clusters_str(rows[i].text);
+		char name[160];
+		snprintf(name, sizeof name, "clusters: \"%.60s\"", rows[i].text);
+		tap_is_str(got, rows[i].want, name);
+		free(got);
+	}
+}
+
+static unsigned long long rng = 88172645463325252ull;
+
+/* rnd - xorshift64 */
+static unsigned rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+/* random_text - text made of pieces that make and break phone numbers and addresses */
+static char *random_text(size_t pieces)
+{
+	static const char *const bits[] = {
+		"0", "1", "3", "9", "03", "090", "-", " ", "(", ")", "+81", "@", "taro", ".",
+		"example.jp", "ー", "−", "電話", "TEL", "\n", "\t", "a", "(at)", "[AT]", "０",
+		"1234", "5678", "0120", "mail", "連絡先", "x", "_", "〒", "100", "-0001",
+	};
+	struct lg_buf b = LG_BUF_INIT;
+	for (size_t i = 0; i < pieces; i++)
+		lg_buf_puts(&b, bits[rnd(sizeof bits / sizeof bits[0])]);
+	return lg_buf_steal(&b, NULL);
+}
+
+/* test_prefilter_loses_nothing - every built-in detector with its prefilter finds exactly what
+ * the same detector finds scanning the whole text, on many random texts */
+static void test_prefilter_loses_nothing(const struct lg_detectors *d)
+{
+	size_t n = lg_detector_count(d);
+	struct lg_detdef *defs = lg_calloc(n, sizeof *defs);
+	for (size_t i = 0; i < n; i++) {
+		defs[i] = *lg_detector_def(d, (unsigned)i);
+		defs[i].prefilter.digits = 0;
+		defs[i].prefilter.literals = NULL;
+	}
+	char err[256] = "";
+	struct lg_detectors *whole = lg_detectors_build(defs, n, err, sizeof err);
+	free(defs);
+	if (!tap_ok(whole != NULL, "detectors without prefilters build (%s)", err))
+		return;
+	int same = 0, total = 2000, matches = 0;
+	char *first_diff = NULL;
+	for (int t = 0; t < total; t++) {
+		char *text = random_text(5 + rnd(120));
+		char *a = scan_text(d, text), *b = scan_text(whole, text);
+		if (!strcmp(a, b))
+			same++;
+		else if (!first_diff)
+			first_diff = lg_asprintf("text [%s]\n  prefiltered [%s]\n  whole [%s]", text, a, b);
+		matches += *a != '\0';
+		free(a);
+		free(b);
+		free(text);
+	}
+	if (!tap_ok(same == total, "prefilter windows find the same as whole-text scans (%d/%d texts, "
+		    "%d with findings)", same, total, matches))
+		tap_diag("%s", first_diff);
+	tap_ok(matches > total / 10, "the random texts do hold findings (%d)", matches);
+	free(first_diff);
+	lg_detectors_free(whole);
+}
+
+int main(void)
+{
+	test_bad_rules();
+	test_own_detector();
+	char err[512];
+	struct lg_detectors *d = lg_detectors_builtin(err, sizeof err);
+	if (!tap_ok(d != NULL, "built-in detectors (%s)", err))
+		return tap_done();
+	test_context_and_columns(d);
+	test_clusters();
+	test_prefilter_loses_nothing(d);
+	lg_detectors_free(d);
+	return tap_done();
+}
