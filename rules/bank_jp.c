@@ -121,13 +121,17 @@ static bool named(const char *t, size_t pos)
 }
 
 /* branch_name - the branch name ending at pos (just before a branch word): its start, walking
- * back over name characters up to BRANCH_MAX and stopping after a bank name; pos when none */
+ * back over name characters up to BRANCH_MAX and stopping after a bank name or another
+ * branch; pos when none */
 static size_t branch_name(const char *t, size_t pos)
 {
 	size_t a = pos, at;
 	for (size_t k = 0; k < BRANCH_MAX && a > 0; k++) {
 		for (size_t i = 0; i < sizeof bank_ends / sizeof bank_ends[0]; i++)
 			if (ends_with(t, a, bank_ends[i]))
+				return a;
+		for (size_t i = 0; i < sizeof branch_words / sizeof branch_words[0]; i++)
+			if (ends_with(t, a, branch_words[i]) || ends_with(t, a, "本店"))
 				return a;
 		if (!is_name_char(lg_v_cp_before(t, a, &at)))
 			return a;

@@ -79,7 +79,7 @@ static bool grouping_ok(const struct lg_v_groups *g)
 	if (g->n == 1)
 		return true;
 	if (g->n == 3 && g->len[0] == 4 && g->len[1] == 6)
-		return (g->ndigits == 15 && g->len[2] == 5) || (g->ndigits == 14 && g->len[2] == 4);
+		return g->len[2] == 5 || g->len[2] == 4;	/* 4-6-5: 15 digits, 4-6-4: 14 */
 	for (size_t i = 0; i + 1 < g->n; i++)
 		if (g->len[i] != 4)
 			return false;

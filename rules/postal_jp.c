@@ -21,7 +21,8 @@
  *     町 is too often ordinary text.
  *   municipality: 2 to MUNI_MAX characters ending in 市, 区, 町 or 村, the suffix at the second
  *     character or later (so "町田市", "市川市", "村上市" are read whole), with
- *     - a 郡 (county) before it read through: "虻田郡倶知安町", and "大和郡山市", "小郡市";
+ *     - a 郡 (county) before it read through as part of the name: "虻田郡倶知安町", and so
+ *       "大和郡山市" and "小郡市" need nothing special;
  *     - a second suffix straight after taken too: "十日町市", "野々市市", "四日市市", "上市町";
  *     - a 町 or 村 followed by one character and 市 read on: "東村山市", "武蔵村山市";
  *     - after a 市, a ward of up to WARD_MAX characters ending in 区 taken too: "横浜市中区",
@@ -32,8 +33,7 @@
  * Value: "NNN-NNNN <prefecture><municipality>", e.g. "100-8914 東京都千代田区".
  */
 #define ADDR_GAP 4
-#define MUNI_MAX 10
-#define MUNI_MAX_GUN 14	/* with a county: "西多摩郡日の出町" */
+#define MUNI_MAX 10	/* with a county: "西多摩郡日の出町" is 8 */
 #define WARD_MAX 5
 
 #define POSTAL_MARK 0x3012	/* 〒 */
@@ -68,7 +68,6 @@ static bool is_suffix(uint32_t c)
 
 #define CP_SHI 0x5E02	/* 市 */
 #define CP_KU 0x533A	/* 区 */
-#define CP_GUN 0x90E1	/* 郡 */
 
 /* postal_parse - the postal code in the candidate s[0..n): *d0 gets the offset of its first
  * digit, code the "NNN-NNNN" form; false when it is not one of the written forms */
@@ -110,18 +109,16 @@ static bool postal_parse(const char *s, size_t n, bool mark_before, size_t *d0, 
  * when there is none */
 static size_t municipality(const char *t, size_t len, size_t p, bool kana)
 {
-	size_t q = p, at, k = 0, max = MUNI_MAX;
+	size_t q = p, at, k = 0;
 	uint32_t c;
 	for (;;) {
-		if (k == max)
+		if (k == MUNI_MAX)
 			return 0;
 		c = lg_v_cp_after(t, len, q, &at);
 		if (!is_kanji(c) && !(kana && is_kana(c)))
 			return 0;
 		q = at;
 		k++;
-		if (c == CP_GUN && k >= 2)
-			max = MUNI_MAX_GUN;
 		if (k >= 2 && is_suffix(c))
 			break;
 	}

@@ -150,6 +150,8 @@ static const struct vrow rows[] = {
 	REJ("payment_card", "4111 1111-1111 1111", NULL),	/* separators differ */
 	REJ("payment_card", "41111 1111 1111 111", NULL),	/* grouping */
 	REJ("payment_card", "4111 1111 11111111", NULL),
+	REJ("payment_card", "4111 111111 111111", NULL),	/* 4-6-6 */
+	REJ("payment_card", "3782 822463 1000", NULL),	/* 4-6-4 is 14 digits: not Amex */
 	ACC("payment_card", "3782 8224 6310 005", NULL, "378282246310005"),	/* 4-4-4-3 */
 	REJ("payment_card", "3782 82246 310005", NULL),
 
@@ -183,7 +185,8 @@ static const struct vrow rows[] = {
 	ACC("phone_intl", "+44 1632 96096", NULL, "+44163296096"),	/* UK NSN 9 */
 	REJ("phone_intl", "+44 20 7946 09", NULL),	/* UK NSN 8 */
 	REJ("phone_intl", "+33 1 23 45 67 89 10", "+33 1 23 45 67 89"),	/* goes on */
-	REJ("phone_intl", "+4 21 234 5678", NULL),	/* code split across groups (421) */
+	REJ("phone_intl", "+4 21 234 567 890", NULL),	/* code split across groups (421) */
+	REJ("phone_intl", "++44 20 7946 0958", "+44 20 7946 0958"),
 	REJ("phone_intl", "+44 20 7946 09581", NULL),	/* 11 */
 	REJ("phone_intl", "+1 415 555 010", NULL),	/* NANP is 10 */
 	REJ("phone_intl", "+1 415 555 01000", NULL),
@@ -238,6 +241,9 @@ static const struct vrow rows[] = {
 	ACC("postal_jp", "〒189-8501 東京都東村山市本町", "〒189-8501", "189-8501 東京都東村山市"),
 	ACC("postal_jp", "〒044-8501 北海道虻田郡倶知安町北1条東3丁目", "〒044-8501",
 	    "044-8501 北海道虻田郡倶知安町"),
+	ACC("postal_jp", "〒190-0192 東京都西多摩郡日の出町平井", "〒190-0192",
+	    "190-0192 東京都西多摩郡日の出町"),
+	ACC("postal_jp", "〒838-0198 福岡県小郡市小郡", "〒838-0198", "838-0198 福岡県小郡市"),
 	ACC("postal_jp", "〒639-1198 奈良県大和郡山市北郡山町", "〒639-1198",
 	    "639-1198 奈良県大和郡山市"),
 	ACC("postal_jp", "〒330-9588 埼玉県さいたま市浦和区常盤6", "〒330-9588",
@@ -299,6 +305,15 @@ static const struct vrow rows[] = {
 	ACC("bank_account_jp", "口座 1234567 三井住友銀行", "1234567", "1234567"),
 	ACC("bank_account_jp", "お振込は、みずほ銀行 渋谷支店 普通 1234567 へお願いします", "1234567",
 	    "渋谷支店-1234567"),
+	/* several branches: one before the number beats one after; the nearest wins */
+	ACC("bank_account_jp", "みずほ銀行 渋谷支店 普通 1234567 (新宿支店)", "1234567",
+	    "渋谷支店-1234567"),
+	ACC("bank_account_jp", "旧:渋谷支店 新:新宿支店 普通 1234567", "1234567", "新宿支店-1234567"),
+	ACC("bank_account_jp", "普通 1234567 新宿支店 渋谷支店", "1234567", "新宿支店-1234567"),
+	ACC("bank_account_jp", "みずほ銀行渋谷支店新宿出張所 普通 1234567", "1234567",
+	    "新宿出張所-1234567"),
+	ACC("bank_account_jp", "店番 123 渋谷支店 普通 1234567 支店コード 456", "1234567",
+	    "123-1234567"),
 	REJ("bank_account_jp", "普通 1234567", "1234567"),	/* no bank */
 	REJ("bank_account_jp", "みずほ銀行 渋谷支店 1234567", "1234567"),	/* no account word */
 	REJ("bank_account_jp", "銀行口座 1234567", "1234567"),	/* 銀行 with no name */
