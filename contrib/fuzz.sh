@@ -16,7 +16,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${FUZZ_SECONDS:-10}
-harnesses=${FUZZ_ONLY:-"mime charset html csv detect config expr ooxml odf pdf rtf archive analyze"}
+harnesses=${FUZZ_ONLY:-"mime charset html csv detect config expr ooxml odf pdf rtf archive analyze validators"}
 corpus_src=${LG_CORPUS:-$top/../shared/corpus}
 minimize=${FUZZ_MINIMIZE:-1}
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -143,6 +143,12 @@ seed() {
 	detect)
 		seed_files "$d" "$top"/tests/fixtures/content/*.txt
 		seed_text "$d" mixed 'tel 090-1234-5678 (03)1234-5678 +81 90 1234 5678 \357\274\220\357\274\231\357\274\220-1234-5678 mail taro.yamada@Example.JP, x@y' ;;
+	validators)
+		seed_text "$d" mynumber 'マイナンバー 1234 5678 9018 法人番号T7000012050002'
+		seed_text "$d" card 'card 4111-1111-1111-1111 3782 822463 10005'
+		seed_text "$d" intl 'tel +44 (0)20 7946 0958 / +1 (415) 555-0100'
+		seed_text "$d" postal '〒100-8914\n東京都千代田区永田町 〒231-0005 横浜市中区'
+		seed_text "$d" bank 'みずほ銀行 渋谷支店 普通 1234567 店番 123' ;;
 	config)
 		seed_files "$d" "$top"/tests/fixtures/config/*.yaml "$top"/contrib/leakguard.yaml ;;
 	expr)
