@@ -159,6 +159,7 @@ static bool compile_det(struct lg_detectors *d, struct lg_det *det, char *err, s
 	}
 	/* Without JIT the interpreter gives the same answers, only about 3-4 times slower. */
 	int rc = pcre2_jit_compile(det->re, PCRE2_JIT_COMPLETE);
+	det->jit = rc == 0;
 	if (rc != 0) {
 		char msg[256];
 		pcre2_message(rc, msg, sizeof msg);
@@ -337,8 +338,10 @@ static size_t run_window(struct scan *s, size_t off, size_t limit)
 {
 	pcre2_set_offset_limit(s->mc, limit);
 	while (off <= limit && off <= s->len) {
-		int rc = pcre2_match(s->det->re, (PCRE2_SPTR)s->text, s->len, off, PCRE2_NO_UTF_CHECK,
-				     s->md, s->mc);
+		int rc = s->det->jit ? pcre2_jit_match(s->det->re, (PCRE2_SPTR)s->text, s->len, off,
+						       PCRE2_NO_UTF_CHECK, s->md, s->mc)
+				     : pcre2_match(s->det->re, (PCRE2_SPTR)s->text, s->len, off,
+						   PCRE2_NO_UTF_CHECK, s->md, s->mc);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
 		if (rc < 0) {
@@ -359,12 +362,50 @@ static size_t run_window(struct scan *s, size_t off, size_t limit)
 	return off;
 }
 
+/* keyword_anywhere - one of the detector's keywords in text[a, b) or its row's header (memmem
+ * for keywords without ASCII letters, which need no case folding) */
+static bool keyword_anywhere(const struct scan *s, size_t a, size_t b)
+{
+	const struct lg_header *h = s->row ? s->row->header : NULL;
+	for (size_t c = 0; h && c < h->ncols; c++)
+		if (h->marks[c * h->ndets + s->index] & HDR_CONTEXT)
+			return true;
+	for (char **kw = s->det->def.context.keywords; kw && *kw; kw++) {
+		bool ascii_letters = false;
+		for (const char *p = *kw; *p && !ascii_letters; p++)
+			ascii_letters = (*p | 0x20) >= 'a' && (*p | 0x20) <= 'z';
+		if (ascii_letters ? lg_ci_find(s->text + a, b - a, *kw)
+				  : memmem(s->text + a, b - a, *kw, strlen(*kw)) != NULL)
+			return true;
+	}
+	return false;
+}
+
 /* run_detector - the current detector over its prefilter's windows; -1 on a matcher error */
 static int run_detector(struct scan *s, const struct lg_cluster *cl, size_t ncl)
 {
 	const struct lg_detdef *def = &s->det->def;
 	size_t done = 0;	/* text before this has been matched */
+	if (def->context.required && !def->prefilter.digits && !def->prefilter.literals &&
+	    !keyword_anywhere(s, 0, s->len))
+		return 0;	/* no keyword anywhere: no candidate could pass */
 	if (def->prefilter.digits) {
+		if (def->context.required) {	/* a keyword within the window of some candidate? */
+			size_t first = ncl, last = 0;
+			for (size_t i = 0; i < ncl; i++)
+				if (cl[i].digits >= def->prefilter.digits) {
+					if (first == ncl)
+						first = i;
+					last = i;
+				}
+			if (first == ncl)
+				return 0;
+			size_t a = lg_back_chars(s->text, cl[first].start,
+						 def->context.window + def->prefilter.reach);
+			size_t b = lg_fwd_chars(s->text, s->len, cl[last].end, def->context.window);
+			if (!keyword_anywhere(s, a, b))
+				return 0;
+		}
 		for (size_t i = 0; i < ncl; i++) {
 			if (cl[i].digits < def->prefilter.digits || cl[i].end <= done)
 				continue;

@@ -1,6 +1,7 @@
 /* prefilter.c - keeping the patterns off text that cannot match: one pass finds the clusters of
- * digits (most detectors need ten or more digits close together), and literal triggers ("@")
- * give windows for the others. Patterns then run only inside those windows. */
+ * digits (runs of digits and the separators written inside numbers; most detectors need seven to
+ * fourteen digits in one), and literal triggers ("@") give windows for the others. Patterns then
+ * run only inside those windows. */
 #include <stdlib.h>
 #include <string.h>
 #ifdef __SSE2__
@@ -10,31 +11,83 @@
 #include "lg_alloc.h"
 #include "rules/rules_int.h"
 
-/* digit_mask - one bit per byte of text, set for ASCII digits (64 bytes a word, little end
- * first), with one zero word before and after (for close_gaps); *nwords is the text's words.
- * With SSE2, 16 bytes a step: b + 0x50 is below -118 as a signed byte exactly for '0'..'9'. */
-static uint64_t *digit_mask(const unsigned char *s, size_t len, size_t *nwords)
+/* Byte masks of a text, one bit per byte, 64 bytes a word (bit 0 = the word's first byte). */
+struct masks {
+	uint64_t *digit;	/* ASCII digits */
+	uint64_t *join;		/* digits and the separators written inside numbers */
+	size_t nw;
+};
+
+/* is_ascii_sep - ASCII characters written between the digits of a number: space, '-', '.',
+ * '(', ')', '+', '/' (not tab: it separates table cells; not ',' or ':') */
+static bool is_ascii_sep(unsigned char c)
+{
+	return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+' || c == '/';
+}
+
+/* build_masks - the digit and join masks. Besides the ASCII separators, join holds every byte
+ * of U+2000..U+2FFF (lead byte E2: hyphens, dashes, the minus sign ...) and of U+30FC (E3 83 BC,
+ * the long vowel mark typed for a dash); a superset of what numbers contain, which only costs
+ * some pattern runs, never a match. With SSE2 the bytes are classified 16 at a time: b + 0x50
+ * is below -118 as a signed byte exactly for '0'..'9'. */
+static void build_masks(const unsigned char *s, size_t len, struct masks *m)
 {
 	size_t nw = (len + 63) / 64;
-	uint64_t *pad = lg_calloc(nw + 2, sizeof *pad), *m = pad + 1;
+	m->nw = nw;
+	m->digit = lg_calloc(nw ? nw : 1, sizeof *m->digit);
+	m->join = lg_calloc(nw ? nw : 1, sizeof *m->join);
+	uint64_t *lead = lg_calloc(nw ? nw : 1, sizeof *lead);	/* E2 bytes */
+	uint64_t *bc = lg_calloc(nw ? nw : 1, sizeof *bc);	/* BC bytes */
 	size_t i = 0;
 #ifdef __SSE2__
 	const __m128i bias = _mm_set1_epi8(0x50), lim = _mm_set1_epi8(-118);
+	const __m128i sp = _mm_set1_epi8(' '), dash = _mm_set1_epi8('-'), dot = _mm_set1_epi8('.');
+	const __m128i lp = _mm_set1_epi8('('), rp = _mm_set1_epi8(')'), plus = _mm_set1_epi8('+');
+	const __m128i sl = _mm_set1_epi8('/'), e2 = _mm_set1_epi8((char)0xE2);
+	const __m128i xbc = _mm_set1_epi8((char)0xBC);
 	for (; i + 64 <= len; i += 64) {
-		uint64_t w = 0;
+		uint64_t d = 0, j = 0, l = 0, b = 0;
 		for (int k = 0; k < 4; k++) {
 			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16 * k));
-			__m128i d = _mm_cmplt_epi8(_mm_add_epi8(v, bias), lim);
-			w |= (uint64_t)(uint16_t)_mm_movemask_epi8(d) << (16 * k);
+			__m128i dg = _mm_cmplt_epi8(_mm_add_epi8(v, bias), lim);
+			__m128i sep = _mm_or_si128(
+				_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, sp), _mm_cmpeq_epi8(v, dash)),
+					     _mm_or_si128(_mm_cmpeq_epi8(v, dot), _mm_cmpeq_epi8(v, lp))),
+				_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, rp), _mm_cmpeq_epi8(v, plus)),
+					     _mm_cmpeq_epi8(v, sl)));
+			unsigned sh = 16 * (unsigned)k;
+			d |= (uint64_t)(uint16_t)_mm_movemask_epi8(dg) << sh;
+			j |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(dg, sep)) << sh;
+			l |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, e2)) << sh;
+			b |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, xbc)) << sh;
 		}
-		m[i / 64] = w;
+		m->digit[i / 64] = d, m->join[i / 64] = j, lead[i / 64] = l, bc[i / 64] = b;
 	}
 #endif
-	for (; i < len; i++)
+	for (; i < len; i++) {
+		uint64_t bit = 1ull << (i % 64);
 		if ((unsigned)(s[i] - '0') < 10)
-			m[i / 64] |= 1ull << (i % 64);
-	*nwords = nw;
-	return pad;
+			m->digit[i / 64] |= bit, m->join[i / 64] |= bit;
+		else if (is_ascii_sep(s[i]))
+			m->join[i / 64] |= bit;
+		else if (s[i] == 0xE2)
+			lead[i / 64] |= bit;
+		else if (s[i] == 0xBC)
+			bc[i / 64] |= bit;
+	}
+	/* E2 xx xx: the lead and the two bytes after it; E3 83 BC: checked at each BC */
+	for (size_t w = 0; w < nw; w++) {
+		uint64_t l = lead[w], prev = w ? lead[w - 1] : 0;
+		m->join[w] |= l | (l << 1) | (prev >> 63) | (l << 2) | (prev >> 62);
+		for (uint64_t b = bc[w]; b; b &= b - 1) {
+			size_t p = w * 64 + (size_t)__builtin_ctzll(b);
+			if (p >= 2 && s[p - 1] == 0x83 && s[p - 2] == 0xE3)
+				for (size_t q = p - 2; q <= p; q++)
+					m->join[q / 64] |= 1ull << (q % 64);
+		}
+	}
+	free(lead);
+	free(bc);
 }
 
 /* next_bit - first offset >= i (and < len) whose bit is set (want) or clear (!want); len when
@@ -53,47 +106,6 @@ static size_t next_bit(const uint64_t *m, size_t len, size_t i, bool want)
 		i = (i & ~(size_t)63) + 64;
 	}
 	return len;
-}
-
-/* shifted - the mask moved by k bytes (k > 0: bit p tells about byte p + k; k < 0: p - |k|),
- * for word w of nw, bits from the neighbouring words carried in (none beyond the array) */
-static uint64_t shifted(const uint64_t *m, size_t nw, size_t w, int k)
-{
-	uint64_t cur = m[w];
-	if (k > 0) {
-		uint64_t nxt = w + 1 < nw ? m[w + 1] : 0;
-		return (cur >> k) | (nxt << (64 - k));
-	}
-	uint64_t prv = w > 0 ? m[w - 1] : 0;
-	return (cur << -k) | (prv >> (64 + k));
-}
-
-#define HALF_GAP (LG_CLUSTER_GAP / 2)
-
-/* close_gaps - morphological closing of the digit mask (padded with a zero word at each end):
- * dilate by HALF_GAP bytes each way, then erode by as much. Gaps of at most LG_CLUSTER_GAP
- * bytes between digits fill; each cluster still starts at its first digit and ends after its
- * last (the padding gives the dilation room beyond the text's ends, so the erosion takes back
- * exactly what it added). Returns the text's nw words, unpadded. */
-static uint64_t *close_gaps(const uint64_t *pad, size_t nw)
-{
-	size_t np = nw + 2;
-	uint64_t *x = lg_malloc(np * sizeof *x);
-	uint64_t *y = lg_malloc((nw ? nw : 1) * sizeof *y);
-	for (size_t w = 0; w < np; w++) {
-		uint64_t v = pad[w];
-		for (int k = 1; k <= HALF_GAP; k++)
-			v |= shifted(pad, np, w, k) | shifted(pad, np, w, -k);
-		x[w] = v;
-	}
-	for (size_t w = 1; w <= nw; w++) {
-		uint64_t v = x[w];
-		for (int k = 1; k <= HALF_GAP; k++)
-			v &= shifted(x, np, w, k) & shifted(x, np, w, -k);
-		y[w - 1] = v;
-	}
-	free(x);
-	return y;
 }
 
 /* popcount - set bits of a word (SWAR: no libgcc call where the CPU baseline has no POPCNT) */
@@ -120,23 +132,44 @@ static unsigned count_bits(const uint64_t *m, size_t a, size_t b)
 	return n;
 }
 
-/* lg_digit_clusters - every digit cluster of text, in order: the runs of the closed digit mask,
- * each with the digits it holds */
+/* seeded_runs - the part of each run of join bits from its first digit on: adding the digit
+ * bits to the join bits carries through the rest of the run (a multiword addition), and the
+ * bits the addition changed are that part (the digits themselves added back) */
+static uint64_t *seeded_runs(const struct masks *m)
+{
+	uint64_t *up = lg_malloc((m->nw ? m->nw : 1) * sizeof *up);
+	uint64_t carry = 0;
+	for (size_t w = 0; w < m->nw; w++) {
+		uint64_t j = m->join[w], d = m->digit[w];
+		uint64_t sum = j + d;
+		uint64_t c1 = sum < j;
+		uint64_t sum2 = sum + carry;
+		uint64_t c2 = sum2 < sum;
+		carry = c1 | c2;
+		up[w] = ((sum2 ^ j) & j) | d;
+	}
+	return up;
+}
+
+/* lg_digit_clusters - every digit cluster of text, in order: each run of digits and separators
+ * (join mask) from its first digit to its end, with the digits it holds */
 struct lg_cluster *lg_digit_clusters(const char *text, size_t len, size_t *n)
 {
-	size_t nw, cap = 16, k = 0;
-	uint64_t *pad = digit_mask((const unsigned char *)text, len, &nw), *d = pad + 1;
-	uint64_t *c = close_gaps(pad, nw);
+	struct masks m;
+	build_masks((const unsigned char *)text, len, &m);
+	uint64_t *c = seeded_runs(&m);
+	size_t cap = 16, k = 0;
 	struct lg_cluster *out = lg_malloc(cap * sizeof *out);
 	for (size_t i = next_bit(c, len, 0, true); i < len; i = next_bit(c, len, i, true)) {
 		size_t e = next_bit(c, len, i, false);
 		if (k == cap)
 			out = lg_realloc(out, (cap *= 2) * sizeof *out);
-		out[k++] = (struct lg_cluster){ i, e, count_bits(d, i, e) };
+		out[k++] = (struct lg_cluster){ i, e, count_bits(m.digit, i, e) };
 		i = e;
 	}
 	free(c);
-	free(pad);
+	free(m.digit);
+	free(m.join);
 	*n = k;
 	return out;
 }

@@ -14,15 +14,12 @@
 #include "rules/detect.h"
 #include "rules/validate.h"
 
-/* Digits of a prefilter cluster may be this many bytes apart: two CJK characters ("年", "月")
- * or a separator with spaces around it (" − "). */
-#define LG_CLUSTER_GAP 6
-
 /* One compiled detector. */
 struct lg_det {
 	struct lg_detdef def;		/* own copy; keywords and columns NFKC and ASCII lower case */
 	pcre2_code *re;			/* NULL for a column rule */
 	lg_validator_fn validate;	/* NULL: the pattern alone decides */
+	bool jit;			/* the pattern is JIT-compiled */
 	uint32_t ncaptures;
 };
 
@@ -46,8 +43,9 @@ struct lg_header {
 	unsigned char *marks;		/* ncols * ndets */
 };
 
-/* A run of digits no more than LG_CLUSTER_GAP bytes apart: [start, end) from the first digit
- * to just after the last. */
+/* A run of digits and the separators written inside numbers (space - . ( ) + /, U+2000..U+2FFF
+ * such as dashes and the minus sign, U+30FC): [start, end) from the first digit to the end of
+ * the run (separators after the last digit included). */
 struct lg_cluster {
 	size_t start, end;
 	unsigned digits;

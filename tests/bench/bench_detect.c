@@ -2,7 +2,9 @@
  * 100 MB (or BENCH_DETECT_MB) of generated mixed Japanese/English business text with a realistic
  * density of numbers (dates, times, amounts, document and part numbers, a contact line now and
  * then), scanned in text blocks as analyze() hands them over. Prints MB/s on one core and the
- * matches per detector. Part of make bench, not of make check. */
+ * matches per detector, then each detector alone. Part of make bench, not of make check.
+ * Environment: BENCH_DETECT_MB (size), BENCH_DETECT_REPS (3), BENCH_DETECT_ALONE=0 (skip the
+ * per-detector passes, e.g. under callgrind). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,6 +90,31 @@ static double now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* scan_all - every block of the text through one detector set; seconds (best of reps), or -1 */
+static double scan_all(const struct lg_detectors *d, const char *t, size_t n, int reps)
+{
+	char err[256];
+	double best = 1e9;
+	for (int rep = 0; rep < reps; rep++) {
+		memset(counts, 0, sizeof counts);
+		double t0 = now_s();
+		for (size_t off = 0; off < n;) {
+			size_t end = off + BLOCK < n ? off + BLOCK : n;
+			const char *nl = end < n ? memchr(t + end, '\n', n - end) : NULL;
+			end = nl ? (size_t)(nl - t) + 1 : n;
+			if (lg_detect(d, t + off, end - off, NULL, on_match, NULL, err, sizeof err) < 0) {
+				fprintf(stderr, "bench_detect: %s\n", err);
+				return -1;
+			}
+			off = end;
+		}
+		double dt = now_s() - t0;
+		if (dt < best)
+			best = dt;
+	}
+	return best;
+}
+
 int main(void)
 {
 	const char *mb_env = getenv("BENCH_DETECT_MB");
@@ -104,28 +131,27 @@ int main(void)
 	}
 	const char *t = lg_buf_cstr(&text);
 	size_t n = text.len;
-	double best = 1e9;
-	for (int rep = 0; rep < 3; rep++) {
-		memset(counts, 0, sizeof counts);
-		double t0 = now_s();
-		for (size_t off = 0; off < n;) {
-			size_t end = off + BLOCK < n ? off + BLOCK : n;
-			const char *nl = end < n ? memchr(t + end, '\n', n - end) : NULL;
-			end = nl ? (size_t)(nl - t) + 1 : n;
-			if (lg_detect(d, t + off, end - off, NULL, on_match, NULL, err, sizeof err) < 0) {
-				fprintf(stderr, "bench_detect: %s\n", err);
-				return 2;
-			}
-			off = end;
-		}
-		double dt = now_s() - t0;
-		if (dt < best)
-			best = dt;
+	const char *reps_env = getenv("BENCH_DETECT_REPS");
+	double best = scan_all(d, t, n, reps_env ? atoi(reps_env) : 3);
+	if (best < 0)
+		return 2;
+	printf("detectors: %.1f MB of mixed text in %.3f s: %.1f MB/s on one core (best of 3), "
+	       "all %zu detectors\n", (double)n / 1e6, best, (double)n / 1e6 / best,
+	       lg_detector_count(d));
+	unsigned long all[64];
+	memcpy(all, counts, sizeof all);
+	printf("  %-18s %10s %12s\n", "detector", "matches", "alone MB/s");
+	const char *alone = getenv("BENCH_DETECT_ALONE");	/* "0": the combined pass only */
+	for (unsigned det = 0; det < lg_detector_count(d) && det < 64 && !(alone && !strcmp(alone, "0"));
+	     det++) {
+		struct lg_detectors *one = lg_detectors_build(lg_detector_def(d, det), 1, err,
+							      sizeof err);
+		double dt = one ? scan_all(one, t, n, 1) : -1;
+		lg_detectors_free(one);
+		if (dt < 0)
+			return 2;
+		printf("  %-18s %10lu %12.1f\n", lg_detector_id(d, det), all[det], (double)n / 1e6 / dt);
 	}
-	printf("detectors: %.1f MB of mixed text in %.3f s: %.1f MB/s on one core (best of 3)\n",
-	       (double)n / 1e6, best, (double)n / 1e6 / best);
-	for (unsigned det = 0; det < lg_detector_count(d) && det < 64; det++)
-		printf("  %-18s %lu matches\n", lg_detector_id(d, det), counts[det]);
 	lg_detectors_free(d);
 	lg_buf_free(&text);
 	return 0;

@@ -64,7 +64,7 @@ start_lg builtin
 result $? "leakguard starts with the built-in configuration"
 run "incident mail to 144 external recipients is held" "$fx/incident.eml" hold
 logged "queue_id=Q1 .*action=hold rules=personal-data-external" "hold is logged with queue id and rule"
-logged "findings=phone_jp:49,email:49,name:49 records=49" "log line gives 49 phones, 49 addresses, 49 names, 49 records"
+logged "findings=phone_jp:49,email:49,postal_jp:49,name:49 records=49" "log line gives 49 phones, e-mail addresses, postal addresses and names, 49 records"
 run "same mail to three colleagues in the sender's domain is accepted" "$fx/incident-internal.eml" accept
 run "ordinary mail with only the sender's signature is accepted" "$fx/ordinary.eml" accept
 run "incident mail with envelope recipients all internal is accepted" "$fx/incident.eml" accept \

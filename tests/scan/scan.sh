@@ -34,9 +34,9 @@ done
 out=$("$ctl" scan --json "$fx/incident.eml")
 st=0
 for key in '"action":"hold"' '"rules":\["personal-data-external"\]' '"recipients":{"total":144,"external":144,"visible_external":144,"external_domains":30}' \
-	'"findings":{"phone_jp":49,"email":49,"name":49}' '"records":49' \
+	'"findings":{"phone_jp":49,"phone_intl":0,"email":49,"my_number":0,"corporate_number":0,"payment_card":0,"postal_jp":49,"bank_account_jp":0,"name":49}' '"records":49' \
 	'"items":\[{"type":"phone_jp","confidence":"high","sample":"[0-9*-]*","path":"参加者名簿.csv","row":[0-9]*,"column":5' \
-	'"items_total":147' '"attachments":\[{"path":"参加者名簿.csv","mime_path":"2","filename":"参加者名簿.csv"' \
+	'"items_total":196' '"attachments":\[{"path":"参加者名簿.csv","mime_path":"2","filename":"参加者名簿.csv"' \
 	'"declared_type":"application/vnd.ms-excel","detected_type":"text/csv","type_mismatch":true' \
 	'"sha256":"[0-9a-f]\{64\}","scanned":true' '"rows":50'; do
 	echo "$out" | grep -q "$key" || { st=1; diag "missing $key"; }
@@ -78,7 +78,7 @@ result $? "--dump-parts writes each decoded part, its extracted text and a manif
 "$ctl" scan --findings "$fx/incident.eml" >"$tmp/findings"
 [ "$(grep -c "^phone_jp	high	0[0-9]*	参加者名簿.csv	row:[0-9]*:5	1$" "$tmp/findings")" = 49 ] &&
 	grep -q "^email	high	naoki.takahashi@example.ne.jp	参加者名簿.csv	row:2:6	1$" "$tmp/findings" &&
-	grep -q "^name	medium	髙橋 直樹	参加者名簿.csv	row:2:2	1$" "$tmp/findings" && [ "$(wc -l <"$tmp/findings")" = 147 ]
+	grep -q "^name	medium	髙橋 直樹	参加者名簿.csv	row:2:2	1$" "$tmp/findings" && [ "$(wc -l <"$tmp/findings")" = 196 ]
 result $? "--findings lists every distinct finding with its place (row and column)"
 [ $? -eq 0 ] || diag "$(head -5 "$tmp/findings")"
 

@@ -199,11 +199,11 @@ if [ $st -eq 0 ] && [ -n "$QID" ]; then
 		diagnose
 	fi
 	held_hdr=$(postcat -c "$PF/etc" -h -q "$QID" 2>&1 | grep -i '^X-Leakguard-')
-	if printf '%s\n' "$held_hdr" | grep -q '^X-Leakguard-Verdict: hold; findings=147; records=49' &&
+	if printf '%s\n' "$held_hdr" | grep -q '^X-Leakguard-Verdict: hold; findings=196; records=49' &&
 		printf '%s\n' "$held_hdr" | grep -q '^X-Leakguard-Rules: personal-data-external'; then
-		ok "(b) the held message carries X-Leakguard-Verdict: hold, findings=147, records=49"
+		ok "(b) the held message carries X-Leakguard-Verdict: hold, findings=196, records=49"
 	else
-		not_ok "(b) the held message carries X-Leakguard-Verdict: hold, findings=147, records=49"
+		not_ok "(b) the held message carries X-Leakguard-Verdict: hold, findings=196, records=49"
 		diag "postcat -h -q $QID | grep X-Leakguard-:" "$held_hdr"
 	fi
 	if lg_logged "queue_id=$QID .*action=hold rules=personal-data-external.*findings=phone_jp:49,email:49"; then

@@ -313,8 +313,8 @@ static char *digit_clusters_str(const char *text)
 	return lg_buf_steal(&b, NULL);
 }
 
-/* test_clusters - runs of digits joined across gaps of at most 6 bytes, at the text's edges,
- * across 64-byte words */
+/* test_clusters - runs of digits and number separators (space - . ( ) + / dashes), from the
+ * first digit; at the text's edges and across 64-byte words */
 static void test_clusters(void)
 {
 	static const struct {
@@ -324,21 +324,32 @@ static void test_clusters(void)
 		{ "abc", "" },
 		{ "1", "0-1:1" },
 		{ "090-1234-5678", "0-13:11" },
-		{ "12       34", "0-2:2 9-11:2" },	/* a gap of 7 does not join, 6 does */
-		{ "12      34", "0-10:4" },
-		{ "2026年11月27日", "0-14:8" },
+		{ "090−1234ー5678", "0-17:11" },	/* U+2212 and U+30FC join */
+		{ "(03) 1234 5678", "1-14:10" },
+		{ "+81 90.1234/5678", "1-16:12" },
+		{ "12       34", "0-11:4" },
+		{ "2026年11月27日", "0-4:4 7-9:2 12-14:2" },	/* other characters part numbers */
+		{ "1,234,567", "0-1:1 2-5:3 6-9:3" },
+		{ "12:30\t090", "0-2:2 3-5:2 6-9:3" },	/* tabs part table cells */
 		{ "1x", "0-1:1" },
 		{ "x1x", "1-2:1" },
 		{ "x12", "1-3:2" },
 		{ "12x", "0-2:2" },
+		{ "12 - ", "0-5:2" },	/* separators after the last digit stay in the run */
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa123-4567 b",
+		  "61-70:7" },	/* across the first 64-byte word */
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1 2",
+		  "63-66:2" },
 		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1",
 		  "64-65:1" },	/* a digit alone in the second word */
 		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1b",
 		  "63-64:1" },	/* the last byte of the first word */
-		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa123-4567 b",
-		  "61-69:7" },	/* across the first 64-byte word */
-		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1 2",
-		  "63-66:2" },
+		{ "1aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa-----------------"
+		  "---------------------------------------------------------------2",
+		  "0-1:1 143-144:1" },	/* a run of separators with no digit before it is nothing */
+		{ "1-------------------------------------------------------------------------------"
+		  "-------------------------------------------------2",
+		  "0-130:2" },	/* a run carried across words */
 		{ "１２３", "" },	/* full-width digits are made ASCII by NFKC before */
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
