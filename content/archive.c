@@ -10,7 +10,9 @@
  * decompressed bytes against the archive's size, archive_members, and the time budget. The rest
  * of a member that is over member_size is read and thrown away under the same checks rather than
  * left to libarchive's skip, which for a compressed tar, a 7z or a streamed zip decompresses the
- * rest without any limit. No mutable statics: one libarchive handle per call. */
+ * rest without any limit. Before libarchive sees the data, archive_precheck.c refuses a zip or 7z
+ * whose directory alone would cost more memory than archive_members allows (libarchive reads
+ * those whole before the first member). No mutable statics: one libarchive handle per call. */
 #include "content/extract.h"
 
 #include <archive.h>
@@ -19,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "content/archive_precheck.h"
 #include "content/charset.h"
 #include "content/utf8.h"
 #include "lg_alloc.h"
@@ -362,6 +365,10 @@ void lg_archive_walk(const char *data, size_t len, const struct lg_ex_limits *li
 		lg_ex_set(r, LG_EX_UNSUPPORTED, "unsupported", "empty input");
 		return;
 	}
+	/* a zip's central directory or a 7z's header is read whole before the first member:
+	 * refuse one larger than archive_members allows before libarchive loads it */
+	if (!lg_archive_precheck(data, len, lim, r))
+		return;
 	/* an archive format first; only then a lone compressed stream */
 	struct archive *a = reader_new(data, len, false);
 	if (!a)

@@ -5,7 +5,9 @@
  * libarchive reads a zip front to back, but the extractors need parts in their own order (Excel
  * writes sharedStrings.xml after the sheets that use it). So the listing is made once, and each
  * part is read by opening the archive again and skipping to it: cheap, because with a seekable
- * source libarchive reads the central directory and skips by seeking. */
+ * source libarchive reads the central directory and skips by seeking. That directory is loaded
+ * whole at every open, so lg_zip_open first refuses one with more entries than archive_members
+ * allows (archive_precheck.c). */
 #include "content/zipparts.h"
 
 #include <archive.h>
@@ -15,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "content/archive_precheck.h"
 #include "content/utf8.h"
 #include "lg_alloc.h"
 #include "lg_log.h"
@@ -58,6 +61,10 @@ bool lg_zip_open(struct lg_zip *z, const char *data, size_t len, const struct lg
 		lg_ex_set(r, LG_EX_CORRUPT, "corrupt", "empty input");
 		return false;
 	}
+	/* the seekable reader loads the whole central directory, here and at every part opened:
+	 * refuse one with more entries than archive_members allows before it does */
+	if (!lg_precheck_zip(data, len, lim, r))
+		return false;
 
 	const char *err;
 	struct archive *a = zip_new_reader(z, &err);

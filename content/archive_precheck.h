@@ -1,0 +1,45 @@
+/* archive_precheck.h - what libarchive cannot tell us before it reads a whole directory: the
+ * number of records in a zip's central directory (the seekable zip reader loads all of them
+ * before it returns the first member) and the size of a 7z header (read whole, with one entry
+ * allocated per file, before the first member). Refusing such archives up front keeps memory
+ * bounded by archive_members instead of by the input. */
+#ifndef LG_ARCHIVE_PRECHECK_H
+#define LG_ARCHIVE_PRECHECK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "content/extract.h"
+
+/* Directory entries allowed per archive_members: the walk counts regular files only, but
+ * libarchive loads directories, links and the files past the member limit too. Four per member
+ * leaves room for a directory beside every file and for an archive twice over the limit (still
+ * read in part, its first archive_members files scanned); beyond that it is refused whole. */
+#define LG_PRECHECK_ENTRIES_PER_MEMBER 4
+/* Decoded 7z header bytes allowed per allowed entry: a name of up to ~230 UTF-16 characters,
+ * three times, attributes, size and CRC. 7-Zip writes about 30 + 2 * name length. */
+#define LG_PRECHECK_7Z_HEADER_BYTES_PER_ENTRY 512
+
+/* lg_precheck_entry_cap - the most directory entries libarchive may load for these limits */
+uint64_t lg_precheck_entry_cap(const struct lg_ex_limits *lim);
+
+/* lg_precheck_zip - false (r set to LG_EX_LIMIT, "limit:archive_members") when the zip's central
+ * directory, as libarchive's seekable reader would load it, holds more than the entry cap. True
+ * for anything else: no end record, one libarchive would not use, a truncated or damaged
+ * directory (libarchive stops there itself). */
+bool lg_precheck_zip(const char *data, size_t len, const struct lg_ex_limits *lim,
+		     struct lg_ex_result *r);
+
+/* lg_precheck_7z - false (r set as above) when a 7z's header, plain or encoded (then its
+ * declared unpacked size), is larger than the entry cap times the bytes one entry needs. True
+ * for anything else, including a header libarchive would refuse (bad CRC, outside the file). */
+bool lg_precheck_7z(const char *data, size_t len, const struct lg_ex_limits *lim,
+		    struct lg_ex_result *r);
+
+/* lg_archive_precheck - the checks that apply to data as lg_archive_walk opens it: 7z by its
+ * signature, zip unless a tar header claims the data first; true when libarchive may read it */
+bool lg_archive_precheck(const char *data, size_t len, const struct lg_ex_limits *lim,
+			 struct lg_ex_result *r);
+
+#endif

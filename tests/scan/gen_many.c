@@ -1,0 +1,197 @@
+/* gen_many.c - writes the hostile archives of tests/scan/precheck.sh at run time (they are too
+ * big to commit): a zip of N empty stored members with its central directory (ZIP64 end records
+ * past 65535 entries), a 7z of N empty files (libarchive's 7z writer, header compressed), and an
+ * outer zip (deflate) holding one given file, the way such a zip reaches us inside another.
+ *
+ * Usage: gen_many zip N OUT | gen_many 7z N OUT | gen_many nest FILE NAME OUT */
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* put16 / put32 / put64 - little-endian integers onto f */
+static void put16(FILE *f, uint32_t v)
+{
+	fputc((int)(v & 0xFF), f);
+	fputc((int)(v >> 8 & 0xFF), f);
+}
+
+static void put32(FILE *f, uint32_t v)
+{
+	put16(f, v & 0xFFFF);
+	put16(f, v >> 16);
+}
+
+static void put64(FILE *f, uint64_t v)
+{
+	put32(f, (uint32_t)(v & 0xFFFFFFFFu));
+	put32(f, (uint32_t)(v >> 32));
+}
+
+/* write_zip - n empty stored members f0000000, f0000001, ... then the central directory and the
+ * end records, written by hand (libarchive's writer adds extra fields and data descriptors) */
+static int write_zip(unsigned long n, const char *out)
+{
+	FILE *f = fopen(out, "wb");
+	char name[16];
+	const uint32_t dostime = 10u << 11, dosdate = (44u << 9) | (11u << 5) | 12u;
+
+	if (!f)
+		return 1;
+	for (unsigned long i = 0; i < n; i++) {	/* local headers: 30 bytes and the name */
+		snprintf(name, sizeof name, "f%07lu", i % 10000000ul);
+		put32(f, 0x04034B50);
+		put16(f, 20);
+		put16(f, 0);
+		put16(f, 0);
+		put16(f, dostime);
+		put16(f, dosdate);
+		put32(f, 0);
+		put32(f, 0);
+		put32(f, 0);
+		put16(f, 8);
+		put16(f, 0);
+		fwrite(name, 1, 8, f);
+	}
+	uint64_t cd_off = (uint64_t)n * 38;
+	if (cd_off > 0xFFFFFFFFu) {
+		fclose(f);
+		return 1;
+	}
+	for (unsigned long i = 0; i < n; i++) {	/* central directory: 46 bytes and the name */
+		snprintf(name, sizeof name, "f%07lu", i % 10000000ul);
+		put32(f, 0x02014B50);
+		put16(f, 20);
+		put16(f, 20);
+		put16(f, 0);
+		put16(f, 0);
+		put16(f, dostime);
+		put16(f, dosdate);
+		put32(f, 0);
+		put32(f, 0);
+		put32(f, 0);
+		put16(f, 8);
+		put16(f, 0);
+		put16(f, 0);
+		put16(f, 0);
+		put16(f, 0);
+		put32(f, 0);
+		put32(f, (uint32_t)(i * 38));
+		fwrite(name, 1, 8, f);
+	}
+	uint64_t cd_size = (uint64_t)n * 54;
+	bool zip64 = n > 0xFFFF;
+	if (zip64) {
+		put32(f, 0x06064B50);	/* ZIP64 end of central directory record */
+		put64(f, 44);
+		put16(f, 45);
+		put16(f, 45);
+		put32(f, 0);
+		put32(f, 0);
+		put64(f, n);
+		put64(f, n);
+		put64(f, cd_size);
+		put64(f, cd_off);
+		put32(f, 0x07064B50);	/* its locator */
+		put32(f, 0);
+		put64(f, cd_off + cd_size);
+		put32(f, 1);
+	}
+	put32(f, 0x06054B50);		/* end of central directory record */
+	put16(f, 0);
+	put16(f, 0);
+	put16(f, zip64 ? 0xFFFF : (uint32_t)n);
+	put16(f, zip64 ? 0xFFFF : (uint32_t)n);
+	put32(f, (uint32_t)cd_size);
+	put32(f, (uint32_t)cd_off);
+	put16(f, 0);
+	return fclose(f) != 0;
+}
+
+/* fail - report libarchive's error */
+static int fail(struct archive *a)
+{
+	fprintf(stderr, "gen_many: %s\n", archive_error_string(a));
+	archive_write_free(a);
+	return 1;
+}
+
+/* write_7z - n empty files through libarchive's 7z writer */
+static int write_7z(unsigned long n, const char *out)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	char name[16];
+
+	if (archive_write_set_format_7zip(a) != ARCHIVE_OK ||
+	    archive_write_open_filename(a, out) != ARCHIVE_OK)
+		return fail(a);
+	for (unsigned long i = 0; i < n; i++) {
+		archive_entry_clear(e);
+		snprintf(name, sizeof name, "f%07lu", i % 10000000ul);
+		archive_entry_set_pathname(e, name);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, 0);
+		archive_entry_set_mtime(e, 1731405600, 0);
+		if (archive_write_header(a, e) != ARCHIVE_OK)
+			return fail(a);
+	}
+	archive_entry_free(e);
+	if (archive_write_close(a) != ARCHIVE_OK)
+		return fail(a);
+	archive_write_free(a);
+	return 0;
+}
+
+/* write_nest - a zip (deflate) holding the file in as member name */
+static int write_nest(const char *in, const char *name, const char *out)
+{
+	FILE *f = fopen(in, "rb");
+	if (!f)
+		return 1;
+	fseek(f, 0, SEEK_END);
+	long len = ftell(f);
+	rewind(f);
+	char *buf = malloc(len > 0 ? (size_t)len : 1);
+	if (!buf || fread(buf, 1, (size_t)len, f) != (size_t)len) {
+		fclose(f);
+		free(buf);
+		return 1;
+	}
+	fclose(f);
+
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	if (archive_write_set_format_zip(a) != ARCHIVE_OK ||
+	    archive_write_set_options(a, "zip:compression=deflate") != ARCHIVE_OK ||
+	    archive_write_open_filename(a, out) != ARCHIVE_OK)
+		return fail(a);
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, len);
+	archive_entry_set_mtime(e, 1731405600, 0);
+	if (archive_write_header(a, e) != ARCHIVE_OK ||
+	    archive_write_data(a, buf, (size_t)len) != len || archive_write_close(a) != ARCHIVE_OK)
+		return fail(a);
+	archive_entry_free(e);
+	archive_write_free(a);
+	free(buf);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 4 && !strcmp(argv[1], "zip"))
+		return write_zip(strtoul(argv[2], NULL, 10), argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "7z"))
+		return write_7z(strtoul(argv[2], NULL, 10), argv[3]);
+	if (argc == 5 && !strcmp(argv[1], "nest"))
+		return write_nest(argv[2], argv[3], argv[4]);
+	fprintf(stderr, "usage: gen_many zip N OUT | gen_many 7z N OUT | gen_many nest FILE NAME OUT\n");
+	return 2;
+}
