@@ -475,16 +475,28 @@ static bool sheet_end(void *arg, const char *ln)
 	struct sheet *sh = arg;
 	struct ooxml *o = sh->o;
 
-	if (strcmp(ln, "v") == 0)
-		sh->in_v = 0;
-	else if (strcmp(ln, "t") == 0)
-		sh->in_t = 0;
-	else if (strcmp(ln, "is") == 0)
-		sh->in_is = 0;
-	else if (strcmp(ln, "c") == 0)
-		return cell_done(sh);
-	else if (strcmp(ln, "row") == 0)
-		return !lg_zip_row_emit(&sh->row, o->out, o->lim, o->r, &o->scratch);
+	switch (ln[0]) {	/* one test per element in the usual case, not five strcmp */
+	case 'v':
+		if (ln[1] == '\0')
+			sh->in_v = 0;
+		break;
+	case 't':
+		if (ln[1] == '\0')
+			sh->in_t = 0;
+		break;
+	case 'i':
+		if (strcmp(ln, "is") == 0)
+			sh->in_is = 0;
+		break;
+	case 'c':
+		if (ln[1] == '\0')
+			return cell_done(sh);
+		break;
+	case 'r':
+		if (strcmp(ln, "row") == 0)
+			return !lg_zip_row_emit(&sh->row, o->out, o->lim, o->r, &o->scratch);
+		break;
+	}
 	return true;
 }
 

@@ -618,7 +618,7 @@ const char *lg_zip_sax_attr(struct lg_zip_sax *x, const char *localname, size_t 
 	}
 	for (int i = 0; i < x->nattrs; i++) {
 		const xmlChar *const *a = x->attrs + 5 * i;	/* local name, prefix, URI, value, end */
-		if (strcmp((const char *)a[0], localname) != 0)
+		if (a[0][0] != (xmlChar)localname[0] || strcmp((const char *)a[0], localname) != 0)
 			continue;
 		const char *v = (const char *)a[3];
 		size_t n = (size_t)(a[4] - a[3]);
@@ -813,8 +813,11 @@ void lg_zip_row_add(struct lg_zip_row *row, const char *s, size_t len)
 	}
 	row->off[row->n] = row->text.len;
 	row->len[row->n] = len;
-	lg_buf_append(&row->text, s, len);
-	lg_buf_append(&row->text, "", 1);	/* keep every cell NUL-terminated */
+	lg_buf_reserve(&row->text, len + 1);	/* the cell and its NUL, copied once */
+	memcpy(row->text.data + row->text.len, s, len);
+	row->text.len += len;
+	row->text.data[row->text.len++] = '\0';	/* keep every cell NUL-terminated */
+	row->text.data[row->text.len] = '\0';
 	row->n++;
 }
 
