@@ -603,6 +603,7 @@ static void sax_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id,
 		return;
 	lg_ex_set(x->r, LG_EX_CORRUPT, "corrupt", "%s: XML part with a DTD", x->part);
 	x->stopped = true;
+	xmlStopParser(x->ctxt);	/* its internal subset is not even parsed */
 }
 
 /* lg_zip_sax_attr - attribute by local name: namespace declarations (by prefix) first, then
@@ -711,8 +712,13 @@ bool lg_zip_sax_parse(struct lg_zip *z, size_t idx, const struct lg_zip_sax_cb *
 done:
 	if (x.failed)
 		lg_ex_set(x.r, LG_EX_CORRUPT, "corrupt", "%s: %s", x.part, x.err);
-	if (x.ctxt)
+	if (x.ctxt) {
+		/* libxml2 makes a document of its own to hold entity declarations in SAX mode
+		 * ("expat compatibility"); the context does not free it */
+		if (x.ctxt->myDoc)
+			xmlFreeDoc(x.ctxt->myDoc);
 		xmlFreeParserCtxt(x.ctxt);
+	}
 	lg_buf_free(&x.attr);
 	free(buf);
 	lg_zip_stream_close(s);
