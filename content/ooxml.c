@@ -1,8 +1,10 @@
 /* ooxml.c - Office Open XML text: xlsx sheets as table rows (shared and inline strings, numbers as
  * written), docx and pptx paragraphs as text blocks and their tables as rows, plus the parts that
  * travel with them (headers, footers, footnotes, comments, speaker notes). Parts are read one by
- * one from the zip with libxml2's streaming reader (content/zipparts.c), so a large sheet is never
- * held whole; only the shared strings table is kept, compactly, while the sheets are read. */
+ * one from the zip (content/zipparts.c): the xlsx shared strings, sheets and comments with
+ * libxml2's SAX2 push parser, the small parts and docx/pptx with its streaming reader. A large
+ * sheet is never held whole; only the shared strings table is kept, compactly (one buffer, found
+ * by offset), while the sheets are read. */
 #include "content/extract.h"
 
 #include <stdio.h>
