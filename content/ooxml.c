@@ -1,8 +1,10 @@
 /* ooxml.c - Office Open XML text: xlsx sheets as table rows (shared and inline strings, numbers as
  * written), docx and pptx paragraphs as text blocks and their tables as rows, plus the parts that
  * travel with them (headers, footers, footnotes, comments, speaker notes). Parts are read one by
- * one from the zip with libxml2's streaming reader (content/zipparts.c), so a large sheet is never
- * held whole; only the shared strings table is kept, compactly, while the sheets are read. */
+ * one from the zip (content/zipparts.c): the xlsx shared strings, sheets and comments with
+ * libxml2's SAX2 push parser, the small parts and docx/pptx with its streaming reader. A large
+ * sheet is never held whole; only the shared strings table is kept, compactly (one buffer, found
+ * by offset), while the sheets are read. */
 #include "content/extract.h"
 
 #include <stdio.h>
@@ -57,14 +59,6 @@ static bool ends_with(const char *s, const char *suffix)
 {
 	size_t a = strlen(s), b = strlen(suffix);
 	return a >= b && strcmp(s + a - b, suffix) == 0;
-}
-
-/* append_value - append the current text node's value to b */
-static void append_value(struct lg_zip_xml *x, struct lg_buf *b)
-{
-	const xmlChar *v = xmlTextReaderConstValue(x->reader);
-	if (v)
-		lg_buf_puts(b, (const char *)v);
 }
 
 /* dir_len - length of the directory part of a zip path, trailing '/' included */
@@ -245,78 +239,112 @@ static void sst_free(struct sst *t)
 	memset(t, 0, sizeof *t);
 }
 
+/* Parser state for read_rich. */
+struct rich {
+	struct ooxml *o;
+	const char *block;	/* "si" or "comment" */
+	struct sst *sst;	/* the table filled, or NULL: each block out as a text block */
+	struct lg_buf *b;	/* where text goes: sst->text, or one */
+	struct lg_buf one;
+	size_t start;		/* where the current block's text begins in b */
+	bool in_block, in_t;
+};
+
+/* rich_start - SAX: <block> begins a string, <t> its text; <rPh> (furigana) is left out */
+static bool rich_start(void *arg, struct lg_zip_sax *x, const char *ln)
+{
+	struct rich *st = arg;
+
+	if (strcmp(ln, st->block) == 0) {
+		st->start = st->b->len;
+		st->in_block = true;
+	} else if (strcmp(ln, "rPh") == 0) {
+		lg_zip_sax_skip(x);
+	} else if (ln[0] == 't' && ln[1] == '\0' && st->in_block) {
+		st->in_t = true;
+	}
+	return true;
+}
+
+/* rich_end - SAX: a finished block goes into the table, or out as a text block */
+static bool rich_end(void *arg, const char *ln)
+{
+	struct rich *st = arg;
+
+	if (ln[0] == 't' && ln[1] == '\0') {
+		st->in_t = false;
+	} else if (st->in_block && strcmp(ln, st->block) == 0) {
+		st->in_block = false;
+		if (st->sst) {
+			sst_push(st->sst, st->start);
+		} else {
+			struct ooxml *o = st->o;
+			int rc = lg_zip_emit_text(o->out, o->lim, o->r, &o->scratch, st->one.data,
+						  st->one.len);
+			lg_buf_reset(&st->one);
+			return !rc;
+		}
+	}
+	return true;
+}
+
+/* rich_text - SAX: text inside <t> */
+static bool rich_text(void *arg, const char *s, size_t len)
+{
+	struct rich *st = arg;
+
+	if (st->in_t)
+		lg_buf_append(st->b, s, len);
+	return true;
+}
+
 /* read_rich - the <t> text of each <block> element (<si> or <comment>) of part idx, phonetic
  * runs (<rPh>: furigana) left out: appended to sst, or emitted as text blocks when sst is NULL */
 static bool read_rich(struct ooxml *o, size_t idx, const char *block, struct sst *sst)
 {
-	struct lg_zip_xml x;
-	struct lg_buf one = LG_BUF_INIT;
-	struct lg_buf *b = sst ? &sst->text : &one;
-	size_t start = 0;
-	int in_block = 0, in_t = 0, rc;
-	bool ok = true;
+	static const struct lg_zip_sax_cb cb = { rich_start, rich_end, rich_text };
+	struct rich st = { .o = o, .block = block, .sst = sst, .one = LG_BUF_INIT };
 
-	if (!lg_zip_xml_open(&x, &o->z, idx))
-		return false;
-	while (ok && (rc = lg_zip_xml_next(&x)) == 1) {
-		int type = xmlTextReaderNodeType(x.reader);
-		if (type == XML_READER_TYPE_ELEMENT) {
-			const xmlChar *ln = xmlTextReaderConstLocalName(x.reader);
-			bool empty = xmlTextReaderIsEmptyElement(x.reader);
-			if (is(ln, block)) {
-				start = b->len;
-				in_block = !empty;
-				if (empty && sst)
-					sst_push(sst, start);
-			} else if (is(ln, "rPh")) {
-				lg_zip_xml_skip(&x);	/* furigana */
-			} else if (is(ln, "t") && in_block && !empty) {
-				in_t = 1;
-			}
-		} else if (type == XML_READER_TYPE_END_ELEMENT) {
-			const xmlChar *ln = xmlTextReaderConstLocalName(x.reader);
-			if (is(ln, "t")) {
-				in_t = 0;
-			} else if (is(ln, block) && in_block) {
-				in_block = 0;
-				if (sst) {
-					sst_push(sst, start);
-				} else {
-					ok = !lg_zip_emit_text(o->out, o->lim, o->r, &o->scratch,
-							       one.data, one.len);
-					lg_buf_reset(&one);
-				}
-			}
-		} else if (in_t && lg_zip_xml_is_text(type)) {
-			append_value(&x, b);
-		}
-	}
-	lg_zip_xml_close(&x);
-	lg_buf_free(&one);
-	return ok && rc == 0;
+	st.b = sst ? &sst->text : &st.one;
+	bool ok = lg_zip_sax_parse(&o->z, idx, &cb, &st);
+	lg_buf_free(&st.one);
+	return ok;
 }
 
 /* ---- xlsx sheets -------------------------------------------------------------------------- */
 
+/* A cell's t attribute, as far as it matters here. */
+enum cell_type {
+	CELL_PLAIN,	/* n, str, inlineStr, d, none or unknown: the value as written */
+	CELL_SHARED,	/* s: the value is an index into the shared strings */
+	CELL_BOOL,	/* b */
+	CELL_ERROR,	/* e: #N/A, #DIV/0! */
+};
+
+/* Parser state for one worksheet. */
 struct sheet {
+	struct ooxml *o;
+	const struct sst *sst;
+	const char *part;	/* for messages */
 	struct lg_zip_row row;
 	struct lg_buf val;	/* the current cell's <v> or inline string */
-	char t[16];		/* the current cell's t attribute */
+	enum cell_type type;	/* the current cell's t attribute */
 	size_t col;		/* the current cell's column (0-based) */
 	size_t next_col;	/* column of a cell without an r attribute */
 	int in_v, in_is, in_t;
 };
 
-/* cell_column - the 0-based column of a cell reference such as "B7"; -1 if there is none */
-static long cell_column(const char *ref)
+/* cell_column - the 0-based column of a cell reference such as "B7" (len bytes); -1 if there
+ * is none */
+static long cell_column(const char *ref, size_t len)
 {
 	long col = 0;
-	int letters = 0;
+	size_t letters = 0;
 
 	if (!ref)
 		return -1;
-	for (; *ref; ref++, letters++) {
-		char c = *ref;
+	for (; letters < len; letters++) {
+		char c = ref[letters];
 		if (c >= 'a' && c <= 'z')
 			c = (char)(c - 'a' + 'A');
 		if (c < 'A' || c > 'Z')
@@ -328,24 +356,60 @@ static long cell_column(const char *ref)
 	return letters ? col - 1 : -1;
 }
 
+/* cell_type_of - the type named by a t attribute (len bytes; NULL: none) */
+static enum cell_type cell_type_of(const char *t, size_t len)
+{
+	if (!t || len != 1)
+		return CELL_PLAIN;
+	return t[0] == 's' ? CELL_SHARED : t[0] == 'b' ? CELL_BOOL : t[0] == 'e' ? CELL_ERROR
+										   : CELL_PLAIN;
+}
+
+/* shared_index - a t="s" cell's value as an index (strtoul's reading, whole value used);
+ * false when it is none */
+static bool shared_index(const char *v, size_t vl, unsigned long *i)
+{
+	if (vl == 0)
+		return false;
+	if (vl <= 9) {	/* the usual case: a few digits, no strtoul */
+		unsigned long n = 0;
+		size_t k = 0;
+		for (; k < vl && v[k] >= '0' && v[k] <= '9'; k++)
+			n = n * 10 + (unsigned long)(v[k] - '0');
+		if (k == vl) {
+			*i = n;
+			return true;
+		}
+	}
+	char *end;
+	*i = strtoul(v, &end, 10);	/* v is NUL-terminated */
+	return *end == '\0';
+}
+
 /* cell_done - place the finished cell in the row (empty cells are left as gaps); false when the
  * row would outgrow the text budget (one shared string may be used by every cell) */
-static bool cell_done(struct ooxml *o, struct sheet *sh, const struct sst *sst)
+static bool cell_done(struct sheet *sh)
 {
+	struct ooxml *o = sh->o;
 	const char *v = sh->val.data ? sh->val.data : "";
 	size_t vl = sh->val.len;
+	unsigned long i;
 
-	if (strcmp(sh->t, "s") == 0) {
-		char *end;
-		unsigned long i = strtoul(v, &end, 10);
-		v = vl && *end == '\0' ? sst_get(sst, i, &vl) : NULL;
+	switch (sh->type) {
+	case CELL_SHARED:
+		v = shared_index(v, vl, &i) ? sst_get(sh->sst, i, &vl) : NULL;
 		if (!v)
 			vl = 0;	/* no such shared string: nothing to show */
-	} else if (strcmp(sh->t, "b") == 0) {
+		break;
+	case CELL_BOOL:
 		v = vl && v[0] == '1' ? "TRUE" : "FALSE";
 		vl = vl ? strlen(v) : 0;
-	} else if (strcmp(sh->t, "e") == 0) {
+		break;
+	case CELL_ERROR:
 		vl = 0;	/* #N/A, #DIV/0!: not data */
+		break;
+	case CELL_PLAIN:
+		break;
 	}
 	sh->next_col = sh->col + 1;
 	if (vl == 0)
@@ -358,68 +422,110 @@ static bool cell_done(struct ooxml *o, struct sheet *sh, const struct sst *sst)
 	return true;
 }
 
+/* sheet_start - SAX: a cell (its column and type), its value or inline string, a row; formulas,
+ * furigana and extensions are left out */
+static bool sheet_start(void *arg, struct lg_zip_sax *x, const char *ln)
+{
+	struct sheet *sh = arg;
+	size_t len;
+
+	switch (ln[0]) {
+	case 'c': {
+		if (ln[1] != '\0')
+			break;
+		const char *ref = lg_zip_sax_attr(x, "r", &len);
+		long col = cell_column(ref, ref ? len : 0);
+		sh->col = col >= 0 ? (size_t)col : sh->next_col;
+		if (sh->col >= XLSX_MAX_COLS) {
+			lg_ex_set(sh->o->r, LG_EX_CORRUPT, "corrupt", "%s: cell beyond column XFD",
+				  sh->part);
+			return false;
+		}
+		const char *t = lg_zip_sax_attr(x, "t", &len);
+		sh->type = cell_type_of(t, t ? len : 0);
+		lg_buf_reset(&sh->val);
+		return true;
+	}
+	case 'v':
+		if (ln[1] == '\0')
+			sh->in_v = 1;
+		return true;
+	case 't':
+		if (ln[1] == '\0' && sh->in_is)
+			sh->in_t = 1;
+		return true;
+	case 'r':
+		if (strcmp(ln, "row") == 0) {
+			lg_zip_row_reset(&sh->row);
+			sh->next_col = 0;
+			return true;
+		}
+		break;
+	case 'i':
+		if (strcmp(ln, "is") == 0)
+			sh->in_is = 1;
+		return true;
+	}
+	if (strcmp(ln, "f") == 0 || strcmp(ln, "rPh") == 0 || strcmp(ln, "extLst") == 0)
+		lg_zip_sax_skip(x);	/* formula text, furigana, extensions */
+	return true;
+}
+
+/* sheet_end - SAX: a cell is placed, a row goes out */
+static bool sheet_end(void *arg, const char *ln)
+{
+	struct sheet *sh = arg;
+	struct ooxml *o = sh->o;
+
+	switch (ln[0]) {	/* one test per element in the usual case, not five strcmp */
+	case 'v':
+		if (ln[1] == '\0')
+			sh->in_v = 0;
+		break;
+	case 't':
+		if (ln[1] == '\0')
+			sh->in_t = 0;
+		break;
+	case 'i':
+		if (strcmp(ln, "is") == 0)
+			sh->in_is = 0;
+		break;
+	case 'c':
+		if (ln[1] == '\0')
+			return cell_done(sh);
+		break;
+	case 'r':
+		if (strcmp(ln, "row") == 0)
+			return !lg_zip_row_emit(&sh->row, o->out, o->lim, o->r, &o->scratch);
+		break;
+	}
+	return true;
+}
+
+/* sheet_text - SAX: text of a value or of an inline string */
+static bool sheet_text(void *arg, const char *s, size_t len)
+{
+	struct sheet *sh = arg;
+
+	if (sh->in_v || sh->in_t)
+		lg_buf_append(&sh->val, s, len);
+	return true;
+}
+
 /* read_sheet - one worksheet: out->row for each <row> that has a value */
 static bool read_sheet(struct ooxml *o, size_t idx, const struct sst *sst)
 {
-	struct lg_zip_xml x;
+	static const struct lg_zip_sax_cb cb = { sheet_start, sheet_end, sheet_text };
 	struct sheet sh;
-	int rc;
-	bool ok = true;
 
 	memset(&sh, 0, sizeof sh);
-	if (!lg_zip_xml_open(&x, &o->z, idx))
-		return false;
-	while (ok && (rc = lg_zip_xml_next(&x)) == 1) {
-		int type = xmlTextReaderNodeType(x.reader);
-		if (type == XML_READER_TYPE_ELEMENT) {
-			const xmlChar *ln = xmlTextReaderConstLocalName(x.reader);
-			bool empty = xmlTextReaderIsEmptyElement(x.reader);
-			if (is(ln, "c")) {
-				long col = cell_column(lg_zip_xml_attr(&x, "r"));
-				sh.col = col >= 0 ? (size_t)col : sh.next_col;
-				if (sh.col >= XLSX_MAX_COLS) {
-					lg_ex_set(o->r, LG_EX_CORRUPT, "corrupt",
-						  "%s: cell beyond column XFD", x.part);
-					ok = false;
-					break;
-				}
-				const char *t = lg_zip_xml_attr(&x, "t");
-				snprintf(sh.t, sizeof sh.t, "%s", t ? t : "n");
-				lg_buf_reset(&sh.val);
-				if (empty)
-					ok = cell_done(o, &sh, sst);
-			} else if (is(ln, "v") && !empty) {
-				sh.in_v = 1;
-			} else if (is(ln, "is") && !empty) {
-				sh.in_is = 1;
-			} else if (is(ln, "t") && sh.in_is && !empty) {
-				sh.in_t = 1;
-			} else if (is(ln, "row")) {
-				lg_zip_row_reset(&sh.row);
-				sh.next_col = 0;
-			} else if (is(ln, "f") || is(ln, "rPh") || is(ln, "extLst")) {
-				lg_zip_xml_skip(&x);	/* formula text, furigana, extensions */
-			}
-		} else if (type == XML_READER_TYPE_END_ELEMENT) {
-			const xmlChar *ln = xmlTextReaderConstLocalName(x.reader);
-			if (is(ln, "v"))
-				sh.in_v = 0;
-			else if (is(ln, "t"))
-				sh.in_t = 0;
-			else if (is(ln, "is"))
-				sh.in_is = 0;
-			else if (is(ln, "c"))
-				ok = cell_done(o, &sh, sst);
-			else if (is(ln, "row"))
-				ok = !lg_zip_row_emit(&sh.row, o->out, o->lim, o->r, &o->scratch);
-		} else if ((sh.in_v || sh.in_t) && lg_zip_xml_is_text(type)) {
-			append_value(&x, &sh.val);
-		}
-	}
-	lg_zip_xml_close(&x);
+	sh.o = o;
+	sh.sst = sst;
+	sh.part = o->z.entries[idx].name;
+	bool ok = lg_zip_sax_parse(&o->z, idx, &cb, &sh);
 	lg_zip_row_free(&sh.row);
 	lg_buf_free(&sh.val);
-	return ok && rc == 0;
+	return ok;
 }
 
 struct sheet_ref {

@@ -1,6 +1,7 @@
 /* zipparts.c - the zip and XML plumbing under the OOXML and ODF extractors: list a zip held in
  * memory, stream one entry under member_size / archive_ratio / the time budget, parse it with
- * libxml2's streaming reader, and hand text on as valid UTF-8.
+ * libxml2's streaming reader or, for the large parts, its SAX2 push parser, and hand text on as
+ * valid UTF-8.
  *
  * libarchive reads a zip front to back, but the extractors need parts in their own order (Excel
  * writes sharedStrings.xml after the sheets that use it). So the listing is made once, and each
@@ -16,6 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
 
 #include "content/archive_precheck.h"
 #include "content/utf8.h"
@@ -440,6 +444,294 @@ const char *lg_zip_xml_attr(struct lg_zip_xml *x, const char *localname)
 	return val;
 }
 
+/* ---- XML, SAX2 push parser ---------------------------------------------------------------- */
+
+struct lg_zip_sax {
+	const struct lg_zip_sax_cb *cb;
+	void *arg;
+	xmlParserCtxtPtr ctxt;
+	struct lg_ex_result *r;
+	const char *part;
+	int depth;		/* open elements */
+	int skip_depth;		/* lg_zip_sax_skip: the skipped element's depth, 0 for none */
+	size_t run;		/* bytes in the current run of character data */
+	bool run_cdata;		/* that run is CDATA */
+	bool stopped;		/* a callback, a limit or an error ended the parse: ignore the rest */
+	bool failed;		/* libxml2 (or a guard of ours) reported an error: err */
+	char err[160];
+	/* the element cb->start is called for */
+	int nns, nattrs;
+	const xmlChar **ns, **attrs;
+	struct lg_buf attr;	/* an attribute value with "&#38;" decoded */
+};
+
+/* sax_fail - record the first error (libxml2's words, with the line) and stop */
+static void sax_fail(struct lg_zip_sax *x, int line, const char *msg)
+{
+	if (!x->failed) {
+		size_t n = msg ? strlen(msg) : 0;
+		while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			n--;
+		snprintf(x->err, sizeof x->err, "line %d: %.*s", line, (int)n, msg ? msg : "");
+	}
+	x->failed = true;
+	x->stopped = true;
+}
+
+/* sax_error - libxml2 structured error callback: errors end the part, warnings do not */
+static void sax_error(void *ctx, xmlErrorPtr e)
+{
+	struct lg_zip_sax *x = ctx;
+
+	if (!e || e->level < XML_ERR_ERROR || x->stopped)
+		return;
+	sax_fail(x, e->line, e->message);
+}
+
+/* sax_line - the line the parser is on, for the guards' messages */
+static int sax_line(struct lg_zip_sax *x)
+{
+	return x->ctxt && x->ctxt->input ? x->ctxt->input->line : 0;
+}
+
+/* sax_start - an element begins: the depth guard, then cb->start unless skipping */
+static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+		      const xmlChar *uri, int nns, const xmlChar **ns, int nattrs, int ndefaulted,
+		      const xmlChar **attrs)
+{
+	struct lg_zip_sax *x = ctx;
+	(void)prefix;
+	(void)uri;
+	(void)ndefaulted;
+
+	if (x->stopped)
+		return;
+	x->run = 0;
+	/* the tree builder refuses an element below LG_ZIP_SAX_MAX_DEPTH + 1 others */
+	if (++x->depth > LG_ZIP_SAX_MAX_DEPTH + 1) {
+		char msg[96];
+		snprintf(msg, sizeof msg, "Excessive depth in document: %d use XML_PARSE_HUGE option",
+			 LG_ZIP_SAX_MAX_DEPTH);
+		sax_fail(x, sax_line(x), msg);
+		return;
+	}
+	if (x->skip_depth || !x->cb->start)
+		return;
+	x->nns = nns;
+	x->ns = ns;
+	x->nattrs = nattrs;
+	x->attrs = attrs;
+	if (!x->cb->start(x->arg, x, (const char *)localname))
+		x->stopped = true;
+	x->nns = x->nattrs = 0;
+}
+
+/* sax_end - an element ends: cb->end, unless it is (inside) a skipped element */
+static void sax_end(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+		    const xmlChar *uri)
+{
+	struct lg_zip_sax *x = ctx;
+	(void)prefix;
+	(void)uri;
+
+	if (x->stopped)
+		return;
+	x->run = 0;
+	int depth = x->depth--;
+	if (x->skip_depth) {
+		if (depth == x->skip_depth)
+			x->skip_depth = 0;	/* its end tag is left out too */
+		return;
+	}
+	if (x->cb->end && !x->cb->end(x->arg, (const char *)localname))
+		x->stopped = true;
+}
+
+/* sax_chars_run - character data (text, white space, CDATA): the run-length guard, then
+ * cb->text */
+static void sax_chars_run(struct lg_zip_sax *x, const xmlChar *s, int len, bool cdata)
+{
+	if (x->stopped || len <= 0)
+		return;
+	if (x->run_cdata != cdata) {
+		x->run = 0;	/* a text node after a CDATA node, or the other way round */
+		x->run_cdata = cdata;
+	}
+	if (x->run + (size_t)len > LG_ZIP_SAX_MAX_TEXT) {
+		sax_fail(x, sax_line(x), "xmlSAX2Characters: huge text node");
+		return;
+	}
+	x->run += (size_t)len;
+	if (x->skip_depth || !x->cb->text)
+		return;
+	if (!x->cb->text(x->arg, (const char *)s, (size_t)len))
+		x->stopped = true;
+}
+
+/* sax_chars - libxml2 characters and ignorableWhitespace callback */
+static void sax_chars(void *ctx, const xmlChar *s, int len)
+{
+	sax_chars_run(ctx, s, len, false);
+}
+
+/* sax_cdata - libxml2 cdataBlock callback */
+static void sax_cdata(void *ctx, const xmlChar *s, int len)
+{
+	sax_chars_run(ctx, s, len, true);
+}
+
+/* sax_comment - comment callback: ends a run of character data */
+static void sax_comment(void *ctx, const xmlChar *value)
+{
+	struct lg_zip_sax *x = ctx;
+	(void)value;
+	x->run = 0;
+}
+
+/* sax_pi - processing instruction callback: ends a run of character data */
+static void sax_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	struct lg_zip_sax *x = ctx;
+	(void)target;
+	(void)data;
+	x->run = 0;
+}
+
+/* sax_dtd - a DOCTYPE: neither OOXML nor ODF has one; refusing it keeps entity tricks out */
+static void sax_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id,
+		    const xmlChar *system_id)
+{
+	struct lg_zip_sax *x = ctx;
+	(void)name;
+	(void)external_id;
+	(void)system_id;
+
+	if (x->stopped)
+		return;
+	lg_ex_set(x->r, LG_EX_CORRUPT, "corrupt", "%s: XML part with a DTD", x->part);
+	x->stopped = true;
+	xmlStopParser(x->ctxt);	/* its internal subset is not even parsed */
+}
+
+/* lg_zip_sax_attr - attribute by local name: namespace declarations (by prefix) first, then
+ * attributes, as the reader lists them */
+const char *lg_zip_sax_attr(struct lg_zip_sax *x, const char *localname, size_t *len)
+{
+	for (int i = 0; i < x->nns; i++) {
+		const xmlChar *prefix = x->ns[2 * i], *uri = x->ns[2 * i + 1];
+		if (strcmp(prefix ? (const char *)prefix : "xmlns", localname) == 0) {
+			*len = uri ? strlen((const char *)uri) : 0;
+			return uri ? (const char *)uri : "";
+		}
+	}
+	for (int i = 0; i < x->nattrs; i++) {
+		const xmlChar *const *a = x->attrs + 5 * i;	/* local name, prefix, URI, value, end */
+		if (a[0][0] != (xmlChar)localname[0] || strcmp((const char *)a[0], localname) != 0)
+			continue;
+		const char *v = (const char *)a[3];
+		size_t n = (size_t)(a[4] - a[3]);
+		if (!memchr(v, '&', n)) {
+			*len = n;
+			return v;
+		}
+		/* without entity substitution libxml2 hands a '&' in a value on as "&#38;" for the
+		 * tree builder to decode; nothing else in a parsed value starts with '&' */
+		lg_buf_reset(&x->attr);
+		for (size_t j = 0; j < n; j++) {
+			lg_buf_append(&x->attr, v + j, 1);
+			if (v[j] == '&' && n - j >= 5 && memcmp(v + j, "&#38;", 5) == 0)
+				j += 4;
+		}
+		*len = x->attr.len;
+		return lg_buf_cstr(&x->attr);
+	}
+	return NULL;
+}
+
+/* lg_zip_sax_skip - leave out the current element */
+void lg_zip_sax_skip(struct lg_zip_sax *x)
+{
+	x->skip_depth = x->depth;
+}
+
+/* sax_feed - hand one chunk (or, with terminate, the end) to libxml2; false when parsing stops */
+static bool sax_feed(struct lg_zip_sax *x, const char *buf, size_t n, bool terminate)
+{
+	xmlParseChunk(x->ctxt, buf, (int)n, terminate);
+	if (x->stopped)
+		return false;
+	if (terminate && !x->ctxt->wellFormed)
+		sax_fail(x, sax_line(x), "XML parse error");	/* an error that bypassed sax_error */
+	return !x->stopped;
+}
+
+/* lg_zip_sax_parse - stream entry idx through libxml2's SAX2 push parser */
+bool lg_zip_sax_parse(struct lg_zip *z, size_t idx, const struct lg_zip_sax_cb *cb, void *arg)
+{
+	struct lg_zip_sax x;
+	xmlSAXHandler sax;
+	char *buf;
+	long n;
+	bool ok = false;
+
+	memset(&x, 0, sizeof x);
+	x.cb = cb;
+	x.arg = arg;
+	x.r = z->r;
+	x.part = z->entries[idx].name;
+	struct lg_zip_stream *s = lg_zip_stream_open(z, idx);
+	if (!s)
+		return false;
+
+	memset(&sax, 0, sizeof sax);
+	sax.initialized = XML_SAX2_MAGIC;
+	sax.startElementNs = sax_start;
+	sax.endElementNs = sax_end;
+	sax.characters = sax_chars;
+	sax.ignorableWhitespace = sax_chars;
+	sax.cdataBlock = sax_cdata;
+	sax.comment = sax_comment;
+	sax.processingInstruction = sax_pi;
+	sax.internalSubset = sax_dtd;
+	sax.serror = sax_error;
+	/* no getEntity, entityDecl or externalSubset: nothing is declared, loaded or expanded */
+
+	buf = lg_malloc(LG_ZIP_SAX_CHUNK);
+	n = lg_zip_stream_read(s, buf, LG_ZIP_SAX_CHUNK);
+	if (n < 0)
+		goto done;
+	/* like xmlReaderForIO: the first 4 bytes pick the encoding, then the options apply */
+	size_t first = n < 4 ? (size_t)n : 4;
+	x.ctxt = xmlCreatePushParserCtxt(&sax, &x, buf, (int)first, x.part);
+	if (!x.ctxt) {
+		lg_ex_set(x.r, LG_EX_CORRUPT, "corrupt", "%s: cannot start the XML parser", x.part);
+		goto done;
+	}
+	xmlCtxtUseOptions(x.ctxt, LG_ZIP_XML_OPTIONS);
+	if ((size_t)n > first && !sax_feed(&x, buf + first, (size_t)n - first, false))
+		goto done;
+	while ((n = lg_zip_stream_read(s, buf, LG_ZIP_SAX_CHUNK)) > 0)
+		if (!sax_feed(&x, buf, (size_t)n, false))
+			goto done;
+	if (n < 0)
+		goto done;
+	ok = sax_feed(&x, NULL, 0, true);
+done:
+	if (x.failed)
+		lg_ex_set(x.r, LG_EX_CORRUPT, "corrupt", "%s: %s", x.part, x.err);
+	if (x.ctxt) {
+		/* libxml2 makes a document of its own to hold entity declarations in SAX mode
+		 * ("expat compatibility"); the context does not free it */
+		if (x.ctxt->myDoc)
+			xmlFreeDoc(x.ctxt->myDoc);
+		xmlFreeParserCtxt(x.ctxt);
+	}
+	lg_buf_free(&x.attr);
+	free(buf);
+	lg_zip_stream_close(s);
+	return ok;
+}
+
 /* ---- emission ----------------------------------------------------------------------------- */
 
 /* lg_zip_emit_text - emit one text block, repaired if it is not valid UTF-8 */
@@ -534,8 +826,11 @@ void lg_zip_row_add(struct lg_zip_row *row, const char *s, size_t len)
 	}
 	row->off[row->n] = row->text.len;
 	row->len[row->n] = len;
-	lg_buf_append(&row->text, s, len);
-	lg_buf_append(&row->text, "", 1);	/* keep every cell NUL-terminated */
+	lg_buf_reserve(&row->text, len + 1);	/* the cell and its NUL, copied once */
+	memcpy(row->text.data + row->text.len, s, len);
+	row->text.len += len;
+	row->text.data[row->text.len++] = '\0';	/* keep every cell NUL-terminated */
+	row->text.data[row->text.len] = '\0';
 	row->n++;
 }
 

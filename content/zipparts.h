@@ -1,7 +1,7 @@
 /* zipparts.h - internal helper shared by the OOXML and ODF extractors: a zip held in memory read
  * with libarchive (entry list, one entry streamed under the named limits), a libxml2 streaming
- * reader on top of such a stream, and checked emission of text blocks and rows (with the rows and
- * the open paragraphs they are built from). */
+ * reader or SAX2 push parser on top of such a stream, and checked emission of text blocks and
+ * rows (with the rows and the open paragraphs they are built from). */
 #ifndef LG_ZIPPARTS_H
 #define LG_ZIPPARTS_H
 
@@ -98,6 +98,36 @@ void lg_zip_xml_close(struct lg_zip_xml *x);
 /* lg_zip_xml_attr - an attribute of the current element by local name (any namespace), or NULL;
  * the string is only valid until the next node */
 const char *lg_zip_xml_attr(struct lg_zip_xml *x, const char *localname);
+
+/* An XML part parsed with libxml2's SAX2 push parser, fed chunk by chunk as the part inflates:
+ * no tree and no reader state, for the large parts (xlsx shared strings and sheets). It keeps the
+ * reader's rules: no network, no entity substitution, a DTD refused ("corrupt"), libxml2's own
+ * size limits, and the two guards that the tree builder enforced and a bare SAX handler would
+ * not (element depth, one run of character data), with libxml2's words. */
+#define LG_ZIP_SAX_CHUNK (64u * 1024)	/* decompressed bytes fed to libxml2 at a time */
+#define LG_ZIP_SAX_MAX_DEPTH 256	/* libxml2's xmlParserMaxDepth without XML_PARSE_HUGE */
+#define LG_ZIP_SAX_MAX_TEXT 10000000u	/* its XML_MAX_TEXT_LENGTH: one text or CDATA run */
+
+struct lg_zip_sax;
+
+/* What a SAX parse calls: element names are local names (any namespace); text is UTF-8, not
+ * NUL-terminated, and may come in several pieces. Each returns false to stop the parse (r set). */
+struct lg_zip_sax_cb {
+	bool (*start)(void *arg, struct lg_zip_sax *x, const char *localname);
+	bool (*end)(void *arg, const char *localname);
+	bool (*text)(void *arg, const char *s, size_t len);
+};
+
+/* lg_zip_sax_parse - parse entry idx, calling cb with arg; true when the whole part was read,
+ * false when it stopped (r set: "corrupt" with libxml2's message, a limit, or the callbacks') */
+bool lg_zip_sax_parse(struct lg_zip *z, size_t idx, const struct lg_zip_sax_cb *cb, void *arg);
+/* lg_zip_sax_attr - in cb->start: an attribute of the element by local name (any namespace;
+ * namespace declarations count, by prefix, as they do for lg_zip_xml_attr), or NULL; *len is
+ * its length; the value is not NUL-terminated and lasts until cb->start returns */
+const char *lg_zip_sax_attr(struct lg_zip_sax *x, const char *localname, size_t *len);
+/* lg_zip_sax_skip - in cb->start: leave out the element's content and its end tag (what is in
+ * it still counts against the limits) */
+void lg_zip_sax_skip(struct lg_zip_sax *x);
 
 /* Emission with a UTF-8 check (invalid bytes replaced by U+FFFD); scratch is reused between calls.
  * Each returns non-zero when extraction must stop (r set). */
