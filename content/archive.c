@@ -17,6 +17,8 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <locale.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,7 +57,27 @@ struct walk {
 	size_t cap;
 	char *scratch;		/* LG_ARCHIVE_CHUNK bytes for data that is thrown away */
 	struct lg_buf name;
+	locale_t caller;	/* the thread's locale outside libarchive calls, or 0 */
 };
+
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+static locale_t utf8_loc;	/* C.UTF-8 for this thread while libarchive reads, or 0 */
+
+/* make_utf8_locale - once per process */
+static void make_utf8_locale(void)
+{
+	utf8_loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+}
+
+/* enter_utf8 - libarchive converts entry names between their charset (UTF-8 for a zip with
+ * the UTF-8 flag) and the locale's; under the "C" locale a Japanese name fails to convert and is
+ * lost (ARCHIVE_WARN, no pathname at all). So this thread reads archives in C.UTF-8 (uselocale:
+ * nothing else in the process changes); returns the locale to go back to, or 0. */
+static locale_t enter_utf8(void)
+{
+	pthread_once(&utf8_once, make_utf8_locale);
+	return utf8_loc ? uselocale(utf8_loc) : (locale_t)0;
+}
 
 /* How reading one member's data ended. */
 enum member_end {
@@ -254,7 +276,13 @@ static enum member_end read_member(struct walk *w, struct archive_entry *e, cons
 /* deliver - hand one member to the callback; false when it asked to stop */
 static bool deliver(struct walk *w, const struct lg_ex_member *m)
 {
-	if (w->fn && w->fn(w->arg, m) != 0) {
+	/* the caller's code (which may walk nested archives) runs in the caller's locale */
+	if (w->caller)
+		uselocale(w->caller);
+	int rc = w->fn ? w->fn(w->arg, m) : 0;
+	if (w->caller)
+		uselocale(utf8_loc);
+	if (rc != 0) {
 		w->stopped = true;
 		return false;
 	}
@@ -369,15 +397,19 @@ void lg_archive_walk(const char *data, size_t len, const struct lg_ex_limits *li
 	 * refuse one larger than archive_members allows before libarchive loads it */
 	if (!lg_archive_precheck(data, len, lim, r))
 		return;
+	locale_t caller = enter_utf8();
 	/* an archive format first; only then a lone compressed stream */
 	struct archive *a = reader_new(data, len, false);
 	if (!a)
 		a = reader_new(data, len, true);
 	if (!a) {
+		if (caller)
+			uselocale(caller);
 		lg_ex_set(r, LG_EX_UNSUPPORTED, "unsupported", "not an archive or compressed file");
 		return;
 	}
-	struct walk w = { .a = a, .lim = lim, .fn = fn, .arg = arg, .name = LG_BUF_INIT };
+	struct walk w = { .a = a, .lim = lim, .fn = fn, .arg = arg, .name = LG_BUF_INIT,
+			  .caller = caller };
 	uint64_t ratio = lim->ratio;
 	w.budget = len > UINT64_MAX / (ratio ? ratio : 1) ? UINT64_MAX : ratio * len;
 	if (w.budget < LG_ARCHIVE_RATIO_FLOOR)
@@ -386,6 +418,8 @@ void lg_archive_walk(const char *data, size_t len, const struct lg_ex_limits *li
 	walk_entries(&w);
 	settle(&w, r);
 	archive_read_free(a);
+	if (caller)
+		uselocale(caller);
 	free(w.buf);
 	free(w.scratch);
 	lg_buf_free(&w.name);

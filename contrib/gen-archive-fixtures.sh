@@ -100,6 +100,18 @@ end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(members), len(members), len
 open(sys.argv[1], "wb").write(out + central + end)
 EOF
 
+# UTF-8 member names with the UTF-8 flag (bit 11), as 7-Zip, macOS and Python write them: under
+# the "C" locale libarchive cannot convert them and drops the name (leakguard reads archives in
+# C.UTF-8 for that)
+python3 - "$arc/utf8-names.zip" <<'EOF'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    info = zipfile.ZipInfo("会員名簿/会員名簿.csv", date_time=(2024, 11, 12, 10, 0, 0))
+    info.flag_bits |= 0x800
+    info.compress_type = zipfile.ZIP_DEFLATED
+    z.writestr(info, "氏名,電話番号\n山田 太郎,090-1234-5678\n")
+EOF
+
 # contacts.zip with a wrong CRC-32 for contacts.csv (local header and central directory): unzip
 # still extracts it, with a warning, so it must still be read
 python3 - "$arc/contacts.zip" "$arc/badcrc.zip" <<'EOF'

@@ -135,6 +135,8 @@ static const struct archive_case cases[] = {
 	{ "cp932-names.zip", LG_EX_OK, "", 2,
 	  { { "名簿.csv", "氏名,電話番号\n山田 太郎,090-1234-5678\n", NULL, false },
 	    { "資料/①説明.txt", "機種依存文字①を含む名前\n", NULL, false } } },
+	{ "utf8-names.zip", LG_EX_OK, "", 1,
+	  { { "会員名簿/会員名簿.csv", "氏名,電話番号\n山田 太郎,090-1234-5678\n", NULL, false } } },
 	/* encrypted: every member listed without data */
 	{ "zipcrypto.zip", LG_EX_ENCRYPTED, "encrypted", 2,
 	  { { "contacts.csv", NULL, "encrypted", true },
