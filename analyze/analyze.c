@@ -214,7 +214,8 @@ int lg_analyze(struct lg_analyzer *a, const struct lg_config *cfg, const struct 
 	r.deadline_ms = lg_ex_now_ms() + (int64_t)cfg->limits.time_budget * 1000;
 	lg_strset_init(&r.own);
 	struct lg_mime_addrs addrs = {0};
-	struct lg_mime_limits lim = { cfg->limits.depth, cfg->limits.parts, cfg->limits.part_size };
+	struct lg_mime_limits lim = { cfg->limits.depth, cfg->limits.parts, cfg->limits.part_size,
+				      .nested_headers = true };
 
 	/* The envelope decides; a saved message without one uses its headers. */
 	const char *esender = env && env->sender ? env->sender : NULL;

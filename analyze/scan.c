@@ -40,6 +40,7 @@ struct origin {
 	const char *charset;	/* declared charset (bodies only), or NULL */
 	const char *filename;	/* file name, or NULL */
 	bool top_body;		/* a body text of the outermost message */
+	bool headers;		/* an attached message's address headers: text, whatever it looks like */
 	unsigned depth;		/* nesting through archives and attached messages */
 };
 
@@ -272,6 +273,87 @@ static int on_csv_row(void *arg, size_t row, size_t ncells, const char *const *c
 	return 0;
 }
 
+/* text_block - running text of a part: NFKC, the text budget, the sender's signature when
+ * this is the end of the first body (sig), detectors line by line. 0, or -1 (reason set or
+ * detector failure) */
+static int text_block(struct run *r, size_t pidx, const char *text, size_t len, bool sig)
+{
+	size_t nlen;
+	char *norm = lg_nfkc(text, len, &nlen);
+	if (!text_budget(r, nlen)) {
+		set_reason(r, pidx, "limit:text_size", NULL);
+		free(norm);
+		return -1;
+	}
+	part_at(r, pidx)->text_bytes += nlen;
+	r->has_sig = sig && lg_signature_find(norm, nlen, r->sender, &r->sig_start, &r->sig_end);
+	int rc = detect_lines(r, norm, nlen);
+	r->has_sig = false;
+	free(norm);
+	return rc;
+}
+
+/* html_row - one HTML table row: its tab-separated cells (a <br> inside one read as a space)
+ * through the detectors as a record */
+static int html_row(struct run *r, size_t pidx, const char *text, size_t len)
+{
+	char *row = lg_strndup(text, len);
+	size_t n = 1;
+	for (size_t i = 0; i < len; i++) {
+		if (row[i] == '\n')
+			row[i] = ' ';
+		n += row[i] == '\t';
+	}
+	const char **cells = lg_malloc(n * sizeof *cells);
+	size_t *lens = lg_malloc(n * sizeof *lens);
+	size_t c = 0, from = 0;
+	for (size_t i = 0; i <= len; i++)
+		if (i == len || row[i] == '\t') {
+			cells[c] = row + from, lens[c] = i - from;
+			c++, from = i + 1;
+		}
+	int rc = 0;
+	if (!text_budget(r, len)) {
+		set_reason(r, pidx, "limit:text_size", NULL);
+		rc = -1;
+	} else {
+		part_at(r, pidx)->text_bytes += len;
+		part_at(r, pidx)->rows++;
+		rc = detect_row(r, cells, lens, n);
+	}
+	free(cells);
+	free(lens);
+	free(row);
+	return rc;
+}
+
+/* html_blocks - HTML text with table rows: the text between rows as running text, each row as a
+ * table row (a new <table>, a new header); the signature is looked for in the last text */
+static int html_blocks(struct run *r, size_t pidx, const char *text, size_t len,
+		       const struct lg_html_row *rows, size_t nrows, bool top)
+{
+	size_t pos = 0;
+	unsigned table = 0;
+	for (size_t i = 0; i <= nrows; i++) {
+		size_t seg_end = i < nrows ? rows[i].start : len;
+		if (seg_end > pos || (i == nrows && nrows == 0)) {
+			if (text_block(r, pidx, text + pos, seg_end > pos ? seg_end - pos : 0,
+				       top && i == nrows) < 0)
+				return -1;
+		}
+		if (i == nrows)
+			break;
+		if (rows[i].table != table) {
+			table_start(r);
+			table = rows[i].table;
+		}
+		if (html_row(r, pidx, text + rows[i].start, rows[i].end - rows[i].start) < 0)
+			return -1;
+		pos = rows[i].end;
+	}
+	return 0;
+}
+
 /* scan_text - a text part: charset to UTF-8, HTML to text or CSV to rows, NFKC, detectors */
 static void scan_text(struct run *r, size_t pidx, const char *data, size_t len, enum kind k,
 		      const struct origin *o)
@@ -295,34 +377,25 @@ static void scan_text(struct run *r, size_t pidx, const char *data, size_t len, 
 			part_at(r, pidx)->scanned = true;
 		return;
 	}
-	char *text = utf8;
-	size_t tlen = ulen;
-	if (k == K_HTML) {
-		size_t hl;
-		char *h = lg_html_to_text(utf8, ulen, &hl);
-		free(utf8);
-		text = h ? h : lg_strdup("");
-		tlen = h ? hl : 0;
-	}
-	size_t nlen;
-	char *norm = lg_nfkc(text, tlen, &nlen);
-	free(text);
-	if (!text_budget(r, nlen)) {
-		set_reason(r, pidx, "limit:text_size", NULL);
-		free(norm);
-		return;
-	}
-	part_at(r, pidx)->text_bytes += nlen;
-	r->has_sig = false;
-	if (o->top_body && !r->seen_top_body) {
+	bool top = o->top_body && !r->seen_top_body;
+	if (top) {
 		r->seen_top_body = true;
 		if (!r->sender && r->addrs && r->addrs->nfrom)
 			r->sender = r->addrs->from[0];
-		r->has_sig = lg_signature_find(norm, nlen, r->sender, &r->sig_start, &r->sig_end);
 	}
-	int rc = detect_lines(r, norm, nlen);
-	r->has_sig = false;
-	free(norm);
+	int rc;
+	if (k == K_HTML) {
+		size_t hl, nrows;
+		struct lg_html_row *rows;
+		char *h = lg_html_to_text_rows(utf8, ulen, &hl, &rows, &nrows);
+		free(utf8);
+		rc = h ? html_blocks(r, pidx, h, hl, rows, nrows, top) : text_block(r, pidx, "", 0, top);
+		free(rows);
+		free(h);
+	} else {
+		rc = text_block(r, pidx, utf8, ulen, top);
+		free(utf8);
+	}
 	if (rc == 0)
 		part_at(r, pidx)->scanned = true;
 }
@@ -470,7 +543,8 @@ static void scan_message(struct run *r, size_t pidx, const char *data, size_t le
 	r->prefix = prefix;
 	r->nest = depth + 1;
 	const struct lg_limits *l = &r->cfg->limits;
-	struct lg_mime_limits lim = { l->depth > depth ? l->depth - depth : 1, l->parts, l->part_size };
+	struct lg_mime_limits lim = { l->depth > depth ? l->depth - depth : 1, l->parts, l->part_size,
+				      .nested_headers = true, .own_headers = true };
 	char err[128];
 	long n = lg_mime_walk(data, len, &lim, lg_scan_leaf, r, NULL, err, sizeof err);
 	r->prefix = saved_prefix;
@@ -627,7 +701,8 @@ static void scan_bytes(struct run *r, size_t pidx, const char *data, size_t len,
 	p->sha256 = sha256_hex(data, len);
 	p->detected_type = lg_sniff(r->an->sniffer, data, len);
 	p->type_mismatch = mismatch(o->declared, p->detected_type);
-	enum kind k = classify(p->detected_type, o->declared, o->filename, data, len);
+	enum kind k = o->headers ? K_TEXT
+				 : classify(p->detected_type, o->declared, o->filename, data, len);
 	if (r->an->dump)
 		r->an->dump(r->an->dump_arg, p, "data", data, len);
 	size_t saved_part = r->part_index;
@@ -697,6 +772,7 @@ int lg_scan_leaf(void *arg, const struct lg_mime_leaf *leaf)
 		.charset = leaf->charset,
 		.filename = leaf->filename,
 		.top_body = leaf->top_body && r->nest == 0,
+		.headers = leaf->headers,
 		.depth = r->nest,
 	};
 	scan_bytes(r, pidx, leaf->data, leaf->len, &o);

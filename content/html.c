@@ -10,6 +10,8 @@
 #include "content/html.h"
 
 #include <limits.h>
+#include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <libxml/HTMLparser.h>
@@ -17,6 +19,7 @@
 #include <libxml/tree.h>
 
 #include "content/utf8.h"
+#include "lg_alloc.h"
 #include "lg_buf.h"
 #include "lg_log.h"
 
@@ -63,7 +66,48 @@ struct html_text {
 	int space;	/* whitespace seen since the last character */
 	size_t tabs;	/* cells ended on this line: their tabs go before the next text */
 	long pre;	/* inside this many whitespace-keeping elements */
+	/* table rows, when asked for */
+	bool want_rows;
+	struct lg_html_row *rows;
+	size_t nrows, caprows;
+	struct open_row {
+		size_t start;	/* where its text begins */
+		size_t inner;	/* rows recorded when it opened: more at its end means nested */
+		unsigned table;
+	} *open;
+	size_t nopen, capopen;
+	unsigned tables;	/* <table> elements seen */
+	unsigned table;		/* the innermost open table's number */
 };
+
+/* is_element - the element's name, case-insensitively */
+static bool is_element(const xmlNode *n, const char *name)
+{
+	return n->name && strcasecmp((const char *)n->name, name) == 0;
+}
+
+/* row_open - a <tr> begins (after its line was started) */
+static void row_open(struct html_text *t)
+{
+	if (t->nopen == t->capopen)
+		t->open = lg_realloc(t->open, (t->capopen = t->capopen ? t->capopen * 2 : 8) *
+						      sizeof *t->open);
+	t->open[t->nopen++] = (struct open_row){ t->out.len, t->nrows, t->table };
+}
+
+/* row_close - a </tr> (before its line is ended): listed when no row was listed inside it */
+static void row_close(struct html_text *t)
+{
+	if (!t->nopen)
+		return;
+	struct open_row o = t->open[--t->nopen];
+	if (t->nrows != o.inner || t->out.len == o.start)
+		return;
+	if (t->nrows == t->caprows)
+		t->rows = lg_realloc(t->rows, (t->caprows = t->caprows ? t->caprows * 2 : 16) *
+						      sizeof *t->rows);
+	t->rows[t->nrows++] = (struct lg_html_row){ o.start, t->out.len, o.table };
+}
 
 /* element_kind - how an element shapes the text */
 static enum html_kind element_kind(const xmlNode *n)
@@ -172,6 +216,10 @@ static int node_enter(struct html_text *t, xmlNode *n)
 		return 1;
 	case HK_BLOCK:
 		line_end(t);
+		if (t->want_rows && is_element(n, "table"))
+			t->table = ++t->tables;
+		else if (t->want_rows && is_element(n, "tr"))
+			row_open(t);
 		return 1;
 	}
 	return 1;
@@ -192,6 +240,8 @@ static void node_leave(struct html_text *t, xmlNode *n)
 		line_end(t);
 		break;
 	case HK_BLOCK:
+		if (t->want_rows && is_element(n, "tr"))
+			row_close(t);
 		line_end(t);
 		break;
 	case HK_INLINE:
@@ -230,12 +280,21 @@ static void html_walk(struct html_text *t, xmlNode *root)
 /* lg_html_to_text - the visible text of UTF-8 HTML */
 char *lg_html_to_text(const char *utf8, size_t len, size_t *out_len)
 {
-	struct html_text t = { LG_BUF_INIT, 0, 0, 0 };	/* out, space, tabs, pre */
+	return lg_html_to_text_rows(utf8, len, out_len, NULL, NULL);
+}
+
+/* lg_html_to_text_rows - the visible text of UTF-8 HTML and, if rows is not NULL, its table rows */
+char *lg_html_to_text_rows(const char *utf8, size_t len, size_t *out_len, struct lg_html_row **rows,
+			   size_t *nrows)
+{
+	struct html_text t = { .out = LG_BUF_INIT, .want_rows = rows != NULL };
 	struct lg_buf fixed = LG_BUF_INIT;
 	const char *html = utf8;
 
 	if (out_len)
 		*out_len = 0;
+	if (rows)
+		*rows = NULL, *nrows = 0;
 	if (!utf8 || len == 0)
 		return NULL;
 	if (len > LG_HTML_MAX_INPUT) {
@@ -256,9 +315,22 @@ char *lg_html_to_text(const char *utf8, size_t len, size_t *out_len)
 		return NULL;
 	html_walk(&t, (xmlNode *)doc);
 	xmlFreeDoc(doc);
+	free(t.open);
 	while (t.out.len > 0 && (t.out.data[t.out.len - 1] == '\n' ||
 				 t.out.data[t.out.len - 1] == '\t'))
 		t.out.data[--t.out.len] = '\0';
+	if (rows) {
+		for (size_t i = 0; i < t.nrows; i++) {	/* the trimmed end may cut the last rows */
+			if (t.rows[i].end > t.out.len)
+				t.rows[i].end = t.out.len;
+			if (t.rows[i].start > t.rows[i].end)
+				t.rows[i].start = t.rows[i].end;
+		}
+		*rows = t.rows;
+		*nrows = t.nrows;
+	} else {
+		free(t.rows);
+	}
 	lg_buf_append(&t.out, "", 0);	/* lg_buf_steal does not terminate a reserved buffer */
 	return lg_buf_steal(&t.out, out_len);
 }

@@ -9,4 +9,17 @@
  * Newly allocated; returns NULL (and sets *out_len 0) only if the parser gave no document. */
 char *lg_html_to_text(const char *utf8, size_t len, size_t *out_len);
 
+/* A table row in that text: [start, end) holds its cells separated by tabs (a <br> inside a cell
+ * gives a newline there); rows of one <table> share a table number. Only the innermost rows of
+ * nested tables are listed. */
+struct lg_html_row {
+	size_t start, end;
+	unsigned table;
+};
+
+/* lg_html_to_text_rows - the same text, and its table rows in order (*rows newly allocated, or
+ * NULL with *nrows 0) */
+char *lg_html_to_text_rows(const char *utf8, size_t len, size_t *out_len, struct lg_html_row **rows,
+			   size_t *nrows);
+
 #endif

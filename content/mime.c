@@ -992,6 +992,43 @@ static void walk_empty_multipart(struct walk *w, struct msgread *m, GMimeObject 
 	lg_buf_free(&body);
 }
 
+/* emit_headers - an attached message's address headers as a text leaf ("From: ...\nTo: ..."),
+ * names decoded: what a reader of the forwarded mail sees */
+static void emit_headers(struct walk *w, GMimeMessage *msg, const char *path)
+{
+	static const struct {
+		const char *name;
+		GMimeAddressType type;
+	} fields[] = {
+		{ "From", GMIME_ADDRESS_TYPE_FROM },	     { "Sender", GMIME_ADDRESS_TYPE_SENDER },
+		{ "Reply-To", GMIME_ADDRESS_TYPE_REPLY_TO }, { "To", GMIME_ADDRESS_TYPE_TO },
+		{ "Cc", GMIME_ADDRESS_TYPE_CC },	     { "Bcc", GMIME_ADDRESS_TYPE_BCC },
+	};
+	struct lg_buf text = LG_BUF_INIT;
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		InternetAddressList *l = g_mime_message_get_addresses(msg, fields[i].type);
+		if (!l || internet_address_list_length(l) == 0)
+			continue;
+		char *s = internet_address_list_to_string(l, NULL, FALSE);
+		char *u = utf8_or_null(s);
+		if (u && *u)
+			lg_buf_printf(&text, "%s: %s\n", fields[i].name, u);
+		free(u);
+		g_free(s);
+	}
+	if (text.len) {
+		char *hpath = lg_asprintf("%s%sheaders", path, *path ? "." : "");
+		if (count_part(w, hpath)) {
+			struct lg_mime_leaf leaf = { .path = hpath, .content_type = "text/plain",
+						     .charset = "utf-8", .headers = true,
+						     .data = text.data, .len = text.len };
+			emit(w, &leaf);
+		}
+		free(hpath);
+	}
+	lg_buf_free(&text);
+}
+
 /* walk_object - descend one MIME object (multipart, message/rfc822, leaf) */
 static void walk_object(struct walk *w, struct msgread *m, GMimeObject *obj, const char *path,
 			unsigned depth, bool top_body)
@@ -1020,6 +1057,8 @@ static void walk_object(struct walk *w, struct msgread *m, GMimeObject *obj, con
 		}
 	} else if (GMIME_IS_MESSAGE_PART(obj)) {
 		GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
+		if (inner && w->lim->nested_headers)
+			emit_headers(w, inner, path);
 		if (inner && g_mime_message_get_mime_part(inner))
 			walk_object(w, m, g_mime_message_get_mime_part(inner), path, depth + 1, false);
 		else
@@ -1656,6 +1695,8 @@ static void walk_message(struct walk *w, const char *msg, size_t len, const char
 	}
 	if (addrs)
 		fill_addrs(gm, addrs);
+	if (depth > 0 ? w->lim->nested_headers : w->lim->own_headers)
+		emit_headers(w, gm, path);
 	struct msgread m = { .msg = msg, .len = len, .ba = ba, .inherited = inherited,
 			     .boundaries = span_set_new() };
 	GMimeObject *body = g_mime_message_get_mime_part(gm);

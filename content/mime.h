@@ -10,6 +10,10 @@ struct lg_mime_limits {
 	unsigned depth;		/* nesting of multiparts and message/rfc822 */
 	unsigned parts;		/* MIME parts in all */
 	size_t part_size;	/* decoded bytes per part */
+	/* hand on the address headers (From, To, Cc, Reply-To, Sender) of attached messages as a
+	 * text/plain leaf "PATH.headers": what a forwarded mail shows its reader */
+	bool nested_headers;
+	bool own_headers;	/* ... and those of this message itself (it is attached somewhere) */
 };
 
 /* Why a leaf's bytes may not be what every mail client shows (lg_mime_leaf.ambiguous). Such a
@@ -51,6 +55,7 @@ struct lg_mime_leaf {
 	const char *filename;		/* decoded file name or NULL */
 	bool attachment;		/* file name or Content-Disposition: attachment */
 	bool top_body;			/* a body text of the outermost message (not attached, not forwarded) */
+	bool headers;			/* the address headers of an attached message, as UTF-8 text */
 	const char *data;		/* decoded bytes (NULL when error is set) */
 	size_t len;
 	size_t encoded_len;		/* bytes before decoding, when data is NULL */

@@ -475,7 +475,7 @@ int main(void)
 	closedir(probe);
 	g_mime_init();
 	xmlInitParser();
-	const struct lg_mime_limits lim = { 20, 1000, 25u << 20 };
+	const struct lg_mime_limits lim = { .depth = 20, .parts = 1000, .part_size = 25u << 20 };
 	unsigned total = 0, matched = 0, nexc = 0;
 	for (size_t s = 0; s < sizeof sets / sizeof sets[0]; s++) {
 		char *dir = lg_asprintf("%s/%s", root, sets[s]);

@@ -164,7 +164,7 @@ int main(void)
 	memcpy(payload_md5, ref, sizeof payload_md5);
 	g_free(ref);
 
-	const struct lg_mime_limits lim = { 20, 1000, 25u << 20 };
+	const struct lg_mime_limits lim = { .depth = 20, .parts = 1000, .part_size = 25u << 20 };
 	bool verbose = getenv("LG_MIME_BROKEN_VERBOSE") && *getenv("LG_MIME_BROKEN_VERBOSE") == '1';
 	unsigned decoded = 0, flagged = 0, missed = 0;
 	unsigned by_level[5][3] = {{0}};	/* validity 0-3 and unknown: decoded, flagged, missed */

@@ -167,6 +167,55 @@ static void test_golden(void)
 	free(want);
 }
 
+/* rows_str - the text's rows as "table:cells|table:cells" (tabs shown as ',') */
+static char *rows_str(const char *html)
+{
+	size_t len, n;
+	struct lg_html_row *rows;
+	char *text = lg_html_to_text_rows(html, strlen(html), &len, &rows, &n);
+	struct lg_buf b = LG_BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			lg_buf_putc(&b, '|');
+		lg_buf_printf(&b, "%u:", rows[i].table);
+		for (size_t k = rows[i].start; k < rows[i].end; k++)
+			lg_buf_putc(&b, text[k] == '\t' ? ',' : text[k] == '\n' ? '/' : text[k]);
+	}
+	free(rows);
+	free(text);
+	return lg_buf_steal(&b, NULL);
+}
+
+/* test_rows - table rows with their cells and table numbers: the innermost rows of nested
+ * tables, a <br> inside a cell, header cells, rows outside any table */
+static void test_rows(void)
+{
+	static const struct {
+		const char *html, *want;
+	} rows[] = {
+		{ "<p>no table</p>", "" },
+		{ "<table><tr><th>氏名</th><th>電話</th></tr><tr><td>山田</td><td>090-1234-5678</td></tr>"
+		  "</table>", "1:氏名,電話|1:山田,090-1234-5678" },
+		{ "<table><thead><tr><td>a</td></tr></thead><tbody><tr><td>b</td></tr></tbody></table>"
+		  "<p>x</p><table><tr><td>c</td></tr></table>", "1:a|1:b|2:c" },
+		{ "<table><tr><td>山田<br>太郎</td><td>x</td></tr></table>", "1:山田/太郎,x" },
+		{ "<table><tr><td><table><tr><td>in1</td></tr><tr><td>in2</td></tr></table></td>"
+		  "</tr></table>", "2:in1|2:in2" },
+		{ "<table><tr></tr><tr><td></td></tr></table>", "" },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		char *got = rows_str(rows[i].html);
+		char name[200];
+		snprintf(name, sizeof name, "rows: %.150s", rows[i].html);
+		tap_is_str(got, rows[i].want, name);
+		free(got);
+	}
+	size_t len = 99, n = 99;
+	struct lg_html_row *r = (struct lg_html_row *)1;
+	tap_ok(lg_html_to_text_rows("", 0, &len, &r, &n) == NULL && r == NULL && n == 0 && len == 0,
+	       "rows: empty input gives no text and no rows");
+}
+
 int main(void)
 {
 	xmlInitParser();
@@ -176,6 +225,7 @@ int main(void)
 	test_deep();
 	test_large_table();
 	test_misc();
+	test_rows();
 	xmlCleanupParser();
 	return tap_done();
 }

@@ -262,7 +262,7 @@ static void got_free(struct got *g)
 	g->n = 0;
 }
 
-static const struct lg_mime_limits lim = { 20, 1000, 1u << 20 };
+static const struct lg_mime_limits lim = { .depth = 20, .parts = 1000, .part_size = 1u << 20 };
 
 /* walk - run lg_mime_walk on a message; returns the leaf count */
 static long walk(const char *msg, const struct lg_mime_limits *l, struct got *g)
@@ -540,7 +540,7 @@ static void test_walk_raw_reading(void)
 static void test_walk_limits(void)
 {
 	struct got g;
-	struct lg_mime_limits small = { 3, 5, 10 };
+	struct lg_mime_limits small = { .depth = 3, .parts = 5, .part_size = 10 };
 	walk(HDR "Content-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
 		 "MDkwLTEyMzQtNTY3OAo=\r\n",
 	     &small, &g);
@@ -615,6 +615,43 @@ static void test_addrs(void)
 }
 
 /* main - the decoders, then the walk */
+/* test_forwarded_headers - with nested_headers, an attached message's address headers become a
+ * text leaf "PATH.headers" (names decoded); the outermost message's only with own_headers */
+static void test_forwarded_headers(void)
+{
+	static const char msg[] =
+		MIXED "--XX\r\nContent-Type: text/plain\r\n\r\nsee below\r\n"
+		"--XX\r\nContent-Type: message/rfc822\r\n\r\n"
+		"From: =?UTF-8?B?5bGx55Sw?= <yamada@example.jp>\r\n"
+		"To: a@example.com, b@example.com\r\nCc: c@example.net\r\n"
+		"Subject: list\r\n\r\nbody\r\n--XX--\r\n";
+	struct got g;
+	struct lg_mime_limits l = lim;
+	walk(msg, &l, &g);
+	tap_ok(find(&g, "2.headers") == NULL, "forwarded headers: none unless asked for");
+	got_free(&g);
+	l.nested_headers = true;
+	walk(msg, &l, &g);
+	const struct got_leaf *h = find(&g, "2.headers");
+	tap_is_str(h ? h->data : NULL,
+		   "From: 山田 <yamada@example.jp>\nTo: a@example.com, b@example.com\n"
+		   "Cc: c@example.net\n",
+		   "forwarded headers: From, To and Cc of the attached message, names decoded");
+	tap_ok(h && !strcmp(h->ctype, "text/plain") && !h->top_body,
+	       "forwarded headers: a text/plain leaf, not a body of this message");
+	tap_ok(find(&g, "headers") == NULL && find(&g, "1.headers") == NULL,
+	       "forwarded headers: not the outermost message's own");
+	got_free(&g);
+	l.own_headers = true;
+	walk(msg, &l, &g);
+	bool own = false;
+	for (size_t i = 0; i < g.n; i++)
+		own = own || (strstr(g.leaves[i].path, "headers") && g.leaves[i].data &&
+			      strstr(g.leaves[i].data, "From: a@example.jp\nTo: b@example.com\n"));
+	tap_ok(own, "own_headers: the message's own From/To as a leaf too");
+	got_free(&g);
+}
+
 int main(void)
 {
 	g_mime_init();
@@ -629,5 +666,6 @@ int main(void)
 	test_walk_raw_reading();
 	test_walk_limits();
 	test_addrs();
+	test_forwarded_headers();
 	return tap_done();
 }
