@@ -797,6 +797,15 @@ static const struct key context_keys[] = {
 	{ .name = NULL },
 };
 
+static const struct key exclude_keys[] = {
+	{ .name = "keywords", .kind = K_STRLIST, .offset = offsetof(struct lg_detdef,
+								  exclude.keywords),
+	  .type = "a sequence of words" },
+	{ .name = "window", .offset = offsetof(struct lg_detdef, exclude.window), .def = "12",
+	  .parse = parse_uint, .type = "a whole number of characters", .min = 1, .max = 1000 },
+	{ .name = NULL },
+};
+
 /* The rule-file language: one detector. (struct lg_detdef; nested mappings use offsets within
  * it, so their tables are applied to the detdef itself.) */
 static const struct key detdef_keys[] = {
@@ -815,6 +824,8 @@ static const struct key detdef_keys[] = {
 	{ .name = "prefilter", .kind = K_MAPPING, .offset = 0, .sub = prefilter_keys,
 	  .type = "a mapping" },
 	{ .name = "context", .kind = K_MAPPING, .offset = 0, .sub = context_keys,
+	  .type = "a mapping" },
+	{ .name = "exclude", .kind = K_MAPPING, .offset = 0, .sub = exclude_keys,
 	  .type = "a mapping" },
 	{ .name = "confidence", .offset = offsetof(struct lg_detdef, confidence), .def = "medium",
 	  .parse = parse_conf, .type = "low, medium or high" },
@@ -1366,6 +1377,7 @@ static void load_one_def(struct loader *ld, struct fy_node *map, struct pos at, 
 	apply_defaults(detdef_keys, &def);
 	apply_defaults(prefilter_keys, &def);
 	apply_defaults(context_keys, &def);
+	apply_defaults(exclude_keys, &def);
 	size_t before = ld->nerrors;
 	char where[64];
 	struct fy_node *idv = find_value(map, "id", NULL);

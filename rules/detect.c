@@ -54,6 +54,7 @@ void lg_detdef_free(struct lg_detdef *d)
 	free(d->validator);
 	strv_free(d->prefilter.literals);
 	strv_free(d->context.keywords);
+	strv_free(d->exclude.keywords);
 	strv_free(d->columns);
 	strv_free(d->not_columns);
 	free(d->file);
@@ -71,6 +72,7 @@ static void detdef_copy(struct lg_detdef *to, const struct lg_detdef *from)
 	to->validator = from->validator ? lg_strdup(from->validator) : NULL;
 	to->prefilter.literals = strv_norm(from->prefilter.literals);
 	to->context.keywords = strv_norm(from->context.keywords);
+	to->exclude.keywords = strv_norm(from->exclude.keywords);
 	to->columns = strv_norm(from->columns);
 	to->not_columns = strv_norm(from->not_columns);
 	to->file = from->file ? lg_strdup(from->file) : NULL;
@@ -298,6 +300,16 @@ static bool has_context(const struct scan *s, size_t start, size_t end)
 	return lg_context_near(s->det, s->text, s->len, start, end);
 }
 
+/* excluded - one of the detector's exclude keywords within its window before start */
+static bool excluded(const struct lg_det *det, const char *text, size_t start)
+{
+	size_t a = lg_back_chars(text, start, det->def.exclude.window);
+	for (char **kw = det->def.exclude.keywords; *kw; kw++)
+		if (lg_ci_find(text + a, start - a, *kw))
+			return true;
+	return false;
+}
+
 /* callout - at the end of a pattern: 0 accepts the candidate, 1 makes the matcher backtrack
  * and try the next form or start */
 static int callout(pcre2_callout_block *cb, void *data)
@@ -317,6 +329,8 @@ static int callout(pcre2_callout_block *cb, void *data)
 		s->value[n] = '\0';
 	}
 	if (s->det->def.context.required && !has_context(s, start, end))
+		return 1;
+	if (s->det->def.exclude.keywords && excluded(s->det, s->text, start))
 		return 1;
 	return 0;
 }

@@ -46,6 +46,10 @@ struct lg_detdef {
 		bool required;		/* no keyword, no finding */
 		enum lg_conf confidence;	/* the confidence with a keyword */
 	} context;
+	struct {
+		char **keywords;	/* a match with one of these just before it is not one */
+		unsigned window;	/* characters before the match searched */
+	} exclude;
 	enum lg_conf confidence;	/* the confidence without a keyword */
 	char **columns;		/* column rule: a header containing one of these marks the column */
 	char **not_columns;	/* ... unless it contains one of these ("会社名", "file name") */

@@ -35,6 +35,7 @@
 #define ADDR_GAP 4
 #define MUNI_MAX 10	/* with a county: "西多摩郡日の出町" is 8 */
 #define WARD_MAX 5
+#define STREET_MAX 24	/* characters of the town and block number kept after the municipality */
 
 #define POSTAL_MARK 0x3012	/* 〒 */
 
@@ -192,12 +193,27 @@ bool lg_v_postal_jp(const char *text, size_t len, size_t start, size_t end,
 	if (muni_end == 0)
 		return false;
 	size_t muni_len = muni_end - p;
-	if (8 + 1 + pref_len + muni_len + 1 > LG_VALUE_MAX)
+	/* the town and block number up to the first blank or the end of the line: two people in
+	 * the same postal code area are two addresses (the sender's own office among them) */
+	size_t street_end = muni_end;
+	for (unsigned k = 0; k < STREET_MAX && street_end < len; k++) {
+		uint32_t c = lg_v_cp_after(text, len, street_end, &at);
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0x3000 || c == ',')
+			break;
+		street_end = at;
+	}
+	size_t street_len = street_end - muni_end;
+	size_t n = 8 + 1 + pref_len + muni_len + (street_len ? 1 + street_len : 0);
+	if (n + 1 > LG_VALUE_MAX)
 		return false;
 	memcpy(value, code, 8);
 	value[8] = ' ';
 	memcpy(value + 9, pref, pref_len);
 	memcpy(value + 9 + pref_len, text + p, muni_len);
-	value[9 + pref_len + muni_len] = '\0';
+	if (street_len) {
+		value[9 + pref_len + muni_len] = ' ';
+		memcpy(value + 10 + pref_len + muni_len, text + muni_end, street_len);
+	}
+	value[n] = '\0';
 	return true;
 }

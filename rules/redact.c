@@ -50,15 +50,16 @@ static char *redact_digits(const char *v)
 }
 
 /* redact_postal - "100-**** 東京都千代田区": the area (first 3 digits and the place names),
- * not which street */
+ * not the town or the block number (what follows the second blank) */
 static char *redact_postal(const char *v)
 {
 	struct lg_buf b = LG_BUF_INIT;
 	size_t n = strlen(v);
 	if (n >= 8 && v[3] == '-') {
+		const char *street = n > 9 ? strchr(v + 9, ' ') : NULL;
 		lg_buf_append(&b, v, 4);
 		lg_buf_puts(&b, "****");
-		lg_buf_puts(&b, v + 8);
+		lg_buf_append(&b, v + 8, street ? (size_t)(street - (v + 8)) : n - 8);
 	} else {
 		lg_buf_puts(&b, "****");
 	}

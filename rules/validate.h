@@ -51,7 +51,8 @@ bool lg_v_corporate_number(const char *text, size_t len, size_t start, size_t en
 bool lg_v_payment_card(const char *text, size_t len, size_t start, size_t end,
 		       char value[LG_VALUE_MAX]);
 /* Japanese postal addresses: a postal code NNN-NNNN (after 〒 or not) followed by a prefecture and
- * a municipality. Value: "NNN-NNNN <prefecture><municipality>". (postal_jp.c) */
+ * a municipality. Value: "NNN-NNNN <prefecture><municipality> <town and block>" (the last part up
+ * to the first blank, at most 24 characters; absent when there is none). (postal_jp.c) */
 bool lg_v_postal_jp(const char *text, size_t len, size_t start, size_t end,
 		    char value[LG_VALUE_MAX]);
 /* Japanese bank accounts: a 7-digit account number near 口座/普通/当座 with a bank or branch

@@ -57,6 +57,9 @@ sort -u -o "$tmp/built" "$tmp/built"
 awk -F'\t' -v target="$TARGET" -v threshold="$THRESHOLD" -v out="$tmp" '
 function canon(det, v) {
 	if (det == "bank_account_jp" && length(v) > 7) return substr(v, length(v) - 6)
+	# postal_jp values go on with the town and block after a second blank; labels stop at the
+	# municipality
+	if (det == "postal_jp" && match(v, /^[0-9]+-[0-9]+ [^ ]+ /)) return substr(v, 1, RLENGTH - 1)
 	return v
 }
 function ratio(a, b) { return b > 0 ? sprintf("%.4f", a / b) : "n/a" }
