@@ -265,6 +265,14 @@ static void test_context_and_columns(const struct lg_detectors *d)
 		{ "hotel 090-1234-5678", "phone_jp=09012345678/medium" },	/* "tel" is not a word here */
 		{ "メール: taro@example.jp", "email=taro@example.jp/high" },
 		{ "taro@example.jp", "email=taro@example.jp/medium" },
+		/* exclude keywords: identifiers written like addresses */
+		{ "UID:0000551-5@corp.example.com", "" },
+		{ "Message-ID: <CA+abc123@mail.example.jp>", "" },
+		{ "Message-ID: <x@example.jp> は taro@example.jp から", "email=taro@example.jp/medium" },
+		{ "FLUID:taro@example.jp", "email=taro@example.jp/medium" },	/* a word, not "uid:" */
+		/* a corporate number is low without 法人番号 near, high with */
+		{ "JAN 4901234501096", "corporate_number=4901234501096/low" },	/* a JAN code passing both checks */
+		{ "法人番号 7000012050002", "corporate_number=7000012050002/high" },
 	};
 	for (size_t i = 0; i < sizeof near / sizeof near[0]; i++) {
 		char *got = scan_text(d, near[i].text);
