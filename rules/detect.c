@@ -376,23 +376,14 @@ static size_t run_window(struct scan *s, size_t off, size_t limit)
 	return off;
 }
 
-/* keyword_anywhere - one of the detector's keywords in text[a, b) or its row's header (memmem
- * for keywords without ASCII letters, which need no case folding) */
+/* keyword_anywhere - one of the detector's keywords in text[a, b) or its row's header */
 static bool keyword_anywhere(const struct scan *s, size_t a, size_t b)
 {
 	const struct lg_header *h = s->row ? s->row->header : NULL;
 	for (size_t c = 0; h && c < h->ncols; c++)
 		if (h->marks[c * h->ndets + s->index] & HDR_CONTEXT)
 			return true;
-	for (char **kw = s->det->def.context.keywords; kw && *kw; kw++) {
-		bool ascii_letters = false;
-		for (const char *p = *kw; *p && !ascii_letters; p++)
-			ascii_letters = (*p | 0x20) >= 'a' && (*p | 0x20) <= 'z';
-		if (ascii_letters ? lg_ci_find(s->text + a, b - a, *kw)
-				  : memmem(s->text + a, b - a, *kw, strlen(*kw)) != NULL)
-			return true;
-	}
-	return false;
+	return lg_any_keyword(s->text + a, b - a, s->det->def.context.keywords);
 }
 
 /* run_detector - the current detector over its prefilter's windows; -1 on a matcher error */

@@ -72,6 +72,8 @@ size_t lg_fwd_chars(const char *t, size_t len, size_t pos, unsigned n);
  * case-insensitively; an ASCII-alphanumeric needle must not touch ASCII letters or digits on
  * either side ("tel" is not in "hotel") */
 bool lg_ci_find(const char *hay, size_t n, const char *needle);
+/* lg_any_keyword - one of the keywords (NULL-terminated, normalised) anywhere in hay[0..n) */
+bool lg_any_keyword(const char *hay, size_t n, char **kw);
 /* lg_context_near - one of the detector's keywords within its window around [start, end) */
 bool lg_context_near(const struct lg_det *det, const char *text, size_t len, size_t start,
 		     size_t end);
