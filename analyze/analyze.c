@@ -147,13 +147,7 @@ static void tally(struct run *r)
 {
 	struct lg_report *rep = r->rep;
 	const struct lg_detectors *d = r->cfg->detectors;
-	rep->ndets = lg_detector_count(d);
-	rep->dets = lg_calloc(rep->ndets ? rep->ndets : 1, sizeof *rep->dets);
-	for (size_t i = 0; i < rep->ndets; i++) {
-		const struct lg_detdef *def = lg_detector_def(d, (unsigned)i);
-		rep->dets[i].id = lg_strdup(def->id);
-		rep->dets[i].personal = def->personal;
-	}
+	lg_report_init_dets(rep, d);
 	if (!r->nhits)
 		return;
 	tally_items(r);

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "lg_alloc.h"
 #include "lg_buf.h"
 #include "lg_json.h"
 
@@ -66,6 +67,18 @@ long lg_report_fact(const struct lg_report *r, int f)
 		break;
 	}
 	return 0;
+}
+
+/* lg_report_init_dets - one zeroed tally per detector, in the set's order */
+void lg_report_init_dets(struct lg_report *r, const struct lg_detectors *d)
+{
+	r->ndets = lg_detector_count(d);
+	r->dets = lg_calloc(r->ndets ? r->ndets : 1, sizeof *r->dets);
+	for (size_t i = 0; i < r->ndets; i++) {
+		const struct lg_detdef *def = lg_detector_def(d, (unsigned)i);
+		r->dets[i].id = lg_strdup(def->id);
+		r->dets[i].personal = def->personal;
+	}
 }
 
 /* lg_report_free - release everything the report owns */

@@ -86,6 +86,8 @@ struct lg_report {
 	struct lg_verdict verdict;
 };
 
+/* lg_report_init_dets - one zeroed tally per detector of the set, in its order (ids copied) */
+void lg_report_init_dets(struct lg_report *r, const struct lg_detectors *d);
 void lg_report_json(const struct lg_report *r, struct lg_buf *out);
 void lg_report_summary(const struct lg_report *r, struct lg_buf *out);	/* one log-line fragment */
 void lg_report_free(struct lg_report *r);

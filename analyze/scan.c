@@ -17,6 +17,7 @@
 #include "content/html.h"
 #include "content/normalize.h"
 #include "lg_alloc.h"
+#include "lg_search.h"
 
 /* What a part is, for reading. */
 enum kind {
@@ -82,18 +83,10 @@ static void set_reason(struct run *r, size_t pidx, const char *reason, const cha
 
 /* ---- detection ------------------------------------------------------------------------------ */
 
-/* line_of - index of the line holding byte offset off (binary search) */
+/* line_of - index of the line holding byte offset off */
 static size_t line_of(const struct run *r, size_t off)
 {
-	size_t lo = 0, hi = r->nlines;
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-		if (r->line_starts[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
+	return lg_piece_of(r->line_starts, r->nlines, off);
 }
 
 /* on_match - detector callback: remember the hit with its record unit and place */

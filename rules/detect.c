@@ -11,6 +11,7 @@
 #include "content/normalize.h"
 #include "lg_alloc.h"
 #include "lg_log.h"
+#include "lg_search.h"
 #include "rules/rules_int.h"
 
 /* ---- definitions ------------------------------------------------------------------------- */
@@ -270,15 +271,7 @@ static unsigned column_of(const struct lg_row_ctx *row, size_t off)
 {
 	if (!row || !row->ncells)
 		return 0;
-	size_t lo = 0, hi = row->ncells;
-	while (hi - lo > 1) {
-		size_t mid = (lo + hi) / 2;
-		if (row->cell_start[mid] <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return (unsigned)lo + 1;
+	return (unsigned)lg_piece_of(row->cell_start, row->ncells, off) + 1;
 }
 
 /* header_mark - what the header says about the detector in a column (0 when nothing) */

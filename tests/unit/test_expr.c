@@ -209,12 +209,7 @@ static void sample_report(struct lg_report *r)
 	r->message_size = 3u << 20;
 	r->recipients = (struct lg_recipients){ .total = 5, .external = 2, .visible_external = 1,
 						.external_domains = 2 };
-	r->ndets = lg_detector_count(dets);
-	r->dets = lg_calloc(r->ndets, sizeof *r->dets);
-	for (size_t i = 0; i < r->ndets; i++) {
-		r->dets[i].id = lg_strdup(lg_detector_id(dets, (unsigned)i));
-		r->dets[i].personal = true;
-	}
+	lg_report_init_dets(r, dets);
 	struct lg_det_tally *p = &r->dets[lg_detector_find(dets, "phone_jp")];
 	p->counted = 7, p->high = 2, p->any = 9;
 	r->dets[lg_detector_find(dets, "email")].counted = 4;

@@ -120,14 +120,8 @@ static int build_policy(const struct policy_case *c, struct lg_policy *p)
 /* set_found - the report's per-detector counts: phone_jp and email distinct values */
 static void set_found(struct lg_report *r, unsigned phone, unsigned email)
 {
-	if (!r->dets) {
-		r->ndets = lg_detector_count(dets);
-		r->dets = lg_calloc(r->ndets, sizeof *r->dets);
-		for (size_t i = 0; i < r->ndets; i++) {
-			r->dets[i].id = lg_strdup(lg_detector_id(dets, (unsigned)i));
-			r->dets[i].personal = true;
-		}
-	}
+	if (!r->dets)
+		lg_report_init_dets(r, dets);
 	struct lg_det_tally *p = &r->dets[lg_detector_find(dets, "phone_jp")];
 	struct lg_det_tally *e = &r->dets[lg_detector_find(dets, "email")];
 	p->counted = p->any = phone;
