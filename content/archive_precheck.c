@@ -316,7 +316,8 @@ struct sz_folder {
 };
 
 /* What the pre-check learns from a streams info and a header: the counts libarchive allocates
- * by (the first one over its bound stops the parse), and folder 0 of an encoded header. */
+ * by (the first one over its bound is kept; it refuses the archive only if the rest parses
+ * too, as libarchive would then load it), and folder 0 of an encoded header. */
 struct sz_info {
 	uint64_t cap;			/* the entry cap */
 	const char *over;		/* the count over its bound: "files", "folders", ... or NULL */
@@ -325,13 +326,16 @@ struct sz_info {
 	uint64_t nfolders, unpack_streams, files;
 	struct sz_folder f0;
 	struct sz_defined folder_crcs;
+	bool parsed;			/* read to the end of what is needed without a failure */
 };
 
-/* sz_count - note a count; false (and info->over set) when it is over max */
+/* sz_count - note a count; false (and info->over set, unless already) when it is over max */
 static bool sz_count(struct sz_info *info, const char *what, uint64_t n, uint64_t max)
 {
 	if (n <= max)
 		return true;
+	if (info->over)
+		return false;
 	info->over = what;
 	info->over_n = n;
 	info->over_max = max;
@@ -410,9 +414,11 @@ static void sz_pack_info(struct sz *s, struct sz_info *info)
 {
 	info->pack_pos = sz_number(s);
 	info->npacked = sz_number(s);
-	if (s->bad || info->npacked == 0 ||
-	    !sz_count(info, "packed streams", info->npacked, info->cap * SZ_PACKED_PER_FOLDER))
+	if (s->bad || info->npacked == 0) {
+		s->bad = true;
 		return;
+	}
+	sz_count(info, "packed streams", info->npacked, info->cap * SZ_PACKED_PER_FOLDER);
 	if (sz_byte(s) != SZ_SIZE) {
 		s->bad = true;	/* sizes are required */
 		return;
@@ -439,12 +445,17 @@ static void sz_unpack_info(struct sz *s, struct sz_info *info)
 		return;
 	}
 	info->nfolders = sz_number(s);
-	if (s->bad || !sz_count(info, "folders", info->nfolders, info->cap))
-		return;
-	if (sz_byte(s) != 0) {
-		s->bad = true;	/* "external" folders: libarchive fails on them */
-		return;
+	sz_count(info, "folders", info->nfolders, info->cap);
+	unsigned external = sz_byte(s);
+	if (external == 1) {	/* libarchive reads the index, and fails unless no folders */
+		sz_number(s);
+		if (info->nfolders > 0)
+			s->bad = true;
+	} else if (external != 0) {
+		s->bad = true;
 	}
+	if (s->bad)
+		return;
 	uint64_t nout = 0;	/* out streams of all folders; at most 4 * 100,000,000 each */
 	for (uint64_t i = 0; i < info->nfolders && !s->bad; i++)
 		nout += sz_read_folder(s, i == 0 ? &info->f0 : NULL);
@@ -477,13 +488,10 @@ static void sz_substreams_info(struct sz *s, struct sz_info *info)
 	if (type == SZ_NUM_UNPACK_STREAM) {
 		for (uint64_t i = 0; i < info->nfolders && !s->bad; i++) {
 			uint64_t n = sz_number(s);
-			/* each and the sum at most the cap, so the sum cannot overflow */
-			if (!sz_count(info, "unpack streams", n > info->cap ? n : sum + n, info->cap))
-				return;
-			sum += n;
+			sum = n > UINT64_MAX - sum ? UINT64_MAX : sum + n;
 			nonempty += n > 0;
 			if (n != 1 || !sz_is_defined(s, &info->folder_crcs, i))
-				digests += n;
+				digests = n > UINT64_MAX - digests ? UINT64_MAX : digests + n;
 		}
 		type = sz_byte(s);
 	} else {
@@ -492,6 +500,7 @@ static void sz_substreams_info(struct sz *s, struct sz_info *info)
 			digests += !sz_is_defined(s, &info->folder_crcs, i);
 	}
 	info->unpack_streams = sum;
+	sz_count(info, "unpack streams", sum, info->cap);
 	if (s->bad)
 		return;
 	if (type == SZ_SIZE) {	/* every stream's size but each folder's last */
@@ -514,19 +523,19 @@ static void sz_streams_info(struct sz *s, struct sz_info *info)
 
 	if (id == SZ_PACK_INFO) {
 		sz_pack_info(s, info);
-		if (s->bad || info->over)
+		if (s->bad)
 			return;
 		id = sz_byte(s);
 	}
 	if (id == SZ_UNPACK_INFO) {
 		sz_unpack_info(s, info);
-		if (s->bad || info->over)
+		if (s->bad)
 			return;
 		id = sz_byte(s);
 	}
 	if (id == SZ_SUBSTREAMS_INFO) {
 		sz_substreams_info(s, info);
-		if (s->bad || info->over)
+		if (s->bad)
 			return;
 		id = sz_byte(s);
 	}
@@ -535,9 +544,10 @@ static void sz_streams_info(struct sz *s, struct sz_info *info)
 }
 
 /* sz_header_counts - a plain header (s at kHeader) as far as FilesInfo's NumFiles, as
- * libarchive 3.6.2's read_Header walks it: archive properties, the main streams info (no
- * additional streams), then the file count */
-static void sz_header_counts(struct sz *s, struct sz_info *info)
+ * libarchive's read_Header walks it: archive properties (3.6.2 reads each one's size but not
+ * its bytes; later versions skip them: skip_props), the main streams info (no additional
+ * streams), then the file count */
+static void sz_header_counts(struct sz *s, struct sz_info *info, bool skip_props)
 {
 	if (sz_byte(s) != SZ_HEADER) {
 		s->bad = true;
@@ -545,13 +555,16 @@ static void sz_header_counts(struct sz *s, struct sz_info *info)
 	}
 	unsigned id = sz_byte(s);
 	if (id == SZ_ARCHIVE_PROPERTIES) {
-		while (!s->bad && sz_byte(s) != SZ_END)
-			sz_skip(s, sz_number(s));
+		while (!s->bad && sz_byte(s) != SZ_END) {
+			uint64_t n = sz_number(s);
+			if (skip_props)
+				sz_skip(s, n);
+		}
 		id = sz_byte(s);
 	}
 	if (id == SZ_MAIN_STREAMS_INFO) {
 		sz_streams_info(s, info);
-		if (s->bad || info->over)
+		if (s->bad)
 			return;
 		id = sz_byte(s);
 	}
@@ -566,6 +579,23 @@ static void sz_header_counts(struct sz *s, struct sz_info *info)
 		sz_count(info, "files", info->files, info->cap);
 }
 
+/* sz_counts - the counts of the plain header in p[0..len) into info, read as libarchive 3.6.2
+ * reads it and, when it has archive properties, also as later versions do (the first reading
+ * that parses and is over the cap is kept); *more set when a reading ran out of bytes */
+static void sz_counts(const unsigned char *p, size_t len, uint64_t cap, struct sz_info *info,
+		      bool *more)
+{
+	for (int skip = 0; skip < 2; skip++) {
+		struct sz s = { p, len, 0, false, false };
+		*info = (struct sz_info){ .cap = cap };
+		sz_header_counts(&s, info, skip == 1);
+		*more |= s.bad && s.more;
+		info->parsed = !s.bad;
+		if ((info->parsed && info->over) || len < 2 || p[1] != SZ_ARCHIVE_PROPERTIES)
+			return;
+	}
+}
+
 /* sz_encoded_size - the unpacked size of an encoded header (s just past kEncodedHeader), its
  * streams info read into env as libarchive reads it: folder 0's final out stream. 0 when it
  * cannot be told or libarchive would not decode it (malformed, encrypted, a count over). */
@@ -574,7 +604,7 @@ static uint64_t sz_encoded_size(struct sz *s, struct sz_info *env)
 	const struct sz_folder *f = &env->f0;
 
 	sz_streams_info(s, env);
-	if (s->bad || env->over || env->npacked == 0 || env->nfolders == 0 || f->aes)
+	if (s->bad || env->npacked == 0 || env->nfolders == 0 || f->aes)
 		return 0;
 	for (uint64_t n = f->nout; n-- > 0;)	/* libarchive's folder_uncompressed_size */
 		if (!f->bound[n])
@@ -726,11 +756,10 @@ static void sz_encoded_counts(const unsigned char *p, size_t len, const struct s
 	if (!sz_decoder_start(&d, p, len, env, total))
 		return;
 	for (;;) {
+		bool more = false;
 		sz_decoder_fill(&d, want);
-		struct sz s = { d.out, d.len, 0, false, false };
-		*info = (struct sz_info){ .cap = env->cap };
-		sz_header_counts(&s, info);
-		if (!s.bad || !s.more || d.done || info->over)
+		sz_counts(d.out, d.len, env->cap, info, &more);
+		if ((info->parsed && info->over) || !more || d.done)
 			break;
 		want = want > SIZE_MAX / 2 ? SIZE_MAX : want * 2;
 	}
@@ -776,16 +805,16 @@ bool lg_precheck_7z(const char *data, size_t len, const struct lg_ex_limits *lim
 			  (unsigned long long)cap);
 		return false;
 	}
+	env.parsed = kind == SZ_ENCODED_HEADER && !s.bad;
 	if (kind == SZ_HEADER) {
-		s.pos = 0;
-		s.bad = s.more = false;
-		sz_header_counts(&s, &info);
+		bool more = false;
+		sz_counts(s.p, s.len, cap, &info, &more);
 	} else if (!env.over && header > 0) {
 		sz_encoded_counts(p, len, &env, header, &info);
 	}
 	const struct sz_info *over = env.over ? &env : &info;
-	if (!over->over)
-		return true;
+	if (!over->over || !over->parsed)
+		return true;	/* within the cap, or libarchive fails before it allocates */
 	lg_ex_set(r, LG_EX_LIMIT, "limit:archive_members",
 		  "7z %sheader declaring %llu %s, more than %llu (archive_members %u allows %u "
 		  "entries a member)",
