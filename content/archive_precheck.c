@@ -6,18 +6,32 @@
  *
  * Only what libarchive cannot tell us in advance is read here, and as libarchive reads it
  * (3.6.2): the same end record, the same start of the central directory, the same record
- * lengths. Anything this code does not understand passes: a damaged directory is libarchive's to
- * report, and the check must never make an ordinary archive unreadable. No allocation.
+ * lengths; for 7z the same walk through the header's streams info (pack info, folders,
+ * substreams) up to FilesInfo's NumFiles. Anything this code does not understand passes: a
+ * damaged directory is libarchive's to report, and the check must never make an ordinary
+ * archive unreadable. A count over its bound refuses as soon as it is read.
  *
- * Not covered (yet): a 7z header's counts. libarchive allocates about 100 bytes per file and per
- * unpack stream the header declares (up to 100,000,000 each) whatever the header's size, so a
- * 66-byte 7z declaring 5,000,000 files still costs 470 MB. Bounding that needs the counts: a
- * parse of the header's streams info up to the file count, after decoding it (LZMA) when it is
- * encoded. Nor: a 7z behind an SFX stub, the ISO 9660 and xar readers (they also read a whole
+ * 7z: libarchive allocates about 100 bytes per file and per unpack stream the header declares
+ * (up to 100,000,000 each) whatever the header's size, so a 66-byte 7z declaring 5,000,000 files
+ * cost 470 MB. The header's size is bounded first (plain, or an encoded header's unpacked size),
+ * then its counts: packed streams, folders, unpack streams and files. An encoded header is
+ * decoded with liblzma (LZMA, LZMA2, stored, or BCJ/Delta fed by LZMA), only as far as the
+ * counts need, into memory bounded by the header size bound; the dictionary allocated is never
+ * larger than the header. The only allocation is that buffer and liblzma's state.
+ *
+ * Not covered (yet): an encoded header whose coders liblzma does not decode (bzip2, deflate,
+ * PPMd, BCJ2: 7-Zip and libarchive write LZMA or LZMA2 headers) passes with only its size
+ * bounded, so its counts are not: a 120-byte 7z with a bzip2-encoded header declaring 5,000,000
+ * files still costs 470 MB in libarchive. An AES-encrypted header passes (libarchive stops at
+ * it). Nor: a 7z behind an SFX stub, the ISO 9660 and xar readers (they also read a whole
  * directory first), and formats other than tar that may hold a stored zip at their very end. */
 #include "content/archive_precheck.h"
 
+#include <lzma.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "lg_alloc.h"
 
 /* The end of central directory record is 22 bytes plus a comment of at most 65535. */
 #define ZIP_EOCD_LEN 22
@@ -38,9 +52,27 @@
 #define SZ_FOLDER 0x0B
 #define SZ_CODERS_UNPACK_SIZE 0x0C
 #define SZ_ENCODED_HEADER 0x17
+#define SZ_ARCHIVE_PROPERTIES 0x02
+#define SZ_MAIN_STREAMS_INFO 0x04
+#define SZ_FILES_INFO 0x05
+#define SZ_SUBSTREAMS_INFO 0x08
+#define SZ_NUM_UNPACK_STREAM 0x0D
 #define SZ_MAX_CODERS 4		/* libarchive refuses a folder with more */
 #define SZ_MAX_OUT 16		/* out streams of the header's folder we follow (BCJ2 has 4) */
 #define SZ_AES 0x06F10701	/* an encrypted header: libarchive stops before decoding it */
+/* coders of an encoded header that liblzma decodes (7z method ids) */
+#define SZ_COPY 0x00
+#define SZ_LZMA 0x030101
+#define SZ_LZMA2 0x21
+#define SZ_DELTA 0x03
+#define SZ_BCJ_X86 0x03030103
+#define SZ_BCJ_PPC 0x03030205
+#define SZ_BCJ_IA64 0x03030401
+#define SZ_BCJ_ARM 0x03030501
+#define SZ_BCJ_ARMT 0x03030701
+#define SZ_BCJ_SPARC 0x03030805
+#define SZ_PACKED_PER_FOLDER 4	/* packed streams a folder has at most in practice (BCJ2) */
+#define SZ_DECODE_FIRST 65536	/* encoded header bytes decoded first; doubled while needed */
 #define SZ_MAX_STREAMS 100000000	/* libarchive's UMAX_ENTRY: a coder's in or out streams */
 
 /* le16 / le32 / le64 - little-endian integers at p */
@@ -172,18 +204,19 @@ bool lg_precheck_zip(const char *data, size_t len, const struct lg_ex_limits *li
 
 /* ---- 7z ----------------------------------------------------------------------------------- */
 
-/* A cursor over the encoded header's streams info. */
+/* A cursor over header bytes (the encoded header's streams info, or a plain header). */
 struct sz {
 	const unsigned char *p;
 	size_t len, pos;
 	bool bad;		/* ran out of bytes or met something libarchive refuses */
+	bool more;		/* bad because the bytes ran out: more decoded header may help */
 };
 
 /* sz_byte - the next byte (0 and bad set at the end) */
 static unsigned sz_byte(struct sz *s)
 {
 	if (s->pos >= s->len) {
-		s->bad = true;
+		s->bad = s->more = true;
 		return 0;
 	}
 	return s->p[s->pos++];
@@ -193,7 +226,7 @@ static unsigned sz_byte(struct sz *s)
 static void sz_skip(struct sz *s, uint64_t n)
 {
 	if (n > s->len - s->pos)
-		s->bad = true;
+		s->bad = s->more = true;
 	else
 		s->pos += (size_t)n;
 }
@@ -224,11 +257,34 @@ static uint32_t sz_crc32(const unsigned char *p, size_t n)
 	return ~c;
 }
 
-/* sz_digests - step over n digests: all-defined flag or a bit vector, 4 bytes for each defined */
-static void sz_digests(struct sz *s, uint64_t n)
+/* Which of n digests are defined: none (no digests), all, or those set in a bit vector. */
+struct sz_defined {
+	bool present, all;
+	size_t bits;		/* offset of the bit vector in the cursor's bytes */
+};
+
+/* sz_is_defined - whether digest i is defined (i is below the n the vector was read for) */
+static bool sz_is_defined(const struct sz *s, const struct sz_defined *d, uint64_t i)
+{
+	if (!d->present || d->all)
+		return d->present;
+	return (s->p[d->bits + i / 8] & (0x80u >> (i % 8))) != 0;
+}
+
+/* sz_digests - step over n digests: all-defined flag or a bit vector, 4 bytes for each defined
+ * (libarchive refuses n = 0); where they are in d when d is not NULL */
+static void sz_digests(struct sz *s, uint64_t n, struct sz_defined *d)
 {
 	uint64_t defined = n;
+	struct sz_defined here = { .present = true, .all = true };
+
+	if (n == 0) {
+		s->bad = true;
+		return;
+	}
 	if (sz_byte(s) == 0) {
+		here.all = false;
+		here.bits = s->pos;
 		defined = 0;
 		for (uint64_t i = 0; i < n && !s->bad; i += 8) {
 			unsigned bits = sz_byte(s);
@@ -236,22 +292,60 @@ static void sz_digests(struct sz *s, uint64_t n)
 				defined += (bits & 0x80) != 0;
 		}
 	}
-	if (!s->bad && defined > (s->len - s->pos) / 4)
-		s->bad = true;
+	if (s->bad)
+		return;
+	if (defined > (s->len - s->pos) / 4)
+		s->bad = s->more = true;
 	else
 		sz_skip(s, defined * 4);
+	if (d && !s->bad)
+		*d = here;
 }
 
-/* The header folder: its out streams' sizes and which are bound to another coder's input. */
+/* The header folder: its coders, out streams' sizes and which are bound to another coder's
+ * input, as far as decoding the header needs them. */
 struct sz_folder {
-	uint64_t nout;
+	uint64_t ncoders, nout, nbind, npacked;
+	uint64_t id[SZ_MAX_CODERS];
+	bool simple[SZ_MAX_CODERS];			/* one in and one out stream */
+	const unsigned char *props[SZ_MAX_CODERS];	/* coder properties, in the header */
+	size_t nprops[SZ_MAX_CODERS];
+	uint64_t bind_in, bind_out;			/* the first bind pair */
 	uint64_t size[SZ_MAX_OUT];
 	bool bound[SZ_MAX_OUT];
 	bool aes;
 };
 
-/* sz_read_folder - one folder (coders, bind pairs, packed streams); into f when f is not NULL */
-static void sz_read_folder(struct sz *s, struct sz_folder *f)
+/* What the pre-check learns from a streams info and a header: the counts libarchive allocates
+ * by (the first one over its bound is kept; it refuses the archive only if the rest parses
+ * too, as libarchive would then load it), and folder 0 of an encoded header. */
+struct sz_info {
+	uint64_t cap;			/* the entry cap */
+	const char *over;		/* the count over its bound: "files", "folders", ... or NULL */
+	uint64_t over_n, over_max;
+	uint64_t pack_pos, npacked, pack0;	/* pack0: size of packed stream 0 */
+	uint64_t nfolders, unpack_streams, files;
+	struct sz_folder f0;
+	struct sz_defined folder_crcs;
+	bool parsed;			/* read to the end of what is needed without a failure */
+};
+
+/* sz_count - note a count; false (and info->over set, unless already) when it is over max */
+static bool sz_count(struct sz_info *info, const char *what, uint64_t n, uint64_t max)
+{
+	if (n <= max)
+		return true;
+	if (info->over)
+		return false;
+	info->over = what;
+	info->over_n = n;
+	info->over_max = max;
+	return false;
+}
+
+/* sz_read_folder - one folder (coders, bind pairs, packed streams); into f when f is not NULL.
+ * Returns its number of out streams (0 when bad). */
+static uint64_t sz_read_folder(struct sz *s, struct sz_folder *f)
 {
 	uint64_t ncoders = sz_number(s), nin = 0, nout = 0;
 
@@ -266,91 +360,415 @@ static void sz_read_folder(struct sz *s, struct sz_folder *f)
 		uint64_t id = 0;
 		for (unsigned k = 0; k < (flag & 0x0F); k++)
 			id = id << 8 | sz_byte(s);
-		if (f && id == SZ_AES)
-			f->aes = true;
 		uint64_t in = 1, out = 1;
 		if (flag & 0x10) {
 			in = sz_number(s);
 			out = sz_number(s);
 		}
-		if (flag & 0x20)
-			sz_skip(s, sz_number(s));
+		uint64_t nprops = flag & 0x20 ? sz_number(s) : 0;
+		const unsigned char *at = s->p + s->pos;
+		sz_skip(s, nprops);
 		if (in > SZ_MAX_STREAMS || out > SZ_MAX_STREAMS)
 			s->bad = true;
+		if (f) {
+			f->id[i] = id;
+			f->simple[i] = !(flag & 0x10) || (in == 1 && out == 1);
+			f->props[i] = at;
+			f->nprops[i] = (size_t)nprops;	/* checked by sz_skip */
+			f->aes |= id == SZ_AES;
+		}
 		nin += in;
 		nout += out;
 	}
 	if (s->bad || nout == 0 || nin < nout - 1) {
 		s->bad = true;
-		return;
+		return 0;
 	}
 	if (f) {
 		if (nout > SZ_MAX_OUT) {
 			s->bad = true;	/* not a header 7-Zip or libarchive writes: leave it */
-			return;
+			return 0;
 		}
+		f->ncoders = ncoders;
 		f->nout = nout;
+		f->nbind = nout - 1;
+		f->npacked = nin - (nout - 1);
 	}
 	for (uint64_t i = 0; i + 1 < nout && !s->bad; i++) {	/* bind pairs: in, out */
-		sz_number(s);
-		uint64_t out = sz_number(s);
+		uint64_t in = sz_number(s), out = sz_number(s);
 		if (f && out < SZ_MAX_OUT)
 			f->bound[out] = true;
+		if (f && i == 0) {
+			f->bind_in = in;
+			f->bind_out = out;
+		}
 	}
 	uint64_t npacked = nin - (nout - 1);
 	if (npacked > 1)
 		for (uint64_t i = 0; i < npacked && !s->bad; i++)
 			sz_number(s);
+	return s->bad ? 0 : nout;
 }
 
-/* sz_encoded_size - the unpacked size of an encoded header (s just past kEncodedHeader), read
- * from its streams info as libarchive reads it: folder 0's final out stream. 0 when it cannot be
- * told or libarchive would not decode it (malformed, encrypted). */
-static uint64_t sz_encoded_size(struct sz *s)
+/* sz_pack_info - PackInfo (s just past its id) as libarchive 3.6.2 reads it */
+static void sz_pack_info(struct sz *s, struct sz_info *info)
 {
-	struct sz_folder f = { 0 };
-	uint64_t npack = 0, nfolders = 0;
+	info->pack_pos = sz_number(s);
+	info->npacked = sz_number(s);
+	if (s->bad || info->npacked == 0) {
+		s->bad = true;
+		return;
+	}
+	sz_count(info, "packed streams", info->npacked, info->cap * SZ_PACKED_PER_FOLDER);
+	if (sz_byte(s) != SZ_SIZE) {
+		s->bad = true;	/* sizes are required */
+		return;
+	}
+	for (uint64_t i = 0; i < info->npacked && !s->bad; i++) {
+		uint64_t n = sz_number(s);
+		if (i == 0)
+			info->pack0 = n;
+	}
+	unsigned id = sz_byte(s);
+	if (id == SZ_SIZE) {	/* sic: libarchive 3.6.2 takes the digests after kSize */
+		sz_digests(s, info->npacked, NULL);
+		id = sz_byte(s);
+	}
+	if (id != SZ_END)
+		s->bad = true;
+}
+
+/* sz_unpack_info - CodersInfo (s just past kUnPackInfo): the folders, folder 0 kept */
+static void sz_unpack_info(struct sz *s, struct sz_info *info)
+{
+	if (sz_byte(s) != SZ_FOLDER) {
+		s->bad = true;
+		return;
+	}
+	info->nfolders = sz_number(s);
+	sz_count(info, "folders", info->nfolders, info->cap);
+	unsigned external = sz_byte(s);
+	if (external == 1) {	/* libarchive reads the index, and fails unless no folders */
+		sz_number(s);
+		if (info->nfolders > 0)
+			s->bad = true;
+	} else if (external != 0) {
+		s->bad = true;
+	}
+	if (s->bad)
+		return;
+	uint64_t nout = 0;	/* out streams of all folders; at most 4 * 100,000,000 each */
+	for (uint64_t i = 0; i < info->nfolders && !s->bad; i++)
+		nout += sz_read_folder(s, i == 0 ? &info->f0 : NULL);
+	if (s->bad || sz_byte(s) != SZ_CODERS_UNPACK_SIZE) {
+		s->bad = true;
+		return;
+	}
+	/* the out streams of every folder, in order; folder 0's are kept */
+	for (uint64_t i = 0; i < nout && !s->bad; i++) {
+		uint64_t n = sz_number(s);
+		if (i < info->f0.nout)
+			info->f0.size[i] = n;
+	}
+	unsigned id = sz_byte(s);
+	if (id == SZ_CRC) {
+		sz_digests(s, info->nfolders, &info->folder_crcs);
+		id = sz_byte(s);
+	}
+	if (id != SZ_END)
+		s->bad = true;
+}
+
+/* sz_substreams_info - SubStreamsInfo (s just past its id) as libarchive 3.6.2 reads it: the
+ * unpack streams per folder (their sum is counted), their sizes and digests */
+static void sz_substreams_info(struct sz *s, struct sz_info *info)
+{
+	uint64_t sum = 0, nonempty = 0, digests = 0;
+	unsigned type = sz_byte(s);
+
+	if (type == SZ_NUM_UNPACK_STREAM) {
+		for (uint64_t i = 0; i < info->nfolders && !s->bad; i++) {
+			uint64_t n = sz_number(s);
+			sum = n > UINT64_MAX - sum ? UINT64_MAX : sum + n;
+			nonempty += n > 0;
+			if (n != 1 || !sz_is_defined(s, &info->folder_crcs, i))
+				digests = n > UINT64_MAX - digests ? UINT64_MAX : digests + n;
+		}
+		type = sz_byte(s);
+	} else {
+		sum = nonempty = info->nfolders;
+		for (uint64_t i = 0; i < info->nfolders; i++)
+			digests += !sz_is_defined(s, &info->folder_crcs, i);
+	}
+	info->unpack_streams = sum;
+	sz_count(info, "unpack streams", sum, info->cap);
+	if (s->bad)
+		return;
+	if (type == SZ_SIZE) {	/* every stream's size but each folder's last */
+		for (uint64_t i = 0; i < sum - nonempty && !s->bad; i++)
+			sz_number(s);
+		type = sz_byte(s);
+	}
+	if (type == SZ_CRC) {
+		sz_digests(s, digests, NULL);
+		type = sz_byte(s);
+	}
+	if (type != SZ_END)
+		s->bad = true;
+}
+
+/* sz_streams_info - a StreamsInfo (s just past its id): pack info, coders, substreams, kEnd */
+static void sz_streams_info(struct sz *s, struct sz_info *info)
+{
 	unsigned id = sz_byte(s);
 
 	if (id == SZ_PACK_INFO) {
-		sz_number(s);	/* pack position */
-		npack = sz_number(s);
-		if (sz_byte(s) != SZ_SIZE)
-			return 0;	/* sizes are required */
-		for (uint64_t i = 0; i < npack && !s->bad; i++)
-			sz_number(s);
-		id = sz_byte(s);
-		if (id == SZ_SIZE) {	/* sic: libarchive 3.6.2 takes the digests after kSize */
-			sz_digests(s, npack);
-			id = sz_byte(s);
-		}
-		if (id != SZ_END)
-			return 0;
+		sz_pack_info(s, info);
+		if (s->bad)
+			return;
 		id = sz_byte(s);
 	}
 	if (id == SZ_UNPACK_INFO) {
-		if (sz_byte(s) != SZ_FOLDER)
-			return 0;
-		nfolders = sz_number(s);
-		if (sz_byte(s) != 0)
-			return 0;	/* "external" folders: libarchive fails on them */
-		for (uint64_t i = 0; i < nfolders && !s->bad; i++)
-			sz_read_folder(s, i == 0 ? &f : NULL);
-		if (s->bad || sz_byte(s) != SZ_CODERS_UNPACK_SIZE)
-			return 0;
-		/* the out streams of every folder, in order; only folder 0 decodes the header */
-		for (uint64_t i = 0; i < f.nout && !s->bad; i++)
-			f.size[i] = sz_number(s);
+		sz_unpack_info(s, info);
+		if (s->bad)
+			return;
+		id = sz_byte(s);
 	}
-	if (s->bad || npack == 0 || nfolders == 0 || f.aes)
+	if (id == SZ_SUBSTREAMS_INFO) {
+		sz_substreams_info(s, info);
+		if (s->bad)
+			return;
+		id = sz_byte(s);
+	}
+	if (id != SZ_END)
+		s->bad = true;
+}
+
+/* sz_header_counts - a plain header (s at kHeader) as far as FilesInfo's NumFiles, as
+ * libarchive's read_Header walks it: archive properties (3.6.2 reads each one's size but not
+ * its bytes; later versions skip them: skip_props), the main streams info (no additional
+ * streams), then the file count */
+static void sz_header_counts(struct sz *s, struct sz_info *info, bool skip_props)
+{
+	if (sz_byte(s) != SZ_HEADER) {
+		s->bad = true;
+		return;
+	}
+	unsigned id = sz_byte(s);
+	if (id == SZ_ARCHIVE_PROPERTIES) {
+		while (!s->bad && sz_byte(s) != SZ_END) {
+			uint64_t n = sz_number(s);
+			if (skip_props)
+				sz_skip(s, n);
+		}
+		id = sz_byte(s);
+	}
+	if (id == SZ_MAIN_STREAMS_INFO) {
+		sz_streams_info(s, info);
+		if (s->bad)
+			return;
+		id = sz_byte(s);
+	}
+	if (s->bad || id == SZ_END)
+		return;
+	if (id != SZ_FILES_INFO) {
+		s->bad = true;
+		return;
+	}
+	info->files = sz_number(s);
+	if (!s->bad)
+		sz_count(info, "files", info->files, info->cap);
+}
+
+/* sz_counts - the counts of the plain header in p[0..len) into info, read as libarchive 3.6.2
+ * reads it and, when it has archive properties, also as later versions do (the first reading
+ * that parses and is over the cap is kept); *more set when a reading ran out of bytes */
+static void sz_counts(const unsigned char *p, size_t len, uint64_t cap, struct sz_info *info,
+		      bool *more)
+{
+	for (int skip = 0; skip < 2; skip++) {
+		struct sz s = { p, len, 0, false, false };
+		*info = (struct sz_info){ .cap = cap };
+		sz_header_counts(&s, info, skip == 1);
+		*more |= s.bad && s.more;
+		info->parsed = !s.bad;
+		if ((info->parsed && info->over) || len < 2 || p[1] != SZ_ARCHIVE_PROPERTIES)
+			return;
+	}
+}
+
+/* sz_encoded_size - the unpacked size of an encoded header (s just past kEncodedHeader), its
+ * streams info read into env as libarchive reads it: folder 0's final out stream. 0 when it
+ * cannot be told or libarchive would not decode it (malformed, encrypted, a count over). */
+static uint64_t sz_encoded_size(struct sz *s, struct sz_info *env)
+{
+	const struct sz_folder *f = &env->f0;
+
+	sz_streams_info(s, env);
+	if (s->bad || env->npacked == 0 || env->nfolders == 0 || f->aes)
 		return 0;
-	for (uint64_t n = f.nout; n-- > 0;)	/* libarchive's folder_uncompressed_size */
-		if (!f.bound[n])
-			return f.size[n];
+	for (uint64_t n = f->nout; n-- > 0;)	/* libarchive's folder_uncompressed_size */
+		if (!f->bound[n])
+			return f->size[n];
 	return 0;
 }
 
-/* lg_precheck_7z - refuse a 7z header too large for the entry cap */
+/* sz_lzma_filter - the liblzma filter for a 7z coder id that liblzma decodes, or
+ * LZMA_VLI_UNKNOWN */
+static lzma_vli sz_lzma_filter(uint64_t id)
+{
+	switch (id) {
+	case SZ_LZMA:
+		return LZMA_FILTER_LZMA1;
+	case SZ_LZMA2:
+		return LZMA_FILTER_LZMA2;
+	case SZ_DELTA:
+		return LZMA_FILTER_DELTA;
+	case SZ_BCJ_X86:
+		return LZMA_FILTER_X86;
+	case SZ_BCJ_PPC:
+		return LZMA_FILTER_POWERPC;
+	case SZ_BCJ_IA64:
+		return LZMA_FILTER_IA64;
+	case SZ_BCJ_ARM:
+		return LZMA_FILTER_ARM;
+	case SZ_BCJ_ARMT:
+		return LZMA_FILTER_ARMTHUMB;
+	case SZ_BCJ_SPARC:
+		return LZMA_FILTER_SPARC;
+	default:
+		return LZMA_VLI_UNKNOWN;
+	}
+}
+
+/* Decoding an encoded header: liblzma's raw decoder over the packed stream in memory, into a
+ * buffer grown only as far as the parse asks, never past the header's unpacked size. */
+struct sz_decoder {
+	lzma_stream z;
+	lzma_filter filters[3];
+	bool started;		/* z and filters hold memory */
+	unsigned char *buf;	/* what was decoded (NULL for a stored header) */
+	const unsigned char *out;	/* the header bytes: buf, or the stored bytes in the file */
+	size_t len, total;	/* decoded so far; the unpacked size */
+	bool done;		/* no more will come (the end, or an error) */
+};
+
+/* sz_decoder_start - set up d for folder 0 of env (the header's size total, already bounded);
+ * false for a folder this code does not decode (then the header passes) */
+static bool sz_decoder_start(struct sz_decoder *d, const unsigned char *p, size_t len,
+			     const struct sz_info *env, uint64_t total)
+{
+	const struct sz_folder *f = &env->f0;
+	size_t nf = 0;
+
+	if (env->pack_pos > len - SZ_SIGNATURE_LEN ||
+	    env->pack0 > len - SZ_SIGNATURE_LEN - env->pack_pos || total == 0 || f->npacked != 1)
+		return false;	/* the packed header is not in the file: libarchive fails */
+	/* one LZMA, LZMA2 or stored coder; or a filter fed by LZMA/LZMA2 (in 0 <- out 1), the
+	 * way 7-Zip chains BCJ or Delta; anything else (BCJ2, PPMd, bzip2, deflate) passes */
+	if (f->ncoders == 1 && f->simple[0]) {
+		nf = 1;
+	} else if (f->ncoders == 2 && f->simple[0] && f->simple[1] && f->bind_in == 0 &&
+		   f->bind_out == 1 && (f->id[1] == SZ_LZMA || f->id[1] == SZ_LZMA2)) {
+		nf = 2;
+	} else {
+		return false;
+	}
+	const unsigned char *packed = p + SZ_SIGNATURE_LEN + env->pack_pos;
+	d->total = (size_t)total;
+	if (nf == 1 && f->id[0] == SZ_COPY) {	/* stored: the packed bytes are the header */
+		d->out = packed;
+		d->len = env->pack0 < total ? (size_t)env->pack0 : d->total;
+		d->done = true;
+		return true;
+	}
+	for (size_t i = 0; i < nf; i++) {
+		d->filters[i].id = sz_lzma_filter(f->id[i]);
+		if (d->filters[i].id == LZMA_VLI_UNKNOWN ||
+		    (i + 1 < nf) == (f->id[i] == SZ_LZMA || f->id[i] == SZ_LZMA2) ||
+		    lzma_properties_decode(&d->filters[i], NULL, f->props[i], f->nprops[i]) !=
+			    LZMA_OK) {
+			for (size_t k = 0; k < i; k++)
+				free(d->filters[k].options);
+			d->filters[i].options = NULL;
+			return false;
+		}
+	}
+	d->filters[nf].id = LZMA_VLI_UNKNOWN;
+	/* a dictionary larger than all the output is never used: allocate no more than that */
+	lzma_options_lzma *o = d->filters[nf - 1].options;
+	if (o->dict_size > total)
+		o->dict_size = total < LZMA_DICT_SIZE_MIN ? LZMA_DICT_SIZE_MIN : (uint32_t)total;
+	if (lzma_raw_decoder(&d->z, d->filters) != LZMA_OK) {
+		for (size_t k = 0; k < nf; k++)
+			free(d->filters[k].options);
+		return false;
+	}
+	d->started = true;
+	d->z.next_in = packed;
+	d->z.avail_in = (size_t)env->pack0;
+	return true;
+}
+
+/* sz_decoder_fill - decode until want bytes (at most the unpacked size) are there or no more
+ * come */
+static void sz_decoder_fill(struct sz_decoder *d, size_t want)
+{
+	if (want > d->total)
+		want = d->total;
+	if (d->done || d->len >= want)
+		return;
+	d->out = d->buf = lg_realloc(d->buf, want);
+	while (d->len < want) {
+		d->z.next_out = d->buf + d->len;
+		d->z.avail_out = want - d->len;
+		size_t in = d->z.avail_in;
+		lzma_ret ret = lzma_code(&d->z, LZMA_RUN);
+		size_t got = want - d->len - d->z.avail_out;
+		d->len += got;
+		if (ret != LZMA_OK || (got == 0 && in == d->z.avail_in)) {
+			d->done = true;	/* the end, damaged data or truncated input */
+			break;
+		}
+	}
+	if (d->len >= d->total)
+		d->done = true;
+}
+
+/* sz_decoder_end - free what d holds */
+static void sz_decoder_end(struct sz_decoder *d)
+{
+	if (!d->started)
+		return;
+	lzma_end(&d->z);
+	for (size_t i = 0; d->filters[i].id != LZMA_VLI_UNKNOWN; i++)
+		free(d->filters[i].options);
+	free(d->buf);
+}
+
+/* sz_encoded_counts - decode the encoded header described by env (total bytes unpacked) as far
+ * as sz_header_counts needs, doubling what is decoded each time it runs out, into info */
+static void sz_encoded_counts(const unsigned char *p, size_t len, const struct sz_info *env,
+			      uint64_t total, struct sz_info *info)
+{
+	struct sz_decoder d = { .z = LZMA_STREAM_INIT, .filters = { { .id = LZMA_VLI_UNKNOWN } } };
+	size_t want = SZ_DECODE_FIRST;
+
+	if (!sz_decoder_start(&d, p, len, env, total))
+		return;
+	for (;;) {
+		bool more = false;
+		sz_decoder_fill(&d, want);
+		sz_counts(d.out, d.len, env->cap, info, &more);
+		if ((info->parsed && info->over) || !more || d.done)
+			break;
+		want = want > SIZE_MAX / 2 ? SIZE_MAX : want * 2;
+	}
+	sz_decoder_end(&d);
+}
+
+/* lg_precheck_7z - refuse a 7z header too large for the entry cap, or declaring more files,
+ * folders, unpack or packed streams than it allows */
 bool lg_precheck_7z(const char *data, size_t len, const struct lg_ex_limits *lim,
 		    struct lg_ex_result *r)
 {
@@ -364,27 +782,46 @@ bool lg_precheck_7z(const char *data, size_t len, const struct lg_ex_limits *lim
 	uint64_t off = le64(p + 12), size = le64(p + 20);
 	if (size == 0 || off > len - SZ_SIGNATURE_LEN || size > len - SZ_SIGNATURE_LEN - off)
 		return true;	/* empty, or the header is not in the file: libarchive fails */
-	struct sz s = { p + SZ_SIGNATURE_LEN + off, (size_t)size, 0, false };
+	uint64_t cap = lg_precheck_entry_cap(lim);
+	struct sz s = { p + SZ_SIGNATURE_LEN + off, (size_t)size, 0, false, false };
+	struct sz_info env = { .cap = cap }, info = { .cap = cap };
 	unsigned kind = sz_byte(&s);
 	uint64_t header;
 	if (kind == SZ_HEADER)
 		header = size;
 	else if (kind == SZ_ENCODED_HEADER)
-		header = sz_encoded_size(&s);
+		header = sz_encoded_size(&s, &env);
 	else
 		return true;	/* libarchive: "Unexpected Property ID" */
 
-	uint64_t cap = lg_precheck_entry_cap(lim);
 	uint64_t most = cap > UINT64_MAX / LG_PRECHECK_7Z_HEADER_BYTES_PER_ENTRY
 				? UINT64_MAX
 				: cap * LG_PRECHECK_7Z_HEADER_BYTES_PER_ENTRY;
-	if (header <= most)
-		return true;
+	if (header > most) {
+		lg_ex_set(r, LG_EX_LIMIT, "limit:archive_members",
+			  "7z %sheader of %llu bytes, more than %llu (%u bytes for each of %llu "
+			  "entries)",
+			  kind == SZ_ENCODED_HEADER ? "encoded " : "", (unsigned long long)header,
+			  (unsigned long long)most, LG_PRECHECK_7Z_HEADER_BYTES_PER_ENTRY,
+			  (unsigned long long)cap);
+		return false;
+	}
+	env.parsed = kind == SZ_ENCODED_HEADER && !s.bad;
+	if (kind == SZ_HEADER) {
+		bool more = false;
+		sz_counts(s.p, s.len, cap, &info, &more);
+	} else if (!env.over && header > 0) {
+		sz_encoded_counts(p, len, &env, header, &info);
+	}
+	const struct sz_info *over = env.over ? &env : &info;
+	if (!over->over || !over->parsed)
+		return true;	/* within the cap, or libarchive fails before it allocates */
 	lg_ex_set(r, LG_EX_LIMIT, "limit:archive_members",
-		  "7z %sheader of %llu bytes, more than %llu (%u bytes for each of %llu entries)",
-		  kind == SZ_ENCODED_HEADER ? "encoded " : "", (unsigned long long)header,
-		  (unsigned long long)most, LG_PRECHECK_7Z_HEADER_BYTES_PER_ENTRY,
-		  (unsigned long long)cap);
+		  "7z %sheader declaring %llu %s, more than %llu (archive_members %u allows %u "
+		  "entries a member)",
+		  kind == SZ_ENCODED_HEADER ? "encoded " : "", (unsigned long long)over->over_n,
+		  over->over, (unsigned long long)over->over_max, lim->members,
+		  LG_PRECHECK_ENTRIES_PER_MEMBER);
 	return false;
 }
 

@@ -1,7 +1,8 @@
 /* archive_precheck.h - what libarchive cannot tell us before it reads a whole directory: the
  * number of records in a zip's central directory (the seekable zip reader loads all of them
- * before it returns the first member) and the size of a 7z header (read whole, with one entry
- * allocated per file, before the first member). Refusing such archives up front keeps memory
+ * before it returns the first member), and the size of a 7z header and the counts it declares
+ * (read whole, with an entry allocated per file and per unpack stream, before the first
+ * member). Refusing such archives up front keeps memory
  * bounded by archive_members instead of by the input. */
 #ifndef LG_ARCHIVE_PRECHECK_H
 #define LG_ARCHIVE_PRECHECK_H
@@ -32,8 +33,11 @@ bool lg_precheck_zip(const char *data, size_t len, const struct lg_ex_limits *li
 		     struct lg_ex_result *r);
 
 /* lg_precheck_7z - false (r set as above) when a 7z's header, plain or encoded (then its
- * declared unpacked size), is larger than the entry cap times the bytes one entry needs. True
- * for anything else, including a header libarchive would refuse (bad CRC, outside the file). */
+ * declared unpacked size), is larger than the entry cap times the bytes one entry needs, or
+ * declares more files, folders or unpack streams than the entry cap (packed streams: four
+ * times that), read from the header after decoding it (LZMA/LZMA2, liblzma) when encoded. True
+ * for anything else, including a header libarchive would refuse (bad CRC, outside the file) or
+ * one encoded with coders not decoded here. */
 bool lg_precheck_7z(const char *data, size_t len, const struct lg_ex_limits *lim,
 		    struct lg_ex_result *r);
 

@@ -3,9 +3,15 @@
  * past 65535 entries), a 7z of N empty files (libarchive's 7z writer, header compressed), and an
  * outer zip (deflate) holding one given file, the way such a zip reaches us inside another.
  *
- * Usage: gen_many zip N OUT | gen_many 7z N OUT | gen_many nest FILE NAME OUT */
+ * Also a hand-made 7z whose header declares N files in N unpack streams of one folder and
+ * nothing else (about 66 bytes; libarchive allocates for every one), its header plain or LZMA
+ * encoded (liblzma's raw encoder).
+ *
+ * Usage: gen_many zip N OUT | gen_many 7z N OUT | gen_many nest FILE NAME OUT |
+ *        gen_many 7zdeclare N plain|lzma OUT */
 #include <archive.h>
 #include <archive_entry.h>
+#include <lzma.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -184,6 +190,91 @@ static int write_nest(const char *in, const char *name, const char *out)
 	return 0;
 }
 
+/* put_num - a 7z NUMBER into p (at most 9 bytes); its length */
+static size_t put_num(unsigned char *p, uint64_t v)
+{
+	size_t n = 0;
+	while (n < 8 && v >> (8 * n) >= (1u << (7 - n)))
+		n++;
+	p[0] = n == 8 ? 0xFF : (unsigned char)(((0xFF00u >> n) & 0xFF) | (unsigned)(v >> (8 * n)));
+	for (size_t i = 0; i < n; i++)
+		p[1 + i] = (unsigned char)(v >> (8 * i));
+	return n + 1;
+}
+
+/* crc32 - CRC-32 (IEEE) of n bytes */
+static uint32_t crc32(const unsigned char *p, size_t n)
+{
+	uint32_t c = 0xFFFFFFFFu;
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0xEDB88320u : c >> 1;
+	}
+	return ~c;
+}
+
+/* write_7z_declaring - a 7z whose header declares n files in n unpack streams of one stored
+ * folder of one byte; with lzma, the header LZMA-encoded (an encoded header) */
+static int write_7z_declaring(unsigned long n, bool lzma, const char *out)
+{
+	unsigned char h[64], env[64], packed[256], start[20];
+	size_t hl = 0, el = 0, pl = 0;
+
+	memcpy(h, "\x01\x04\x06\x00\x01\x09\x01\x00\x07\x0B\x01\x00\x01\x01\x00\x0C\x01\x00"
+		  "\x08\x0D", 20);
+	hl = 20;
+	hl += put_num(h + hl, n);
+	memcpy(h + hl, "\x00\x00\x05", 3);
+	hl += 3;
+	hl += put_num(h + hl, n);
+	memcpy(h + hl, "\x00\x00", 2);
+	hl += 2;
+	packed[pl++] = 'x';	/* the folder's one byte */
+	const unsigned char *hdr = h;
+	size_t hdr_len = hl;
+	if (lzma) {
+		lzma_options_lzma opt;
+		lzma_lzma_preset(&opt, 6);
+		opt.dict_size = 1u << 16;
+		lzma_filter f[] = { { LZMA_FILTER_LZMA1, &opt }, { LZMA_VLI_UNKNOWN, NULL } };
+		if (lzma_raw_buffer_encode(f, NULL, h, hl, packed, &pl, sizeof packed) != LZMA_OK)
+			return 1;	/* after the folder's byte: pl is where it starts */
+		memcpy(env, "\x17\x06\x01\x01\x09", 5);	/* packed header after the folder's byte */
+		el = 5;
+		el += put_num(env + el, pl - 1);
+		memcpy(env + el, "\x00\x07\x0B\x01\x00\x01\x23\x03\x01\x01\x05\x5D\x00\x00\x01\x00\x0C",
+		       17);
+		el += 17;
+		el += put_num(env + el, hl);
+		env[el++] = 0x0A;	/* the header's CRC */
+		env[el++] = 0x01;
+		uint32_t c = crc32(h, hl);
+		for (int i = 0; i < 4; i++)
+			env[el++] = (unsigned char)(c >> (8 * i));
+		env[el++] = 0x00;
+		env[el++] = 0x00;
+		hdr = env;
+		hdr_len = el;
+	}
+	uint32_t c = crc32(hdr, hdr_len);
+	for (int i = 0; i < 8; i++) {
+		start[i] = (unsigned char)((uint64_t)pl >> (8 * i));
+		start[8 + i] = (unsigned char)((uint64_t)hdr_len >> (8 * i));
+	}
+	for (int i = 0; i < 4; i++)
+		start[16 + i] = (unsigned char)(c >> (8 * i));
+	FILE *f = fopen(out, "wb");
+	if (!f)
+		return 1;
+	fwrite("7z\xBC\xAF\x27\x1C\x00\x04", 1, 8, f);
+	put32(f, crc32(start, sizeof start));
+	fwrite(start, 1, sizeof start, f);
+	fwrite(packed, 1, pl, f);
+	fwrite(hdr, 1, hdr_len, f);
+	return fclose(f) != 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "zip"))
@@ -192,6 +283,10 @@ int main(int argc, char **argv)
 		return write_7z(strtoul(argv[2], NULL, 10), argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "nest"))
 		return write_nest(argv[2], argv[3], argv[4]);
-	fprintf(stderr, "usage: gen_many zip N OUT | gen_many 7z N OUT | gen_many nest FILE NAME OUT\n");
+	if (argc == 5 && !strcmp(argv[1], "7zdeclare"))
+		return write_7z_declaring(strtoul(argv[2], NULL, 10), !strcmp(argv[3], "lzma"),
+					  argv[4]);
+	fprintf(stderr, "usage: gen_many zip N OUT | gen_many 7z N OUT | gen_many nest FILE NAME OUT "
+		"| gen_many 7zdeclare N plain|lzma OUT\n");
 	return 2;
 }
