@@ -19,11 +19,11 @@
  * counts need, into memory bounded by the header size bound; the dictionary allocated is never
  * larger than the header. The only allocation is that buffer and liblzma's state.
  *
- * Not covered (yet): an encoded header whose coders liblzma does not decode (bzip2, deflate,
- * PPMd, BCJ2: 7-Zip and libarchive write LZMA or LZMA2 headers) passes with only its size
- * bounded, so its counts are not: a 120-byte 7z with a bzip2-encoded header declaring 5,000,000
- * files still costs 470 MB in libarchive. An AES-encrypted header passes (libarchive stops at
- * it). Nor: a 7z behind an SFX stub, the ISO 9660 and xar readers (they also read a whole
+ * An encoded header whose coders liblzma does not decode (bzip2, deflate, PPMd, BCJ2: 7-Zip and
+ * libarchive write LZMA or LZMA2 headers) is refused as "unsupported": its counts cannot be
+ * checked, and a 120-byte 7z with a bzip2-encoded header declaring 5,000,000 files cost 470 MB
+ * in libarchive. An AES-encrypted header passes (libarchive stops at it). Not covered: a 7z behind
+ * an SFX stub, the ISO 9660 and xar readers (they also read a whole
  * directory first), and formats other than tar that may hold a stored zip at their very end. */
 #include "content/archive_precheck.h"
 
@@ -654,9 +654,10 @@ struct sz_decoder {
 };
 
 /* sz_decoder_start - set up d for folder 0 of env (the header's size total, already bounded);
- * false for a folder this code does not decode (then the header passes) */
+ * false when it cannot: *foreign is set when that is because the coders are ones liblzma does not
+ * decode (bzip2, deflate, PPMd, BCJ2), whose counts therefore cannot be checked */
 static bool sz_decoder_start(struct sz_decoder *d, const unsigned char *p, size_t len,
-			     const struct sz_info *env, uint64_t total)
+			     const struct sz_info *env, uint64_t total, bool *foreign)
 {
 	const struct sz_folder *f = &env->f0;
 	size_t nf = 0;
@@ -672,8 +673,14 @@ static bool sz_decoder_start(struct sz_decoder *d, const unsigned char *p, size_
 		   f->bind_out == 1 && (f->id[1] == SZ_LZMA || f->id[1] == SZ_LZMA2)) {
 		nf = 2;
 	} else {
+		*foreign = true;
 		return false;
 	}
+	for (size_t i = 0; i < nf; i++)
+		if (f->id[i] != SZ_COPY && sz_lzma_filter(f->id[i]) == LZMA_VLI_UNKNOWN) {
+			*foreign = true;
+			return false;
+		}
 	const unsigned char *packed = p + SZ_SIGNATURE_LEN + env->pack_pos;
 	d->total = (size_t)total;
 	if (nf == 1 && f->id[0] == SZ_COPY) {	/* stored: the packed bytes are the header */
@@ -749,12 +756,12 @@ static void sz_decoder_end(struct sz_decoder *d)
 /* sz_encoded_counts - decode the encoded header described by env (total bytes unpacked) as far
  * as sz_header_counts needs, doubling what is decoded each time it runs out, into info */
 static void sz_encoded_counts(const unsigned char *p, size_t len, const struct sz_info *env,
-			      uint64_t total, struct sz_info *info)
+			      uint64_t total, struct sz_info *info, bool *foreign)
 {
 	struct sz_decoder d = { .z = LZMA_STREAM_INIT, .filters = { { .id = LZMA_VLI_UNKNOWN } } };
 	size_t want = SZ_DECODE_FIRST;
 
-	if (!sz_decoder_start(&d, p, len, env, total))
+	if (!sz_decoder_start(&d, p, len, env, total, foreign))
 		return;
 	for (;;) {
 		bool more = false;
@@ -807,11 +814,22 @@ bool lg_precheck_7z(const char *data, size_t len, const struct lg_ex_limits *lim
 		return false;
 	}
 	env.parsed = kind == SZ_ENCODED_HEADER && !s.bad;
+	bool foreign = false;
 	if (kind == SZ_HEADER) {
 		bool more = false;
 		sz_counts(s.p, s.len, cap, &info, &more);
 	} else if (!env.over && header > 0) {
-		sz_encoded_counts(p, len, &env, header, &info);
+		sz_encoded_counts(p, len, &env, header, &info, &foreign);
+	}
+	if (foreign) {
+		/* 7-Zip and libarchive write LZMA or LZMA2 headers; one in another method may
+		 * declare any number of entries, and libarchive would allocate for all of them
+		 * before the first: not read (reported, so that policy can hold it) */
+		lg_ex_set(r, LG_EX_UNSUPPORTED, "unsupported",
+			  "7z header encoded with a method other than LZMA/LZMA2 (bzip2, deflate, "
+			  "PPMd, BCJ2): its entries cannot be counted before reading, so it is not "
+			  "read");
+		return false;
 	}
 	const struct sz_info *over = env.over ? &env : &info;
 	if (!over->over || !over->parsed)
