@@ -118,6 +118,22 @@ static void on_match(void *arg, const struct lg_match *m)
 	part_at(r, r->part_index)->findings++;
 }
 
+/* detected - what lg_detect's answer means for the part: a pattern that gave up on hostile text
+ * leaves the part not fully scanned (limit:pattern, the detector named in the detail) and the
+ * analysis goes on; an internal error fails the analysis. 0 or -1. */
+static int detected(struct run *r, int rc)
+{
+	if (rc == -2) {
+		set_reason(r, r->part_index, "limit:pattern", r->err);
+		return 0;
+	}
+	if (rc < 0) {
+		r->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
 /* detect_lines - run the detectors over NFKC text, one record unit per line */
 static int detect_lines(struct run *r, const char *text, size_t len)
 {
@@ -141,9 +157,7 @@ static int detect_lines(struct run *r, const char *text, size_t len)
 		lg_buf_append(&r->dump_text, text, len);
 		lg_buf_putc(&r->dump_text, '\n');
 	}
-	if (rc < 0)
-		r->failed = true;
-	return rc < 0 ? -1 : 0;
+	return detected(r, rc);
 }
 
 /* is_ascii - no byte above 0x7F (NFKC leaves such text as it is) */
@@ -208,7 +222,7 @@ static int detect_row(struct run *r, const char *const *cells, const size_t *len
 		}
 		lg_header_free(cand);
 	}
-	if (rc >= 0 && !is_header) {
+	if (rc != -1 && !is_header) {
 		ctx.header = r->header;
 		rc = lg_detect(r->cfg->detectors, text, row.len, &ctx, on_match, r, r->err,
 			       sizeof r->err);
@@ -220,9 +234,7 @@ static int detect_row(struct run *r, const char *const *cells, const size_t *len
 	free(norm);
 	free(starts);
 	lg_buf_free(&row);
-	if (rc < 0)
-		r->failed = true;
-	return rc < 0 ? -1 : 0;
+	return detected(r, rc);
 }
 
 /* ---- text parts ----------------------------------------------------------------------------- */
@@ -367,7 +379,7 @@ static void scan_text(struct run *r, size_t pidx, const char *data, size_t len, 
 		if (c.over)
 			set_reason(r, pidx, "limit:text_size", NULL);
 		else if (!c.failed)
-			part_at(r, pidx)->scanned = true;
+			part_at(r, pidx)->scanned = !part_at(r, pidx)->reason;
 		return;
 	}
 	bool top = o->top_body && !r->seen_top_body;
@@ -390,7 +402,7 @@ static void scan_text(struct run *r, size_t pidx, const char *data, size_t len, 
 		free(utf8);
 	}
 	if (rc == 0)
-		part_at(r, pidx)->scanned = true;
+		part_at(r, pidx)->scanned = !part_at(r, pidx)->reason;
 }
 
 /* ---- documents ------------------------------------------------------------------------------ */
@@ -450,7 +462,7 @@ static void finish_extract(struct run *r, size_t pidx, const struct lg_ex_result
 	if (r->failed)
 		return;
 	if (res->status == LG_EX_OK)
-		p->scanned = true;
+		p->scanned = !p->reason;
 	else
 		set_reason(r, pidx, res->reason[0] ? res->reason : "corrupt", res->detail);
 }
@@ -546,7 +558,7 @@ static void scan_message(struct run *r, size_t pidx, const char *data, size_t le
 	if (n < 0)
 		set_reason(r, pidx, "corrupt", err);
 	else if (!r->failed)
-		part_at(r, pidx)->scanned = true;
+		part_at(r, pidx)->scanned = !part_at(r, pidx)->reason;
 }
 
 /* ---- classification ------------------------------------------------------------------------- */

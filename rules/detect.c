@@ -248,6 +248,10 @@ int lg_detector_find(const struct lg_detectors *d, const char *id)
 
 /* ---- scanning ---------------------------------------------------------------------------- */
 
+/* Most backtracking steps one matcher call may take (pcre2's default is 10,000,000): a window of
+ * text on which a pattern needs more is hostile, and is reported rather than waited for. */
+#define LG_DETECT_MATCH_LIMIT 200000
+
 /* The state of one lg_detect call, handed to the callout. */
 struct scan {
 	const struct lg_detectors *d;
@@ -264,6 +268,7 @@ struct scan {
 	pcre2_match_context *mc;
 	char *err;
 	size_t errlen;
+	const char *limited;	/* a detector whose matcher hit a pcre2 limit, or NULL */
 };
 
 /* column_of - 1-based column of a text offset in a row, 0 when not in a row */
@@ -351,6 +356,15 @@ static size_t run_window(struct scan *s, size_t off, size_t limit)
 						   PCRE2_NO_UTF_CHECK, s->md, s->mc);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			break;
+		if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+		    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT) {
+			/* hostile text for this pattern: give up on this window, say so */
+			if (!s->limited) {
+				s->limited = s->det->def.id;
+				lg_rules_pcre2_error(s->err, s->errlen, s->det->def.id, rc);
+			}
+			return limit + 1;
+		}
 		if (rc < 0) {
 			lg_rules_pcre2_error(s->err, s->errlen, s->det->def.id, rc);
 			return (size_t)-1;
@@ -482,6 +496,7 @@ int lg_detect(const struct lg_detectors *d, const char *text, size_t len,
 	s.md = pcre2_match_data_create(d->max_ovec, d->gctx);
 	s.mc = pcre2_match_context_create(d->gctx);
 	pcre2_set_callout(s.mc, callout, &s);
+	pcre2_set_match_limit(s.mc, LG_DETECT_MATCH_LIMIT);
 	int rc = 0;
 	for (size_t i = 0; i < d->n && rc == 0; i++) {
 		s.det = &d->dets[i];
@@ -494,7 +509,9 @@ int lg_detect(const struct lg_detectors *d, const char *text, size_t len,
 	pcre2_match_context_free(s.mc);
 	pcre2_match_data_free(s.md);
 	free(cl);
-	return rc < 0 ? -1 : s.count;
+	if (rc < 0)
+		return -1;
+	return s.limited ? -2 : s.count;
 }
 
 /* lg_rules_utf8_prev - code point ending just before pos (pos > 0) in valid UTF-8 */

@@ -108,8 +108,10 @@ const struct lg_detdef *lg_detector_def(const struct lg_detectors *d, unsigned i
 int lg_detector_find(const struct lg_detectors *d, const char *id);
 
 /* lg_detect - scan text (valid UTF-8, already NFKC-normalised) with every detector; row is NULL
- * for running text. Returns the number of findings reported, or -1 on an internal error
- * (message in err). Thread-safe. */
+ * for running text. Returns the number of findings reported; -2 when a pattern hit pcre2's
+ * backtracking limit somewhere (hostile text: the findings elsewhere are still reported, err
+ * names the detector; the text was not fully scanned); -1 on an internal error (message in
+ * err). Thread-safe. */
 int lg_detect(const struct lg_detectors *d, const char *text, size_t len,
 	      const struct lg_row_ctx *row, lg_match_fn fn, void *arg, char *err, size_t errlen);
 

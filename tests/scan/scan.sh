@@ -82,6 +82,19 @@ result $? "--dump-parts writes each decoded part, its extracted text and a manif
 result $? "--findings lists every distinct finding with its place (row and column)"
 [ $? -eq 0 ] || diag "$(head -5 "$tmp/findings")"
 
+# a rule file whose pattern backtracks without end on some text: that part is reported not fully
+# scanned (limit:pattern), the analysis goes on and the message is still judged
+printf 'id: slow\npattern: "(?:a|a)+(?=z)"\n' >"$tmp/slow.yaml"
+printf 'detectors:\n  files: ["%s"]\n' "$tmp/slow.yaml" >"$tmp/slow-config.yaml"
+{ printf 'From: a@example.jp\nTo: b@example.com\nSubject: x\n\nTEL 090-1234-5678 '
+  head -c 60 /dev/zero | tr '\0' a; printf '\n'; } >"$tmp/slow.eml"
+"$ctl" scan --json -c "$tmp/slow-config.yaml" "$tmp/slow.eml" >"$tmp/slow.json" 2>"$tmp/err"
+st=$?
+[ $st -eq 0 ] && grep -q '"reason":"limit:pattern","detail":"slow: match limit exceeded"' "$tmp/slow.json" &&
+	grep -q '"unscannable":1' "$tmp/slow.json" && grep -q '"phone_jp":1' "$tmp/slow.json"
+result $? "a pattern that gives up on hostile text: limit:pattern, the rest still found"
+[ $? -eq 0 ] || diag "exit $st" "$(cat "$tmp/err")" "$(head -c 1500 "$tmp/slow.json")"
+
 "$ctl" check-config -c "$top_srcdir/contrib/leakguard.yaml" | grep -q "configuration OK"
 result $? "check-config accepts the shipped sample configuration"
 

@@ -432,6 +432,35 @@ static void test_prefilter_loses_nothing(const struct lg_detectors *d)
 	lg_detectors_free(whole);
 }
 
+/* test_backtracking_limit - a pattern that backtracks without end on some text gives up there:
+ * lg_detect answers -2 naming the detector, and still reports the other detectors' findings */
+static void test_backtracking_limit(const struct lg_detectors *builtin)
+{
+	struct lg_detdef defs[2] = {
+		*lg_detector_def(builtin, (unsigned)lg_detector_find(builtin, "phone_jp")),
+		{ .id = "slow", .pattern = "(?:a|a)+(?=z)", .personal = true, .confidence = LG_CONF_MEDIUM,
+		  .file = "slow.yaml", .line = 1 },
+	};
+	char err[256] = "";
+	struct lg_detectors *d = lg_detectors_build(defs, 2, err, sizeof err);
+	if (!tap_ok(d != NULL, "a detector with a catastrophic pattern builds (%s)", err))
+		return;
+	struct lg_buf text = LG_BUF_INIT;
+	lg_buf_puts(&text, "TEL 090-1234-5678 ");
+	for (int i = 0; i < 40; i++)
+		lg_buf_putc(&text, 'a');
+	struct found f = { d, LG_BUF_INIT };
+	err[0] = '\0';
+	int rc = lg_detect(d, lg_buf_cstr(&text), text.len, NULL, on_found, &f, err, sizeof err);
+	tap_is_long(rc, -2, "backtracking limit: lg_detect answers -2");
+	tap_ok(strstr(err, "slow") != NULL, "backtracking limit: the detector is named (%s)", err);
+	tap_is_str(lg_buf_cstr(&f.s), "phone_jp=09012345678/high",
+		   "backtracking limit: the other findings are still reported");
+	lg_buf_free(&f.s);
+	lg_buf_free(&text);
+	lg_detectors_free(d);
+}
+
 int main(void)
 {
 	test_bad_rules();
@@ -443,6 +472,7 @@ int main(void)
 	test_context_and_columns(d);
 	test_clusters();
 	test_prefilter_loses_nothing(d);
+	test_backtracking_limit(d);
 	lg_detectors_free(d);
 	return tap_done();
 }
