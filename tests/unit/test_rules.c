@@ -432,6 +432,32 @@ static void test_prefilter_loses_nothing(const struct lg_detectors *d)
 	lg_detectors_free(whole);
 }
 
+/* test_no_built_in_backtracks - texts that once made a built-in pattern backtrack past the
+ * limit (found by fuzz_detect) are scanned to the end */
+static void test_no_built_in_backtracks(const struct lg_detectors *d)
+{
+	static const char *const texts[] = {
+		"678(7/+813333333333333333333333333333333333333333r",	/* phone_intl, digit groups */
+	};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		char err[256] = "";
+		int rc = lg_detect(d, texts[i], strlen(texts[i]), NULL, NULL, NULL, err, sizeof err);
+		tap_ok(rc >= 0, "built-in patterns finish on \"%.40s\" (%d %s)", texts[i], rc, err);
+	}
+	/* the same run of digits long and repeated */
+	struct lg_buf b = LG_BUF_INIT;
+	for (int k = 0; k < 50; k++) {
+		lg_buf_puts(&b, "+81 ");
+		for (int j = 0; j < 60; j++)
+			lg_buf_putc(&b, (char)('0' + (k + j) % 10));
+		lg_buf_puts(&b, k % 2 ? " -(0) " : ".");
+	}
+	char err[256] = "";
+	int rc = lg_detect(d, lg_buf_cstr(&b), b.len, NULL, NULL, NULL, err, sizeof err);
+	tap_ok(rc >= 0, "built-in patterns finish on long digit runs after '+' (%d %s)", rc, err);
+	lg_buf_free(&b);
+}
+
 /* test_backtracking_limit - a pattern that backtracks without end on some text gives up there:
  * lg_detect answers -2 naming the detector, and still reports the other detectors' findings */
 static void test_backtracking_limit(const struct lg_detectors *builtin)
@@ -473,6 +499,7 @@ int main(void)
 	test_clusters();
 	test_prefilter_loses_nothing(d);
 	test_backtracking_limit(d);
+	test_no_built_in_backtracks(d);
 	lg_detectors_free(d);
 	return tap_done();
 }
