@@ -21,6 +21,21 @@ static unsigned char lower(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
+/* match_at - needle (length m) at hay[i], ASCII case-insensitive, with whole ASCII words */
+static bool match_at(const unsigned char *h, size_t n, size_t i, const unsigned char *nd, size_t m)
+{
+	if (m == 0 || m > n - i)
+		return false;
+	for (size_t k = 0; k < m; k++)
+		if (lower(h[i + k]) != nd[k])
+			return false;
+	if (is_alnum(nd[0]) && i > 0 && is_alnum(h[i - 1]))
+		return false;
+	if (is_alnum(nd[m - 1]) && i + m < n && is_alnum(h[i + m]))
+		return false;
+	return true;
+}
+
 /* lg_ci_find - needle in hay, ASCII case-insensitive, ASCII words whole */
 bool lg_ci_find(const char *hay, size_t n, const char *needle)
 {
@@ -28,20 +43,50 @@ bool lg_ci_find(const char *hay, size_t n, const char *needle)
 	size_t m = strlen(needle);
 	if (m == 0 || m > n)
 		return false;
-	bool word_start = is_alnum(nd[0]), word_end = is_alnum(nd[m - 1]);
-	for (size_t i = 0; i + m <= n; i++) {
-		if (lower(h[i]) != nd[0])
+	for (size_t i = 0; i + m <= n; i++)
+		if (lower(h[i]) == nd[0] && match_at(h, n, i, nd, m))
+			return true;
+	return false;
+}
+
+/* lg_kwset_init - the first-byte table of a keyword list */
+void lg_kwset_init(struct lg_kwset *ks, char **kw)
+{
+	memset(ks, 0, sizeof *ks);
+	ks->kw = kw;
+	for (size_t k = 0; kw && kw[k]; k++)
+		ks->n++;
+	ks->len = lg_calloc(ks->n ? ks->n : 1, sizeof *ks->len);
+	for (size_t k = 0; k < ks->n; k++) {
+		unsigned char c = (unsigned char)kw[k][0];
+		ks->len[k] = strlen(kw[k]);
+		ks->first[c] = 1;
+		if (c >= 'a' && c <= 'z')
+			ks->first[c - 32] = 1;
+	}
+}
+
+/* lg_kwset_free - release a set's table of lengths */
+void lg_kwset_free(struct lg_kwset *ks)
+{
+	free(ks->len);
+	ks->len = NULL;
+	ks->n = 0;
+}
+
+/* lg_kwset_find - one pass over hay for all the set's keywords */
+bool lg_kwset_find(const struct lg_kwset *ks, const char *hay, size_t n)
+{
+	const unsigned char *h = (const unsigned char *)hay;
+	if (!ks->n)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		if (!ks->first[h[i]])
 			continue;
-		size_t k = 1;
-		while (k < m && lower(h[i + k]) == nd[k])
-			k++;
-		if (k < m)
-			continue;
-		if (word_start && i > 0 && is_alnum(h[i - 1]))
-			continue;
-		if (word_end && i + m < n && is_alnum(h[i + m]))
-			continue;
-		return true;
+		for (size_t k = 0; k < ks->n; k++)
+			if (lower(h[i]) == (unsigned char)ks->kw[k][0] &&
+			    match_at(h, n, i, (const unsigned char *)ks->kw[k], ks->len[k]))
+				return true;
 	}
 	return false;
 }
@@ -110,15 +155,11 @@ bool lg_any_keyword(const char *hay, size_t n, char **kw)
 bool lg_context_near(const struct lg_det *det, const char *text, size_t len, size_t start,
 		     size_t end)
 {
-	char **kw = det->def.context.keywords;
-	if (!kw || !kw[0])
+	if (!det->context.n)
 		return false;
 	size_t a = lg_back_chars(text, start, det->def.context.window);
 	size_t b = lg_fwd_chars(text, len, end, det->def.context.window);
-	for (size_t k = 0; kw[k]; k++)
-		if (lg_ci_find(text + a, b - a, kw[k]))
-			return true;
-	return false;
+	return lg_kwset_find(&det->context, text + a, b - a);
 }
 
 /* any_in - one of the words occurs in the cell */

@@ -193,12 +193,17 @@ struct lg_detectors *lg_detectors_build(const struct lg_detdef *defs, size_t n, 
 			}
 		struct lg_det *det = &d->dets[d->n++];
 		detdef_copy(&det->def, &defs[i]);
+		lg_kwset_init(&det->context, det->def.context.keywords);
+		lg_kwset_init(&det->exclude, det->def.exclude.keywords);
 		if (!compile_det(d, det, err, errlen)) {
 			lg_detectors_free(d);
 			return NULL;
 		}
-		if (det->re && det->def.prefilter.digits)
+		if (det->re && det->def.prefilter.digits) {
+			if (!d->any_digits || det->def.prefilter.digits < d->min_digits)
+				d->min_digits = det->def.prefilter.digits;
 			d->any_digits = true;
+		}
 		if (det->def.columns || det->def.context.keywords)
 			d->any_columns = true;
 	}
@@ -212,6 +217,8 @@ void lg_detectors_free(struct lg_detectors *d)
 		return;
 	for (size_t i = 0; i < d->n; i++) {
 		pcre2_code_free(d->dets[i].re);
+		lg_kwset_free(&d->dets[i].context);
+		lg_kwset_free(&d->dets[i].exclude);
 		lg_detdef_free(&d->dets[i].def);
 	}
 	free(d->dets);
@@ -302,10 +309,7 @@ static bool has_context(const struct scan *s, size_t start, size_t end)
 static bool excluded(const struct lg_det *det, const char *text, size_t start)
 {
 	size_t a = lg_back_chars(text, start, det->def.exclude.window);
-	for (char **kw = det->def.exclude.keywords; *kw; kw++)
-		if (lg_ci_find(text + a, start - a, *kw))
-			return true;
-	return false;
+	return lg_kwset_find(&det->exclude, text + a, start - a);
 }
 
 /* callout - at the end of a pattern: 0 accepts the candidate, 1 makes the matcher backtrack
@@ -328,7 +332,7 @@ static int callout(pcre2_callout_block *cb, void *data)
 	}
 	if (s->det->def.context.required && !has_context(s, start, end))
 		return 1;
-	if (s->det->def.exclude.keywords && excluded(s->det, s->text, start))
+	if (s->det->exclude.n && excluded(s->det, s->text, start))
 		return 1;
 	return 0;
 }
@@ -492,7 +496,8 @@ int lg_detect(const struct lg_detectors *d, const char *text, size_t len,
 	struct scan s = { .d = d, .text = text, .len = len, .row = row, .fn = fn, .arg = arg,
 			  .err = err, .errlen = errlen };
 	size_t ncl = 0;
-	struct lg_cluster *cl = d->any_digits ? lg_digit_clusters(text, len, &ncl) : NULL;
+	struct lg_cluster *cl =
+		d->any_digits ? lg_digit_clusters(text, len, d->min_digits, &ncl) : NULL;
 	s.md = pcre2_match_data_create(d->max_ovec, d->gctx);
 	s.mc = pcre2_match_context_create(d->gctx);
 	pcre2_set_callout(s.mc, callout, &s);

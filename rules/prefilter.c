@@ -135,12 +135,11 @@ static unsigned count_bits(const uint64_t *m, size_t a, size_t b)
 /* seeded_runs - the part of each run of join bits from its first digit on: adding the digit
  * bits to the join bits carries through the rest of the run (a multiword addition), and the
  * bits the addition changed are that part (the digits themselves added back) */
-static uint64_t *seeded_runs(const struct masks *m)
+static void seeded_runs(const uint64_t *join, const uint64_t *seed, size_t nw, uint64_t *up)
 {
-	uint64_t *up = lg_malloc((m->nw ? m->nw : 1) * sizeof *up);
 	uint64_t carry = 0;
-	for (size_t w = 0; w < m->nw; w++) {
-		uint64_t j = m->join[w], d = m->digit[w];
+	for (size_t w = 0; w < nw; w++) {
+		uint64_t j = join[w], d = seed[w];
 		uint64_t sum = j + d;
 		uint64_t c1 = sum < j;
 		uint64_t sum2 = sum + carry;
@@ -148,16 +147,40 @@ static uint64_t *seeded_runs(const struct masks *m)
 		carry = c1 | c2;
 		up[w] = ((sum2 ^ j) & j) | d;
 	}
-	return up;
 }
 
-/* lg_digit_clusters - every digit cluster of text, in order: each run of digits and separators
- * (join mask) from its first digit to its end, with the digits it holds */
-struct lg_cluster *lg_digit_clusters(const char *text, size_t len, size_t *n)
+/* run_starts_long - the positions p of the mask where p .. p+min-1 are all set (min <= 64):
+ * in a run at least min long, its first bit is one of them */
+static void run_starts_long(const uint64_t *m, size_t nw, unsigned min, uint64_t *out)
+{
+	for (size_t w = 0; w < nw; w++) {
+		uint64_t v = m[w], next = w + 1 < nw ? m[w + 1] : 0;
+		for (unsigned k = 1; k < min; k++)
+			v &= (m[w] >> k) | (next << (64 - k));
+		out[w] = v;
+	}
+}
+
+/* lg_digit_clusters - the digit clusters of text at least min_len bytes long, in order: each run
+ * of digits and separators (join mask) from its first digit to its end, with the digits it
+ * holds. Shorter runs cannot hold min_len digits; they are dropped with bit operations, 64 bytes
+ * at a time, before any run is walked. */
+struct lg_cluster *lg_digit_clusters(const char *text, size_t len, unsigned min_len, size_t *n)
 {
 	struct masks m;
 	build_masks((const unsigned char *)text, len, &m);
-	uint64_t *c = seeded_runs(&m);
+	size_t nw = m.nw ? m.nw : 1;
+	uint64_t *c = lg_malloc(nw * sizeof *c);
+	seeded_runs(m.join, m.digit, m.nw, c);
+	if (min_len > 1) {
+		uint64_t *starts = lg_malloc(nw * sizeof *starts);
+		uint64_t *runs = lg_malloc(nw * sizeof *runs);
+		run_starts_long(c, m.nw, min_len > 64 ? 64 : min_len, starts);
+		seeded_runs(c, starts, m.nw, runs);
+		free(c);
+		free(starts);
+		c = runs;
+	}
 	size_t cap = 16, k = 0;
 	struct lg_cluster *out = lg_malloc(cap * sizeof *out);
 	for (size_t i = next_bit(c, len, 0, true); i < len; i = next_bit(c, len, i, true)) {

@@ -14,11 +14,23 @@
 #include "rules/detect.h"
 #include "rules/validate.h"
 
+/* A set of keywords (NFKC, ASCII lower case) searched together: a table of the bytes they begin
+ * with (both cases of a letter) sends each byte of the text to the few keywords that can start
+ * there. */
+struct lg_kwset {
+	unsigned char first[256];
+	char **kw;		/* the detector's list, not owned */
+	size_t *len;
+	size_t n;
+};
+
 /* One compiled detector. */
 struct lg_det {
 	struct lg_detdef def;		/* own copy; keywords and columns NFKC and ASCII lower case */
 	pcre2_code *re;			/* NULL for a column rule */
 	lg_validator_fn validate;	/* NULL: the pattern alone decides */
+	struct lg_kwset context;	/* def.context.keywords */
+	struct lg_kwset exclude;	/* def.exclude.keywords */
 	bool jit;			/* the pattern is JIT-compiled */
 	uint32_t ncaptures;
 };
@@ -31,6 +43,7 @@ struct lg_detectors {
 	size_t n;
 	uint32_t max_ovec;		/* largest capture count + 1 */
 	bool any_digits;		/* some detector uses the digit prefilter */
+	unsigned min_digits;		/* the fewest digits any of them needs */
 	bool any_columns;		/* some detector has columns or context keywords */
 };
 
@@ -51,8 +64,9 @@ struct lg_cluster {
 	unsigned digits;
 };
 
-/* lg_digit_clusters - every digit cluster of text, in order (newly allocated, *n set) */
-struct lg_cluster *lg_digit_clusters(const char *text, size_t len, size_t *n);
+/* lg_digit_clusters - every digit cluster of text at least min_len bytes long (1: all), in order
+ * (newly allocated, *n set) */
+struct lg_cluster *lg_digit_clusters(const char *text, size_t len, unsigned min_len, size_t *n);
 
 /* A place where a detector's pattern is run: matches must start in [start, limit]. */
 struct lg_window {
@@ -72,7 +86,13 @@ size_t lg_fwd_chars(const char *t, size_t len, size_t pos, unsigned n);
  * case-insensitively; an ASCII-alphanumeric needle must not touch ASCII letters or digits on
  * either side ("tel" is not in "hotel") */
 bool lg_ci_find(const char *hay, size_t n, const char *needle);
-/* lg_any_keyword - one of the keywords (NULL-terminated, normalised) anywhere in hay[0..n) */
+/* lg_kwset_init - the set of a NULL-terminated keyword list (may be NULL: an empty set) */
+void lg_kwset_init(struct lg_kwset *ks, char **kw);
+void lg_kwset_free(struct lg_kwset *ks);
+/* lg_kwset_find - one of the set's keywords in hay[0..n), as lg_ci_find compares */
+bool lg_kwset_find(const struct lg_kwset *ks, const char *hay, size_t n);
+/* lg_any_keyword - one of the keywords (NULL-terminated, normalised) anywhere in hay[0..n):
+ * for long texts (SIMD for the Japanese ones); lg_kwset_find is quicker over a few bytes */
 bool lg_any_keyword(const char *hay, size_t n, char **kw);
 /* lg_context_near - one of the detector's keywords within its window around [start, end) */
 bool lg_context_near(const struct lg_det *det, const char *text, size_t len, size_t start,

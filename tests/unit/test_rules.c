@@ -310,10 +310,10 @@ static void test_context_and_columns(const struct lg_detectors *d)
 /* ---- the prefilter ----------------------------------------------------------------------- */
 
 /* digit_clusters_str - the clusters of a text as "start-end:digits" */
-static char *digit_clusters_str(const char *text)
+static char *digit_clusters_str(const char *text, unsigned min_len)
 {
 	size_t n;
-	struct lg_cluster *c = lg_digit_clusters(text, strlen(text), &n);
+	struct lg_cluster *c = lg_digit_clusters(text, strlen(text), min_len, &n);
 	struct lg_buf b = LG_BUF_INIT;
 	for (size_t i = 0; i < n; i++)
 		lg_buf_printf(&b, "%s%zu-%zu:%u", i ? " " : "", c[i].start, c[i].end, c[i].digits);
@@ -361,10 +361,32 @@ static void test_clusters(void)
 		{ "１２３", "" },	/* full-width digits are made ASCII by NFKC before */
 	};
 	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-		char *got = digit_clusters_str(rows[i].text);
+		char *got = digit_clusters_str(rows[i].text, 1);
 		char name[160];
 		snprintf(name, sizeof name, "clusters: \"%.60s\"", rows[i].text);
 		tap_is_str(got, rows[i].want, name);
+		free(got);
+	}
+	/* only runs at least min_len bytes long (what the detectors need), also across words */
+	static const struct {
+		const char *text;
+		unsigned min;
+		const char *want;
+	} longer[] = {
+		{ "12x3456x090-1234-5678x1234567x123456", 7, "8-21:11 22-29:7" },
+		{ "123456", 7, "" },
+		{ "1234567", 7, "0-7:7" },
+		{ "12-34-5", 7, "0-7:5" },	/* long enough in bytes; the digits decide later */
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1234567 12",
+		  7, "61-71:9" },	/* a long run across the 64-byte word */
+		{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa12345 b", 7, "" },
+	};
+	for (size_t i = 0; i < sizeof longer / sizeof longer[0]; i++) {
+		char *got = digit_clusters_str(longer[i].text, longer[i].min);
+		char name[160];
+		snprintf(name, sizeof name, "clusters of %u bytes or more: \"%.50s\"", longer[i].min,
+			 longer[i].text);
+		tap_is_str(got, longer[i].want, name);
 		free(got);
 	}
 }
