@@ -147,6 +147,7 @@ void lg_report_json(const struct lg_report *r, struct lg_buf *b)
 {
 	lg_buf_puts(b, "{\"action\":");
 	lg_json_str(b, lg_action_name(r->verdict.action));
+	lg_buf_printf(b, ",\"monitor\":%s", r->verdict.monitor ? "true" : "false");
 	lg_buf_puts(b, ",\"rules\":[");
 	for (size_t i = 0; i < r->verdict.nrules; i++) {
 		if (i)
@@ -226,7 +227,8 @@ void lg_report_json(const struct lg_report *r, struct lg_buf *b)
 /* lg_report_summary - the facts part of the one log line per message */
 void lg_report_summary(const struct lg_report *r, struct lg_buf *b)
 {
-	lg_buf_printf(b, "action=%s rules=", lg_action_name(r->verdict.action));
+	lg_buf_printf(b, "action=%s%s rules=", lg_action_name(r->verdict.action),
+		      r->verdict.monitor ? " monitor=yes" : "");
 	if (!r->verdict.nrules)
 		lg_buf_putc(b, '-');
 	for (size_t i = 0; i < r->verdict.nrules; i++)

@@ -56,6 +56,8 @@ struct loader {
 	size_t msg_off;		/* offset of the problem within the value, or NO_OFF */
 	bool rules_given;	/* the file has policy.rules (possibly an empty list) */
 	const struct lg_detectors *dets;	/* the detector set conditions may name */
+	struct pos discard_at[8];	/* rules using discard (checked against allow_discard) */
+	size_t ndiscard;
 	struct lg_buf rule_errors;	/* problems in rule files, already formatted */
 	size_t nrule_errors;
 };
@@ -587,12 +589,13 @@ static int parse_bool(struct loader *ld, const struct key *k, void *base, const 
 	return 0;
 }
 
-/* parse_action - accept, tag, bcc, hold, tempfail or reject */
+/* parse_action - accept, tag, bcc, hold, discard, tempfail or reject */
 static int parse_action(struct loader *ld, const struct key *k, void *base, const char *v)
 {
 	if (lg_action_parse(v, FIELD(base, k, enum lg_action)) != 0)
 		return fail(ld,
-			    "unknown %s '%s' (expected accept, tag, bcc, hold, tempfail or reject)",
+			    "unknown %s '%s' (expected accept, tag, bcc, hold, discard, tempfail or "
+			    "reject)",
 			    k->name, v);
 	return 0;
 }
@@ -885,12 +888,18 @@ static const struct key rule_keys[] = {
 	  .type = "a text", .nullable = true },
 	{ .name = "stop", .offset = offsetof(struct lg_rule, stop), .def = "true",
 	  .parse = parse_bool, .type = "true or false" },
+	{ .name = "monitor", .offset = offsetof(struct lg_rule, monitor), .def = "false",
+	  .parse = parse_bool, .type = "true or false" },
 	{ .name = NULL },
 };
 
 static const struct key policy_keys[] = {
 	{ .name = "default_action", .offset = offsetof(struct lg_policy, default_action),
 	  .def = "accept", .parse = parse_action, .type = "an action" },
+	{ .name = "monitor", .offset = offsetof(struct lg_policy, monitor), .def = "false",
+	  .parse = parse_bool, .type = "true or false" },
+	{ .name = "allow_discard", .offset = offsetof(struct lg_policy, allow_discard),
+	  .def = "false", .parse = parse_bool, .type = "true or false" },
 	{ .name = "rules", .kind = K_RULES, .type = "a sequence of rules" },
 	{ .name = NULL },
 };
@@ -1077,6 +1086,10 @@ static void load_rules(struct loader *ld, const struct key *k, struct fy_node *s
 			snprintf(where, sizeof where, "rule #%zu", idx + 1);
 		free(name);
 		load_mapping(ld, item, rule_keys, rule, where, ip);
+		if (rule->action == LG_ACT_DISCARD && ld->ndiscard < 8) {
+			struct fy_node *ak = NULL, *av = find_value(item, "action", &ak);
+			ld->discard_at[ld->ndiscard++] = node_pos(av, node_pos(ak, ip));
+		}
 		if (!rule->name)
 			continue;
 		struct pos np = node_pos(namev, node_pos(namekey, ip));
@@ -1617,6 +1630,16 @@ static void config_root(struct loader *ld, struct fy_node *root, struct pos at, 
 	ld->dets = cfg->detectors;
 	if (cfg->detectors)	/* else only the detector problems: conditions would all fail */
 		load_mapping(ld, root, config_keys, cfg, NULL, at);
+	/* discard drops mail without a word to anyone: only where the policy says it may */
+	bool discard_default = cfg->policy.default_action == LG_ACT_DISCARD;
+	if (!cfg->policy.allow_discard && discard_default)
+		error_at(ld, at,
+			 "default_action discard needs 'allow_discard: true' in policy (discarded "
+			 "mail is lost without a word to anyone)");
+	for (size_t i = 0; !cfg->policy.allow_discard && i < ld->ndiscard; i++)
+		error_at(ld, ld->discard_at[i],
+			 "action discard needs 'allow_discard: true' in policy (discarded mail is "
+			 "lost without a word to anyone)");
 }
 
 /* ---- public interface -------------------------------------------------------------------- */

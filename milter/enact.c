@@ -78,6 +78,8 @@ sfsistat lg_enact(SMFICTX *ctx, const struct lg_report *r, const struct lg_hdr_c
 	char *text = NULL;
 	sfsistat st = SMFIS_CONTINUE;
 	int rc = MI_SUCCESS;
+	if (r->verdict.monitor)
+		return SMFIS_CONTINUE;	/* monitor mode: logged as what would happen, delivered */
 	switch (r->verdict.action) {
 	case LG_ACT_ACCEPT:
 		break;
@@ -101,6 +103,9 @@ sfsistat lg_enact(SMFICTX *ctx, const struct lg_report *r, const struct lg_hdr_c
 		lg_buf_free(&q);
 		break;
 	}
+	case LG_ACT_DISCARD:
+		st = SMFIS_DISCARD;
+		break;
 	case LG_ACT_REJECT:
 		text = lg_smtp_text(r->verdict.reason, "Message refused by data-leak policy");
 		rc = smfi_setreply(ctx, "550", "5.7.1", text);

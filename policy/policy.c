@@ -12,6 +12,7 @@ static const char *const action_names[] = {
 	[LG_ACT_TAG] = "tag",
 	[LG_ACT_BCC] = "bcc",
 	[LG_ACT_HOLD] = "hold",
+	[LG_ACT_DISCARD] = "discard",
 	[LG_ACT_TEMPFAIL] = "tempfail",
 	[LG_ACT_REJECT] = "reject",
 };
@@ -70,6 +71,7 @@ void lg_policy_eval(const struct lg_policy *p, const struct lg_report *r, struct
 	}
 	if (decider && decider->reason)
 		out->reason = lg_strdup(decider->reason);
+	out->monitor = p->monitor || (decider && decider->monitor);
 }
 
 /* lg_verdict_free - release what a verdict owns and clear it */

@@ -15,6 +15,7 @@ enum lg_action {
 	LG_ACT_TAG,
 	LG_ACT_BCC,
 	LG_ACT_HOLD,
+	LG_ACT_DISCARD,		/* accepted and dropped: only where policy.allow_discard says so */
 	LG_ACT_TEMPFAIL,
 	LG_ACT_REJECT,
 };
@@ -41,12 +42,15 @@ struct lg_rule {
 	enum lg_action action;
 	char *reason;		/* text shown to the sender (reject reply, hold reason), may be NULL */
 	bool stop;		/* first match wins (default); false: record the match and go on */
+	bool monitor;		/* decide and log only: the message goes on unchanged */
 };
 
 struct lg_policy {
 	struct lg_rule *rules;
 	size_t nrules;
 	enum lg_action default_action;	/* when no rule stops: accept */
+	bool monitor;			/* every rule decides and logs only (roll-out) */
+	bool allow_discard;		/* rules may use the discard action */
 };
 
 /* The outcome of policy evaluation. */
@@ -55,6 +59,7 @@ struct lg_verdict {
 	char **rules;		/* names of the rules that matched, in order */
 	size_t nrules;
 	char *reason;		/* reason of the deciding rule, or NULL */
+	bool monitor;		/* the action is what would happen: log it, deliver unchanged */
 };
 
 void lg_policy_eval(const struct lg_policy *p, const struct lg_report *r, struct lg_verdict *out);

@@ -129,7 +129,7 @@ static const struct bad_case bad[] = {
 	{ "limits: a scalar", "limits: big\n", "1:9", "limits must be a mapping, not a scalar" },
 	{ "policy: a sequence", "policy: [a]\n", "1:9", "policy must be a mapping, not a sequence" },
 	{ "default_action: unknown", "policy:\n  default_action: quarantine\n", "2:19",
-	  "unknown default_action 'quarantine' (expected accept, tag, bcc, hold, tempfail or reject)" },
+	  "unknown default_action 'quarantine' (expected accept, tag, bcc, hold, discard, tempfail or reject)" },
 	{ "rules: a mapping", "policy:\n  rules: {a: b}\n", "2:10", "rules must be a sequence of rules, not a mapping" },
 	{ "rule: not a mapping", "policy:\n  rules:\n    - just-a-name\n", "3:7",
 	  "rule #1 must be a mapping with name, when and action, not a scalar" },

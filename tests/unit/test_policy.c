@@ -140,7 +140,8 @@ static char *joined(const struct lg_verdict *v)
 /* test_actions - names, parsing and the order of strength */
 static void test_actions(void)
 {
-	static const char *const names[] = { "accept", "tag", "bcc", "hold", "tempfail", "reject" };
+	static const char *const names[] = { "accept", "tag",	   "bcc",   "hold",
+					     "discard", "tempfail", "reject" };
 	int ok = 1;
 	for (int a = LG_ACT_ACCEPT; a <= LG_ACT_REJECT; a++) {
 		enum lg_action got;
@@ -154,8 +155,9 @@ static void test_actions(void)
 	tap_is_long(lg_action_parse("Reject", &got), -1, "action names are lower case");
 	tap_is_long(got, LG_ACT_TAG, "a refused name leaves the output alone");
 	tap_ok(LG_ACT_ACCEPT < LG_ACT_TAG && LG_ACT_TAG < LG_ACT_BCC && LG_ACT_BCC < LG_ACT_HOLD &&
-		       LG_ACT_HOLD < LG_ACT_TEMPFAIL && LG_ACT_TEMPFAIL < LG_ACT_REJECT,
-	       "strength order accept < tag < bcc < hold < tempfail < reject");
+		       LG_ACT_HOLD < LG_ACT_DISCARD && LG_ACT_DISCARD < LG_ACT_TEMPFAIL &&
+		       LG_ACT_TEMPFAIL < LG_ACT_REJECT,
+	       "strength order accept < tag < bcc < hold < discard < tempfail < reject");
 }
 
 /* test_builtin - the shipped default policy over two messages */
