@@ -5,9 +5,12 @@
  * took 3 s), so the repair pass also makes the text Stream-Safe (UAX #15): after
  * LG_NFKC_MAX_NONSTARTERS non-starters in a row a U+034F COMBINING GRAPHEME JOINER is inserted.
  * The text is then normalised in chunks of about LG_NFKC_CHUNK bytes, split only before
- * characters that no normalisation step can join with what precedes them. */
+ * characters that no normalisation step can join with what precedes them. The repair pass also
+ * drops invisible characters (zero-width space, soft hyphen ...) that could split a number or an
+ * address unseen. */
 #include "content/normalize.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +51,17 @@ static void nonstarters(uint32_t cp, size_t *lead, size_t *total, size_t *trail)
 	*total = (size_t)n;	/* meaningful only when lead == n */
 }
 
-/* stream_safe_repair - copy in to out: invalid UTF-8 as U+FFFD, a CGJ in long non-starter runs */
+/* invisible - a default-ignorable character that can sit inside a number or an address without
+ * showing: soft hyphen, zero-width space, non-joiner and joiner, word joiner and the invisible
+ * operators, BOM / zero-width no-break space. (Not U+034F, which Stream-Safe text needs.) */
+static bool invisible(uint32_t cp)
+{
+	return cp == 0x00AD || (cp >= 0x200B && cp <= 0x200D) || (cp >= 0x2060 && cp <= 0x2064) ||
+	       cp == 0xFEFF;
+}
+
+/* stream_safe_repair - copy in to out: invalid UTF-8 as U+FFFD, a CGJ in long non-starter runs,
+ * invisible characters dropped */
 static void stream_safe_repair(struct lg_buf *out, const char *in, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)in;
@@ -69,6 +82,12 @@ static void stream_safe_repair(struct lg_buf *out, const char *in, size_t len)
 			i += (size_t)-n;
 			copied = i;
 			run = 0;
+			continue;
+		}
+		if (invisible(cp)) {
+			lg_buf_append(out, p + copied, i - copied);
+			i += (size_t)n;
+			copied = i;
 			continue;
 		}
 		size_t lead, total, trail;

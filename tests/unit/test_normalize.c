@@ -30,6 +30,11 @@ static const struct nfkc_case cases[] = {
 	{ "U+2212 minus sign left alone", B("090−1234"), B("090−1234") },
 	{ "U+30FC katakana long mark left alone", B("コーヒー"), B("コーヒー") },
 	{ "U+301C wave dash left alone", B("〜"), B("〜") },
+	/* default-ignorable characters are dropped: they split a number without showing */
+	{ "zero-width space inside a number", B("090\u200B-1234\u200B-5678"), B("090-1234-5678") },
+	{ "soft hyphen, word joiner, ZWNJ, BOM", B("09\u00AD0-12\u206034-56\u200C78\uFEFF"),
+	  B("090-1234-5678") },
+	{ "zero-width joiner inside an address", B("taro\u200D@example.jp"), B("taro@example.jp") },
 	{ "ideographic space to space", B("山田　太郎"), B("山田 太郎") },
 	{ "composition: e + U+0301", B("e\xcc\x81"), B("\xc3\xa9") },
 	{ "ASCII unchanged", B("Hello, world 123"), B("Hello, world 123") },
