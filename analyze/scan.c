@@ -704,8 +704,9 @@ static void scan_bytes(struct run *r, size_t pidx, const char *data, size_t len,
 	}
 	struct lg_part *p = part_at(r, pidx);
 	p->sha256 = sha256_hex(data, len);
-	p->detected_type = lg_sniff(r->an->sniffer, data, len);
-	p->type_mismatch = !o->headers && mismatch(o->declared, p->detected_type);
+	p->detected_type = o->headers ? lg_strdup("text/plain")	/* ours: no need to sniff */
+				     : lg_sniff(r->an->sniffer, data, len);
+	p->type_mismatch = mismatch(o->declared, p->detected_type);
 	enum kind k = o->headers ? K_TEXT
 				 : classify(p->detected_type, o->declared, o->filename, data, len);
 	if (r->an->dump)
