@@ -3,6 +3,7 @@
 #include "milter/callbacks.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,8 +12,13 @@
 #include "lg_alloc.h"
 #include "lg_buf.h"
 #include "lg_log.h"
+#include "milter/bcc.h"
 #include "milter/enact.h"
 #include "milter/spool.h"
+
+/* The original To and Cc in the verdict line, and per continuation line beyond that. */
+#define ORIG_IN_LINE 1000
+#define ORIG_PER_LINE 3000
 
 static const struct lg_config *cb_config;
 static pthread_key_t analyzer_key;
@@ -25,7 +31,7 @@ struct conn {
 	char **rcpts;
 	size_t nrcpts;
 	struct lg_spool spool;
-	struct lg_hdr_counts hc;
+	struct lg_vis_hdrs vis;		/* To, Cc (values) and Bcc (count), for the bcc action */
 	int in_message;
 };
 
@@ -81,7 +87,7 @@ static void message_reset(struct conn *c)
 	c->rcpts = NULL;
 	c->nrcpts = 0;
 	lg_spool_free(&c->spool);
-	c->hc = (struct lg_hdr_counts){0};
+	lg_vis_hdrs_free(&c->vis);
 	c->in_message = 0;
 }
 
@@ -159,10 +165,7 @@ static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
 	struct conn *c = get_conn(ctx, "header");
 	if (!c)
 		return SMFIS_TEMPFAIL;
-	if (!strcasecmp(name, "To"))
-		c->hc.to++;
-	else if (!strcasecmp(name, "Cc"))
-		c->hc.cc++;
+	lg_vis_hdrs_add(&c->vis, name, value);
 	struct lg_buf b = LG_BUF_INIT;
 	lg_buf_printf(&b, "%s: %s\r\n", name, value ? value : "");
 	int ok = spool_or_fail(ctx, c, b.data, b.len);
@@ -186,6 +189,84 @@ static sfsistat cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	if (!c)
 		return SMFIS_TEMPFAIL;
 	return spool_or_fail(ctx, c, chunk, len) ? SMFIS_CONTINUE : SMFIS_TEMPFAIL;
+}
+
+/* put_orig - header values for the log: unfolded, control characters as spaces, '"' and '\\'
+ * escaped, occurrences joined with ", " */
+static void put_orig(struct lg_buf *b, char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			lg_buf_puts(b, ", ");
+		bool space = false;
+		for (const unsigned char *p = (const unsigned char *)v[i]; *p; p++) {
+			if (*p < 0x20 || *p == 0x7f) {
+				if (!space)
+					lg_buf_putc(b, ' ');
+				space = true;
+				continue;
+			}
+			space = false;
+			if (*p == '"' || *p == '\\')
+				lg_buf_putc(b, '\\');
+			lg_buf_putc(b, (char)*p);
+		}
+	}
+}
+
+/* utf8_cut - the largest length <= n that does not split a UTF-8 sequence of s */
+static size_t utf8_cut(const char *s, size_t n)
+{
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/* log_orig - one original header list in the verdict line, at most ORIG_IN_LINE bytes there; the
+ * rest follows in continuation lines of ORIG_PER_LINE bytes (syslog's default line limit is
+ * 8 KiB, and a visible list of hundreds of addresses is longer) */
+static void log_orig(struct lg_buf *line, struct lg_buf *more, const char *qid, const char *label,
+		     char *const *v, size_t n)
+{
+	struct lg_buf o = LG_BUF_INIT;
+	put_orig(&o, v, n);
+	size_t len = o.len, cut = len <= ORIG_IN_LINE ? len : utf8_cut(o.data, ORIG_IN_LINE);
+	lg_buf_printf(line, " %s=\"%.*s%s\"", label, (int)cut, len ? o.data : "",
+		      cut < len ? "..." : "");
+	for (size_t off = cut, part = 2; off < len; part++) {
+		size_t k = len - off <= ORIG_PER_LINE ? len - off
+						      : utf8_cut(o.data + off, ORIG_PER_LINE);
+		lg_buf_printf(more, "queue_id=%s %s (continued, part %zu): %.*s\n", qid, label, part,
+			      (int)k, o.data + off);
+		off += k;
+	}
+	lg_buf_free(&o);
+}
+
+/* log_verdict - the one line per verdict: queue id, sender, client, action (monitor), rules, the
+ * facts (recipients, findings per detector, records, unscannable, size), redacted samples and,
+ * for bcc, what was hidden and the original To and Cc */
+static void log_verdict(const char *qid, const struct conn *c, const struct lg_report *rep,
+			const struct lg_bcc_plan *plan, bool enact_failed)
+{
+	struct lg_buf line = LG_BUF_INIT, more = LG_BUF_INIT;
+	lg_buf_printf(&line, "queue_id=%s from=<%s> client=%s ", qid, c->sender ? c->sender : "",
+		      c->client);
+	lg_report_summary(rep, &line);
+	if (plan) {
+		lg_buf_printf(&line, " bcc=hidden:%u,kept:%u", plan->hidden, plan->kept);
+		log_orig(&line, &more, qid, "orig_to", c->vis.to, c->vis.nto);
+		log_orig(&line, &more, qid, "orig_cc", c->vis.cc, c->vis.ncc);
+	}
+	if (enact_failed)
+		lg_buf_puts(&line, " enact=failed,tempfail");
+	lg_info("%s", lg_buf_cstr(&line));
+	for (char *p = more.data, *nl; p && (nl = strchr(p, '\n')); p = nl + 1) {
+		*nl = '\0';
+		lg_info("%s", p);
+	}
+	lg_buf_free(&line);
+	lg_buf_free(&more);
 }
 
 /* cb_eom - end of message: analyse, log one line, enact */
@@ -216,13 +297,14 @@ static sfsistat cb_eom(SMFICTX *ctx)
 		message_reset(c);
 		return SMFIS_TEMPFAIL;
 	}
-	sfsistat st = lg_enact(ctx, &rep, &c->hc);
-	struct lg_buf line = LG_BUF_INIT;
-	lg_report_summary(&rep, &line);
-	lg_info("queue_id=%s from=<%s> client=%s %s%s", qid, c->sender ? c->sender : "", c->client,
-		lg_buf_cstr(&line), st == SMFIS_TEMPFAIL && rep.verdict.action != LG_ACT_TEMPFAIL
-					    ? " enact=failed,tempfail" : "");
-	lg_buf_free(&line);
+	struct lg_bcc_plan plan = {0};
+	bool bcc = rep.verdict.action == LG_ACT_BCC;
+	if (bcc)
+		lg_bcc_plan(cb_config, c->sender, &c->vis, &plan);
+	sfsistat st = lg_enact(ctx, &rep, bcc ? &plan : NULL);
+	log_verdict(qid, c, &rep, bcc ? &plan : NULL,
+		    st == SMFIS_TEMPFAIL && rep.verdict.action != LG_ACT_TEMPFAIL);
+	lg_bcc_plan_free(&plan);
 	lg_report_free(&rep);
 	message_reset(c);
 	return st;
