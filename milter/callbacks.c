@@ -261,7 +261,8 @@ static sfsistat cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 	return spool_or_fail(ctx, c, chunk, len) ? SMFIS_CONTINUE : SMFIS_TEMPFAIL;
 }
 
-/* put_orig - header values for the log: unfolded, control characters as spaces, '"' and '\\'
+/* put_orig - header values for the log: unfolded (a line break and the white space after it
+ * become one space), other control characters spaces, '"' and '\\'
  * escaped, occurrences joined with ", " */
 static void put_orig(struct lg_buf *b, char *const *v, size_t n)
 {
@@ -270,7 +271,7 @@ static void put_orig(struct lg_buf *b, char *const *v, size_t n)
 			lg_buf_puts(b, ", ");
 		bool space = false;
 		for (const unsigned char *p = (const unsigned char *)v[i]; *p; p++) {
-			if (*p < 0x20 || *p == 0x7f) {
+			if (*p < 0x20 || *p == 0x7f || (space && *p == ' ')) {
 				if (!space)
 					lg_buf_putc(b, ' ');
 				space = true;
