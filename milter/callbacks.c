@@ -314,16 +314,24 @@ static void log_orig(struct lg_buf *line, struct lg_buf *more, const char *qid, 
 	lg_buf_free(&o);
 }
 
-/* log_verdict - the one line per verdict: queue id, sender, client, action (monitor), rules, the
- * facts (recipients, findings per detector, records, unscannable, size), redacted samples and,
- * for bcc, what was hidden and the original To and Cc */
+/* log_verdict - the one line per verdict: queue id, sender, client, action (monitor), rules, every
+ * fact a condition can name but the per-detector levels (recipients, findings per detector,
+ * records, unscannable, size, attachments), for bcc what was hidden and the original To and Cc,
+ * and last the redacted samples (they may hold spaces) */
 static void log_verdict(const char *qid, const struct conn *c, const struct lg_report *rep,
 			const struct lg_bcc_plan *plan, bool enact_failed)
 {
-	struct lg_buf line = LG_BUF_INIT, more = LG_BUF_INIT;
+	struct lg_buf line = LG_BUF_INIT, more = LG_BUF_INIT, sum = LG_BUF_INIT;
+	lg_report_summary(rep, &sum);
+	const char *s = lg_buf_cstr(&sum), *samples = strstr(s, " samples=");
+	size_t head = samples ? (size_t)(samples - s) : strlen(s);
 	lg_buf_printf(&line, "queue_id=%s from=<%s> client=%s ", qid, c->sender ? c->sender : "",
 		      c->client);
-	lg_report_summary(rep, &line);
+	lg_buf_append(&line, s, head);
+	lg_buf_printf(&line, " attachments=%ld ambiguous=%ld type_mismatch=%ld",
+		      lg_report_fact(rep, LG_FACT_ATTACHMENTS_COUNT),
+		      lg_report_fact(rep, LG_FACT_ATTACHMENTS_AMBIGUOUS),
+		      lg_report_fact(rep, LG_FACT_ATTACHMENTS_TYPE_MISMATCH));
 	if (plan) {
 		lg_buf_printf(&line, " bcc=hidden:%u,kept:%u", plan->hidden, plan->kept);
 		log_orig(&line, &more, qid, "orig_to", c->vis.to, c->vis.nto);
@@ -331,6 +339,8 @@ static void log_verdict(const char *qid, const struct conn *c, const struct lg_r
 	}
 	if (enact_failed)
 		lg_buf_puts(&line, " enact=failed,tempfail");
+	lg_buf_puts(&line, s + head);
+	lg_buf_free(&sum);
 	lg_info("%s", lg_buf_cstr(&line));
 	for (char *p = more.data, *nl; p && (nl = strchr(p, '\n')); p = nl + 1) {
 		*nl = '\0';
