@@ -48,11 +48,11 @@ stop_lg() {
 }
 
 # run NAME FILE EXPECT [FROM RCPTS [REPLYTEXT]] - one miltertest run as a test point; CHECKS in
-# the environment adds header checks (see scenario.lua)
+# the environment adds header checks, MIDWAY a command run mid-message (see scenario.lua)
 run() {
 	out=$("$MILTERTEST" -s "$cf/scenario.lua" -D "SOCK=$spec" -D "FILE=$2" \
 		-D "EXPECT=$3" -D "QID=Q$LG_TESTS_RUN" ${4:+-D "FROM=$4"} ${5:+-D "RCPTS=$5"} \
-		${6:+-D "REPLYTEXT=$6"} ${CHECKS:+-D "CHECKS=$CHECKS"} 2>&1)
+		${6:+-D "REPLYTEXT=$6"} ${CHECKS:+-D "CHECKS=$CHECKS"} ${MIDWAY:+-D "MIDWAY=$MIDWAY"} 2>&1)
 	st=$?
 	[ "$out" = "ok" ] || st=1
 	result $st "$1"
@@ -143,10 +143,14 @@ cp "$cf/tag.yaml" "$tmp/reload.yaml"
 start_lg reload "$tmp/reload.yaml"
 result $? "leakguard starts for the reload test"
 run "before the reload the incident mail gets tempfail (tag.yaml)" "$fx/incident.eml" tempfail "" "" "Try again later"
-cp "$cf/reject.yaml" "$tmp/reload.yaml"
-kill -HUP "$pid"
-wait_for_log "$log" "reload: configuration .* loaded \(generation 2\)" 10
-result $? "SIGHUP: the new configuration is loaded (generation 2)"
+# SIGHUP while a message is under way (after its headers): it finishes under tag.yaml
+MIDWAY="cp '$cf/reject.yaml' '$tmp/reload.yaml' && kill -HUP $pid && i=0 && while ! grep -q 'generation 2' '$log' && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i + 1)); done" \
+	run "a message under way when SIGHUP swaps in reject.yaml still gets tempfail (the configuration it started with)" \
+	"$fx/incident.eml" tempfail "" "" "Try again later"
+midq=Q$((LG_TESTS_RUN - 1))
+awk -v q="queue_id=$midq " '/generation 2/ { r = NR } index($0, q) && / action=tempfail / { v = NR }
+	END { exit !(r && v && r < v) }' "$log"
+result $? "SIGHUP: generation 2 was loaded before that message ($midq) ended, and it was still decided by generation 1"
 run "after the reload the same mail is rejected (reject.yaml)" "$fx/incident.eml" reject "" "" \
 	"Personal data to external recipients is not allowed"
 printf 'listen: "unix:/tmp/elsewhere.sock"\npolicy:\n  rules:\n    - name: x\n      when: "no.such.fact > 1"\n      action: hold\n' >"$tmp/reload.yaml"

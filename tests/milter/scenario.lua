@@ -7,6 +7,7 @@
 --   EXPECT  accept | tag | bcc | hold | monitor | discard | reject | tempfail | tempfail-internal
 --   QID     queue id sent as macro {i} (optional)
 --   REPLYTEXT  for reject and tempfail: the exact SMTP reply text expected
+--   MIDWAY  a shell command run after the headers, before the body (e.g. a reload mid-message)
 --   CHECKS  more end-of-message checks, separated by "|", each one of
 --             change:NAME:VALUE   a header NAME was changed to exactly VALUE
 --             nochange:NAME       no header NAME was changed
@@ -142,6 +143,7 @@ local ok, err = pcall(function()
 			fail("header " .. h[1] .. " is longer than miltertest can send")
 		end
 	end
+	if MIDWAY ~= nil and MIDWAY ~= "" then os.execute(MIDWAY) end
 	mt.eoh(conn)
 	step("eoh", SMFIR_CONTINUE, conn)
 	body = string.gsub(body, "\r?\n", "\r\n")
