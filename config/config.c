@@ -904,6 +904,12 @@ static const struct key policy_keys[] = {
 	{ .name = NULL },
 };
 
+static const struct key bcc_keys[] = {
+	{ .name = "keep_internal", .offset = offsetof(struct lg_bcc, keep_internal),
+	  .def = "false", .parse = parse_bool, .type = "true or false" },
+	{ .name = NULL },
+};
+
 static const struct key config_keys[] = {
 	{ .name = "listen", .offset = offsetof(struct lg_config, listen),
 	  .def = "unix:/run/leakguard/leakguard.sock", .parse = parse_listen,
@@ -923,6 +929,8 @@ static const struct key config_keys[] = {
 	  .sub = limits_keys, .type = "a mapping" },
 	{ .name = "policy", .kind = K_MAPPING, .offset = offsetof(struct lg_config, policy),
 	  .sub = policy_keys, .type = "a mapping" },
+	{ .name = "bcc", .kind = K_MAPPING, .offset = offsetof(struct lg_config, bcc),
+	  .sub = bcc_keys, .type = "a mapping" },
 	{ .name = "detectors", .kind = K_EARLY, .offset = offsetof(struct lg_config, detcfg),
 	  .sub = detcfg_keys, .type = "a mapping" },
 	{ .name = NULL },

@@ -35,6 +35,11 @@ struct lg_detcfg {
 				   replaces the earlier definition */
 };
 
+/* bcc: how the bcc action rewrites the visible recipients. */
+struct lg_bcc {
+	bool keep_internal;	/* keep_internal: internal addresses stay visible in To and Cc */
+};
+
 struct lg_config {
 	char *source;		/* file the config came from, or "<built-in>" */
 	char *listen;		/* listen: "unix:/path" or "inet:port@host" */
@@ -49,6 +54,7 @@ struct lg_config {
 	struct lg_limits limits;
 	struct lg_policy policy;
 	struct lg_detcfg detcfg;
+	struct lg_bcc bcc;
 	struct lg_detectors *detectors; /* compiled at load */
 };
 

@@ -1,8 +1,11 @@
 /* callbacks.c - thin libmilter callbacks: collect envelope and message into per-message state, then
- * at end of message call lg_analyze() and lg_enact(). Any internal error answers tempfail. */
+ * at end of message call lg_analyze() and lg_enact(). Any internal error answers tempfail.
+ * Each message holds a reference to the configuration that was current at its MAIL FROM, so a
+ * reload never changes the rules under a message in flight. */
 #include "milter/callbacks.h"
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -11,10 +14,24 @@
 #include "lg_alloc.h"
 #include "lg_buf.h"
 #include "lg_log.h"
+#include "milter/bcc.h"
 #include "milter/enact.h"
 #include "milter/spool.h"
 
-static const struct lg_config *cb_config;
+/* The original To and Cc in the verdict line, and per continuation line beyond that. */
+#define ORIG_IN_LINE 1000
+#define ORIG_PER_LINE 3000
+
+/* A configuration and the messages using it. */
+struct cfg_ref {
+	struct lg_config *cfg;
+	unsigned refs;			/* messages using it, plus one while it is the current one */
+	unsigned long generation;	/* 1 for the configuration loaded at start, then +1 a reload */
+};
+
+static pthread_mutex_t cfg_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct cfg_ref *cfg_current;
+static unsigned long cfg_generation;
 static pthread_key_t analyzer_key;
 static pthread_once_t analyzer_once = PTHREAD_ONCE_INIT;
 
@@ -24,15 +41,54 @@ struct conn {
 	char *sender;			/* envelope sender without <> */
 	char **rcpts;
 	size_t nrcpts;
+	struct cfg_ref *cfg;		/* the message's configuration, from MAIL FROM to its end */
 	struct lg_spool spool;
-	struct lg_hdr_counts hc;
+	struct lg_vis_hdrs vis;		/* To, Cc (values) and Bcc (count), for the bcc action */
 	int in_message;
 };
 
-/* lg_callbacks_set_config - install the configuration */
-void lg_callbacks_set_config(const struct lg_config *cfg)
+/* cfg_release - drop one reference; the last one frees the configuration */
+static void cfg_release(struct cfg_ref *r)
 {
-	cb_config = cfg;
+	if (!r)
+		return;
+	pthread_mutex_lock(&cfg_lock);
+	bool last = --r->refs == 0;
+	pthread_mutex_unlock(&cfg_lock);
+	if (last) {
+		lg_debug("configuration generation %lu freed", r->generation);
+		lg_config_free(r->cfg);
+		free(r);
+	}
+}
+
+/* cfg_acquire - a reference to the current configuration (NULL only after shutdown) */
+static struct cfg_ref *cfg_acquire(void)
+{
+	pthread_mutex_lock(&cfg_lock);
+	struct cfg_ref *r = cfg_current;
+	if (r)
+		r->refs++;
+	pthread_mutex_unlock(&cfg_lock);
+	return r;
+}
+
+/* lg_callbacks_set_config - swap in the configuration of messages that start from now on */
+unsigned long lg_callbacks_set_config(struct lg_config *cfg)
+{
+	struct cfg_ref *r = NULL;
+	if (cfg) {
+		r = lg_calloc(1, sizeof *r);
+		r->cfg = cfg;
+		r->refs = 1;
+	}
+	pthread_mutex_lock(&cfg_lock);
+	struct cfg_ref *old = cfg_current;
+	cfg_current = r;
+	unsigned long gen = r ? (r->generation = ++cfg_generation) : 0;
+	pthread_mutex_unlock(&cfg_lock);
+	cfg_release(old);
+	return gen;
 }
 
 /* analyzer_destroy - thread exit: free that thread's analyzer */
@@ -81,7 +137,10 @@ static void message_reset(struct conn *c)
 	c->rcpts = NULL;
 	c->nrcpts = 0;
 	lg_spool_free(&c->spool);
-	c->hc = (struct lg_hdr_counts){0};
+	lg_spool_init(&c->spool, 0, NULL);
+	lg_vis_hdrs_free(&c->vis);
+	cfg_release(c->cfg);
+	c->cfg = NULL;
 	c->in_message = 0;
 }
 
@@ -91,6 +150,17 @@ static struct conn *get_conn(SMFICTX *ctx, const char *where)
 	struct conn *c = smfi_getpriv(ctx);
 	if (!c)
 		lg_error("%s: no connection state; answering tempfail", where);
+	return c;
+}
+
+/* get_message - the connection state of a message in progress (after MAIL FROM), or NULL */
+static struct conn *get_message(SMFICTX *ctx, const char *where)
+{
+	struct conn *c = get_conn(ctx, where);
+	if (c && !c->cfg) {
+		lg_error("%s: no message in progress; answering tempfail", where);
+		return NULL;
+	}
 	return c;
 }
 
@@ -109,7 +179,7 @@ static sfsistat cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *addr)
 	(void)addr;
 	struct conn *c = lg_calloc(1, sizeof *c);
 	c->client = lg_strdup(hostname ? hostname : "unknown");
-	lg_spool_init(&c->spool, cb_config->limits.spool_memory, cb_config->spool_dir);
+	lg_spool_init(&c->spool, 0, NULL);
 	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
 		free(c->client);
 		free(c);
@@ -126,6 +196,12 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
 	if (!c)
 		return SMFIS_TEMPFAIL;
 	message_reset(c);
+	c->cfg = cfg_acquire();
+	if (!c->cfg) {
+		lg_error("envfrom: no configuration (shutting down); answering tempfail");
+		return SMFIS_TEMPFAIL;
+	}
+	lg_spool_init(&c->spool, c->cfg->cfg->limits.spool_memory, c->cfg->cfg->spool_dir);
 	c->sender = strip_angle(argv && argv[0] ? argv[0] : "");
 	c->in_message = 1;
 	return SMFIS_CONTINUE;
@@ -134,7 +210,7 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
 /* cb_envrcpt - RCPT TO: one more recipient */
 static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
 {
-	struct conn *c = get_conn(ctx, "envrcpt");
+	struct conn *c = get_message(ctx, "envrcpt");
 	if (!c)
 		return SMFIS_TEMPFAIL;
 	c->rcpts = lg_realloc(c->rcpts, (c->nrcpts + 1) * sizeof *c->rcpts);
@@ -156,13 +232,10 @@ static int spool_or_fail(SMFICTX *ctx, struct conn *c, const void *p, size_t n)
 /* cb_header - one header: written to the spool as the message had it */
 static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
 {
-	struct conn *c = get_conn(ctx, "header");
+	struct conn *c = get_message(ctx, "header");
 	if (!c)
 		return SMFIS_TEMPFAIL;
-	if (!strcasecmp(name, "To"))
-		c->hc.to++;
-	else if (!strcasecmp(name, "Cc"))
-		c->hc.cc++;
+	lg_vis_hdrs_add(&c->vis, name, value);
 	struct lg_buf b = LG_BUF_INIT;
 	lg_buf_printf(&b, "%s: %s\r\n", name, value ? value : "");
 	int ok = spool_or_fail(ctx, c, b.data, b.len);
@@ -173,7 +246,7 @@ static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
 /* cb_eoh - end of headers: the blank line */
 static sfsistat cb_eoh(SMFICTX *ctx)
 {
-	struct conn *c = get_conn(ctx, "eoh");
+	struct conn *c = get_message(ctx, "eoh");
 	if (!c)
 		return SMFIS_TEMPFAIL;
 	return spool_or_fail(ctx, c, "\r\n", 2) ? SMFIS_CONTINUE : SMFIS_TEMPFAIL;
@@ -182,19 +255,109 @@ static sfsistat cb_eoh(SMFICTX *ctx)
 /* cb_body - a body chunk */
 static sfsistat cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
-	struct conn *c = get_conn(ctx, "body");
+	struct conn *c = get_message(ctx, "body");
 	if (!c)
 		return SMFIS_TEMPFAIL;
 	return spool_or_fail(ctx, c, chunk, len) ? SMFIS_CONTINUE : SMFIS_TEMPFAIL;
 }
 
+/* put_orig - header values for the log: unfolded (a line break and the white space after it
+ * become one space), other control characters spaces, '"' and '\\'
+ * escaped, occurrences joined with ", " */
+static void put_orig(struct lg_buf *b, char *const *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			lg_buf_puts(b, ", ");
+		bool space = false;
+		for (const unsigned char *p = (const unsigned char *)v[i]; *p; p++) {
+			if (*p < 0x20 || *p == 0x7f || (space && *p == ' ')) {
+				if (!space)
+					lg_buf_putc(b, ' ');
+				space = true;
+				continue;
+			}
+			space = false;
+			if (*p == '"' || *p == '\\')
+				lg_buf_putc(b, '\\');
+			lg_buf_putc(b, (char)*p);
+		}
+	}
+}
+
+/* utf8_cut - the largest length <= n that does not split a UTF-8 sequence of s */
+static size_t utf8_cut(const char *s, size_t n)
+{
+	while (n > 0 && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	return n;
+}
+
+/* log_orig - one original header list in the verdict line, at most ORIG_IN_LINE bytes there; the
+ * rest follows in continuation lines of ORIG_PER_LINE bytes (syslog's default line limit is
+ * 8 KiB, and a visible list of hundreds of addresses is longer) */
+static void log_orig(struct lg_buf *line, struct lg_buf *more, const char *qid, const char *label,
+		     char *const *v, size_t n)
+{
+	struct lg_buf o = LG_BUF_INIT;
+	put_orig(&o, v, n);
+	size_t len = o.len, cut = len <= ORIG_IN_LINE ? len : utf8_cut(o.data, ORIG_IN_LINE);
+	lg_buf_printf(line, " %s=\"%.*s%s\"", label, (int)cut, len ? o.data : "",
+		      cut < len ? "..." : "");
+	for (size_t off = cut, part = 2; off < len; part++) {
+		size_t k = len - off <= ORIG_PER_LINE ? len - off
+						      : utf8_cut(o.data + off, ORIG_PER_LINE);
+		lg_buf_printf(more, "queue_id=%s %s (continued, part %zu): %.*s\n", qid, label, part,
+			      (int)k, o.data + off);
+		off += k;
+	}
+	lg_buf_free(&o);
+}
+
+/* log_verdict - the one line per verdict: queue id, sender, client, action (monitor), rules, every
+ * fact a condition can name but the per-detector levels (recipients, findings per detector,
+ * records, unscannable, size, attachments), for bcc what was hidden and the original To and Cc,
+ * and last the redacted samples (they may hold spaces) */
+static void log_verdict(const char *qid, const struct conn *c, const struct lg_report *rep,
+			const struct lg_bcc_plan *plan, bool enact_failed)
+{
+	struct lg_buf line = LG_BUF_INIT, more = LG_BUF_INIT, sum = LG_BUF_INIT;
+	lg_report_summary(rep, &sum);
+	const char *s = lg_buf_cstr(&sum), *samples = strstr(s, " samples=");
+	size_t head = samples ? (size_t)(samples - s) : strlen(s);
+	lg_buf_printf(&line, "queue_id=%s from=<%s> client=%s ", qid, c->sender ? c->sender : "",
+		      c->client);
+	lg_buf_append(&line, s, head);
+	lg_buf_printf(&line, " attachments=%ld ambiguous=%ld type_mismatch=%ld",
+		      lg_report_fact(rep, LG_FACT_ATTACHMENTS_COUNT),
+		      lg_report_fact(rep, LG_FACT_ATTACHMENTS_AMBIGUOUS),
+		      lg_report_fact(rep, LG_FACT_ATTACHMENTS_TYPE_MISMATCH));
+	if (plan) {
+		lg_buf_printf(&line, " bcc=hidden:%u,kept:%u", plan->hidden, plan->kept);
+		log_orig(&line, &more, qid, "orig_to", c->vis.to, c->vis.nto);
+		log_orig(&line, &more, qid, "orig_cc", c->vis.cc, c->vis.ncc);
+	}
+	if (enact_failed)
+		lg_buf_puts(&line, " enact=failed,tempfail");
+	lg_buf_puts(&line, s + head);
+	lg_buf_free(&sum);
+	lg_info("%s", lg_buf_cstr(&line));
+	for (char *p = more.data, *nl; p && (nl = strchr(p, '\n')); p = nl + 1) {
+		*nl = '\0';
+		lg_info("%s", p);
+	}
+	lg_buf_free(&line);
+	lg_buf_free(&more);
+}
+
 /* cb_eom - end of message: analyse, log one line, enact */
 static sfsistat cb_eom(SMFICTX *ctx)
 {
-	struct conn *c = get_conn(ctx, "eom");
+	struct conn *c = get_message(ctx, "eom");
 	if (!c)
 		return SMFIS_TEMPFAIL;
 	const char *qid = queue_id(ctx);
+	const struct lg_config *cfg = c->cfg->cfg;
 	char err[256];
 	const char *data;
 	size_t len;
@@ -211,18 +374,19 @@ static sfsistat cb_eom(SMFICTX *ctx)
 	}
 	struct lg_envelope env = { c->sender, (const char *const *)c->rcpts, c->nrcpts };
 	struct lg_report rep;
-	if (lg_analyze(an, cb_config, &env, data, len, &rep, err, sizeof err) < 0) {
+	if (lg_analyze(an, cfg, &env, data, len, &rep, err, sizeof err) < 0) {
 		lg_error("%s: analysis failed: %s; answering tempfail", qid, err);
 		message_reset(c);
 		return SMFIS_TEMPFAIL;
 	}
-	sfsistat st = lg_enact(ctx, &rep, &c->hc);
-	struct lg_buf line = LG_BUF_INIT;
-	lg_report_summary(&rep, &line);
-	lg_info("queue_id=%s from=<%s> client=%s %s%s", qid, c->sender ? c->sender : "", c->client,
-		lg_buf_cstr(&line), st == SMFIS_TEMPFAIL && rep.verdict.action != LG_ACT_TEMPFAIL
-					    ? " enact=failed,tempfail" : "");
-	lg_buf_free(&line);
+	struct lg_bcc_plan plan = {0};
+	bool bcc = rep.verdict.action == LG_ACT_BCC;
+	if (bcc)
+		lg_bcc_plan(cfg, c->sender, &c->vis, &plan);
+	sfsistat st = lg_enact(ctx, &rep, bcc ? &plan : NULL);
+	log_verdict(qid, c, &rep, bcc ? &plan : NULL,
+		    st == SMFIS_TEMPFAIL && rep.verdict.action != LG_ACT_TEMPFAIL);
+	lg_bcc_plan_free(&plan);
 	lg_report_free(&rep);
 	message_reset(c);
 	return st;

@@ -1,5 +1,6 @@
 /* enact.c - verdict to milter actions: accept, tag (headers), bcc (To/Cc rewrite), hold
- * (smfi_quarantine: Postfix's hold queue), reject (5.7.1 with text), tempfail. */
+ * (smfi_quarantine: Postfix's hold queue), discard, reject (5.7.1 with text), tempfail (4.7.1).
+ * A monitor verdict changes nothing: it is only logged. */
 #include "milter/enact.h"
 
 #include <stdlib.h>
@@ -15,7 +16,8 @@ char *lg_smtp_text(const char *reason, const char *fallback)
 	if (!reason)
 		return lg_strdup(fallback);
 	size_t n = 0;
-	while (reason[n] && (unsigned char)reason[n] >= 0x20 && (unsigned char)reason[n] < 0x7f)
+	while (n < LG_SMTP_TEXT_MAX && reason[n] && (unsigned char)reason[n] >= 0x20 &&
+	       (unsigned char)reason[n] < 0x7f)
 		n++;
 	while (n > 0 && (reason[n - 1] == ' ' || reason[n - 1] == '/'))
 		n--;
@@ -54,26 +56,24 @@ static int add_tags(SMFICTX *ctx, const struct lg_report *r)
 	return rc;
 }
 
-/* rewrite_bcc - hide the visible recipients: the first To becomes undisclosed-recipients:;, other
- * To and all Cc headers go. The envelope is untouched, so everybody still gets the message. */
-static int rewrite_bcc(SMFICTX *ctx, const struct lg_hdr_counts *hc)
+/* apply_bcc - carry out the header plan of the bcc action; the envelope is not touched (leakguard
+ * does not even negotiate SMFIF_ADDRCPT or SMFIF_DELRCPT), so every recipient still gets it. */
+static int apply_bcc(SMFICTX *ctx, const struct lg_bcc_plan *plan)
 {
 	int rc = MI_SUCCESS;
-	for (int i = hc->cc; i >= 1 && rc == MI_SUCCESS; i--)
-		rc = smfi_chgheader(ctx, "Cc", i, NULL);
-	for (int i = hc->to; i >= 2 && rc == MI_SUCCESS; i--)
-		rc = smfi_chgheader(ctx, "To", i, NULL);
-	if (rc == MI_SUCCESS) {
-		if (hc->to >= 1)
-			rc = smfi_chgheader(ctx, "To", 1, "undisclosed-recipients:;");
+	for (size_t i = 0; i < plan->nedits && rc == MI_SUCCESS; i++) {
+		const struct lg_hdr_edit *e = &plan->edits[i];
+		if (e->op == LG_HDR_ADD)
+			rc = smfi_addheader(ctx, (char *)e->name, e->value);
 		else
-			rc = smfi_addheader(ctx, "To", "undisclosed-recipients:;");
+			rc = smfi_chgheader(ctx, (char *)e->name, e->index,
+					    e->op == LG_HDR_DELETE ? NULL : e->value);
 	}
 	return rc;
 }
 
 /* lg_enact - see enact.h */
-sfsistat lg_enact(SMFICTX *ctx, const struct lg_report *r, const struct lg_hdr_counts *hc)
+sfsistat lg_enact(SMFICTX *ctx, const struct lg_report *r, const struct lg_bcc_plan *plan)
 {
 	char *text = NULL;
 	sfsistat st = SMFIS_CONTINUE;
@@ -87,7 +87,7 @@ sfsistat lg_enact(SMFICTX *ctx, const struct lg_report *r, const struct lg_hdr_c
 		rc = add_tags(ctx, r);
 		break;
 	case LG_ACT_BCC:
-		rc = rewrite_bcc(ctx, hc);
+		rc = plan ? apply_bcc(ctx, plan) : MI_FAILURE;
 		if (rc == MI_SUCCESS)
 			rc = add_tags(ctx, r);
 		break;

@@ -1,8 +1,19 @@
-/* leakguard.c - the milter daemon: options, config, socket, privileges, then libmilter's main loop. */
+/* leakguard.c - the milter daemon: options, config, socket, privileges, then libmilter's main loop
+ * in a thread of its own while the main thread waits for reload signals (SIGHUP, SIGUSR1).
+ *
+ * libmilter's own signal thread takes SIGHUP as "stop" (sigwait on HUP, TERM, INT). The main
+ * thread keeps SIGHUP unblocked with a handler (SA_NODEFER: never blocked, not even inside the
+ * handler); Linux gives a signal sent to the process to its main thread first when that thread
+ * does not block it, so libmilter never sees SIGHUP. SIGUSR1, which libmilter ignores, reloads
+ * the same way on any system. SIGTERM and SIGINT stay libmilter's: a graceful stop. */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +25,7 @@
 
 #include "analyze/analyze.h"
 #include "config/config.h"
+#include "lg_alloc.h"
 #include "lg_buf.h"
 #include "lg_log.h"
 #include "milter/callbacks.h"
@@ -63,6 +75,165 @@ static void write_pidfile(const char *path)
 		lg_fatal("cannot write pid file %s: %s", path, strerror(errno));
 }
 
+/* What was fixed at start: the command line, and what a reload cannot change. */
+struct started {
+	const char *cfgpath;		/* -c, or NULL for the built-in configuration */
+	const char *listen, *user, *pidfile;	/* -l, -u, -p overrides, or NULL */
+	char *run_listen, *run_user, *run_pidfile, *run_facility;	/* in effect */
+	mode_t run_socket_mode;
+};
+
+static int signal_pipe[2] = { -1, -1 };	/* handler and milter thread -> main thread */
+static int milter_rc;
+
+/* on_reload_signal - SIGHUP/SIGUSR1 handler: one byte to the main thread (async-signal-safe) */
+static void on_reload_signal(int sig)
+{
+	(void)sig;
+	int saved = errno;
+	char b = 'r';
+	ssize_t w = write(signal_pipe[1], &b, 1);	/* a full pipe already holds a reload */
+	(void)w;
+	errno = saved;
+}
+
+/* milter_thread - libmilter's main loop; tells the main thread when it returns */
+static void *milter_thread(void *arg)
+{
+	(void)arg;
+	milter_rc = smfi_main();
+	char b = 's';
+	ssize_t w;
+	do
+		w = write(signal_pipe[1], &b, 1);
+	while (w < 0 && errno == EAGAIN);
+	return NULL;
+}
+
+/* apply_overrides - the command line's -l, -u, -p win over the file */
+static void apply_overrides(struct lg_config *cfg, const struct started *st)
+{
+	if (st->listen) {
+		free(cfg->listen);
+		cfg->listen = lg_strdup(st->listen);
+	}
+	if (st->user) {
+		free(cfg->user);
+		cfg->user = lg_strdup(st->user);
+	}
+	if (st->pidfile) {
+		free(cfg->pidfile);
+		cfg->pidfile = lg_strdup(st->pidfile);
+	}
+}
+
+/* same_str - equal strings, NULL equal to NULL */
+static bool same_str(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+/* warn_restart_only - log each setting a reload cannot change: socket, user, pid file, facility */
+static void warn_restart_only(const struct lg_config *n, const struct started *st)
+{
+	static const char *const fmt = "reload: %s changed (%s -> %s): it takes a restart; still %s";
+	if (!same_str(n->listen, st->run_listen))
+		lg_warning(fmt, "listen", st->run_listen, n->listen, "listening on the old socket");
+	if (!same_str(n->user, st->run_user))
+		lg_warning(fmt, "user", st->run_user ? st->run_user : "-", n->user ? n->user : "-",
+			   "running as the old user");
+	if (!same_str(n->pidfile, st->run_pidfile))
+		lg_warning(fmt, "pidfile", st->run_pidfile ? st->run_pidfile : "none",
+			   n->pidfile ? n->pidfile : "none", "writing the old one");
+	if (!same_str(n->log_facility, st->run_facility))
+		lg_warning(fmt, "log_facility", st->run_facility, n->log_facility,
+			   "logging to the old facility");
+	if (n->socket_mode != st->run_socket_mode)
+		lg_warning("reload: socket_mode changed (%04o -> %04o): it takes a restart",
+			   (unsigned)st->run_socket_mode, (unsigned)n->socket_mode);
+}
+
+/* reload - load and check the configuration file whole; swap it in, or keep the running one */
+static void reload(const struct started *st)
+{
+	const char *name = st->cfgpath ? st->cfgpath : "<built-in>";
+	struct lg_buf errs = LG_BUF_INIT;
+	struct lg_config *n = lg_config_load(st->cfgpath, &errs);
+	if (!n) {
+		char *p = errs.data;
+		for (char *nl; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
+			nl = strchr(p, '\n');
+			if (nl)
+				*nl = '\0';
+			if (*p)
+				lg_error("reload: %s", p);
+		}
+		lg_error("reload: configuration %s has errors; keeping the running one", name);
+		lg_buf_free(&errs);
+		return;
+	}
+	lg_buf_free(&errs);
+	apply_overrides(n, st);
+	warn_restart_only(n, st);
+	size_t nrules = n->policy.nrules, ndomains = n->n_internal_domains;
+	unsigned long gen = lg_callbacks_set_config(n);
+	lg_info("reload: configuration %s loaded (generation %lu): rules=%zu internal_domains=%zu; "
+		"messages already under way finish under the previous one", name, gen, nrules,
+		ndomains);
+}
+
+/* wait_signals - the main thread's loop: reload on SIGHUP/SIGUSR1 until libmilter stops */
+static void wait_signals(const struct started *st)
+{
+	for (;;) {
+		struct pollfd pfd = { .fd = signal_pipe[0], .events = POLLIN };
+		if (poll(&pfd, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			lg_fatal("poll: %s", strerror(errno));
+		}
+		bool want_reload = false, stop = false;
+		char buf[64];
+		ssize_t n;
+		while ((n = read(signal_pipe[0], buf, sizeof buf)) > 0)	/* signals coalesce */
+			for (ssize_t i = 0; i < n; i++) {
+				want_reload |= buf[i] == 'r';
+				stop |= buf[i] == 's';
+			}
+		if (stop)
+			return;
+		if (want_reload)
+			reload(st);
+	}
+}
+
+/* start_signals - the pipe, the handlers, and which thread takes which signal */
+static void start_signals(pthread_t *tid)
+{
+	if (pipe2(signal_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
+		lg_fatal("pipe: %s", strerror(errno));
+	struct sigaction sa = { .sa_handler = on_reload_signal, .sa_flags = SA_RESTART | SA_NODEFER };
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGHUP, &sa, NULL) < 0 || sigaction(SIGUSR1, &sa, NULL) < 0)
+		lg_fatal("sigaction: %s", strerror(errno));
+	sigset_t all, reload_set;
+	sigemptyset(&all);
+	sigaddset(&all, SIGHUP);
+	sigaddset(&all, SIGUSR1);
+	sigaddset(&all, SIGTERM);
+	sigaddset(&all, SIGINT);
+	sigemptyset(&reload_set);
+	sigaddset(&reload_set, SIGHUP);
+	sigaddset(&reload_set, SIGUSR1);
+	/* libmilter's threads inherit all four blocked (its signal thread sigwaits HUP, TERM,
+	 * INT); the main thread then takes SIGHUP and SIGUSR1 back and leaves TERM and INT to it */
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	int e = pthread_create(tid, NULL, milter_thread, NULL);
+	if (e != 0)
+		lg_fatal("pthread_create: %s", strerror(e));
+	pthread_sigmask(SIG_UNBLOCK, &reload_set, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cfgpath = NULL, *listen = NULL, *user = NULL, *pidfile = NULL;
@@ -101,18 +272,14 @@ int main(int argc, char **argv)
 		lg_config_free(cfg);
 		return 0;
 	}
-	if (listen) {
-		free(cfg->listen);
-		cfg->listen = strdup(listen);
-	}
-	if (user) {
-		free(cfg->user);
-		cfg->user = strdup(user);
-	}
-	if (pidfile) {
-		free(cfg->pidfile);
-		cfg->pidfile = strdup(pidfile);
-	}
+	struct started st = { .cfgpath = cfgpath, .listen = listen, .user = user,
+			      .pidfile = pidfile };
+	apply_overrides(cfg, &st);
+	st.run_listen = lg_strdup(cfg->listen);
+	st.run_user = cfg->user ? lg_strdup(cfg->user) : NULL;
+	st.run_pidfile = cfg->pidfile ? lg_strdup(cfg->pidfile) : NULL;
+	st.run_facility = lg_strdup(cfg->log_facility ? cfg->log_facility : "mail");
+	st.run_socket_mode = cfg->socket_mode;
 
 	lg_library_init();
 	if (!foreground) {
@@ -120,7 +287,6 @@ int main(int argc, char **argv)
 		if (daemon(0, 0) < 0)
 			lg_fatal("daemon: %s", strerror(errno));
 	}
-	lg_callbacks_set_config(cfg);
 	if (smfi_register(lg_milter_desc) != MI_SUCCESS)
 		lg_fatal("smfi_register failed");
 	if (smfi_setconn(cfg->listen) != MI_SUCCESS)
@@ -145,10 +311,19 @@ int main(int argc, char **argv)
 			   lg_action_name(cfg->policy.default_action));
 	lg_info("starting: listen=%s config=%s rules=%zu internal_domains=%zu", cfg->listen,
 		cfg->source, cfg->policy.nrules, cfg->n_internal_domains);
-	int rc = smfi_main();
-	lg_info("stopping (smfi_main returned %d)", rc);
-	if (cfg->pidfile)
-		unlink(cfg->pidfile);
-	lg_config_free(cfg);
-	return rc == MI_SUCCESS ? 0 : 1;
+	lg_callbacks_set_config(cfg);	/* owned by the callbacks from here on */
+	cfg = NULL;
+	pthread_t tid;
+	start_signals(&tid);
+	wait_signals(&st);
+	pthread_join(tid, NULL);
+	lg_info("stopping (smfi_main returned %d)", milter_rc);
+	if (st.run_pidfile)
+		unlink(st.run_pidfile);
+	lg_callbacks_set_config(NULL);
+	free(st.run_listen);
+	free(st.run_user);
+	free(st.run_pidfile);
+	free(st.run_facility);
+	return milter_rc == MI_SUCCESS ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 #!/bin/bash
-# milter.sh - miltertest scenarios against the real daemon: accept, tag, hold, reject and tempfail
-# paths (policy tempfail and internal errors), one leakguard per configuration.
+# milter.sh - miltertest scenarios against the real daemon: accept, tag, bcc (header by header,
+# envelope untouched), hold, monitor, discard, reject and tempfail (policy tempfail and internal
+# errors), reload on SIGHUP; one leakguard per configuration.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/lib.sh"
@@ -13,8 +14,10 @@ cf=$top_srcdir/tests/milter
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lg-milter.XXXXXX")
 chmod 755 "$tmp"
 pid=
+stopping=
 cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null
+	for p in $pid $stopping; do wait "$p" 2>/dev/null; done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -36,17 +39,20 @@ start_lg() {
 	[ -S "$sock" ]
 }
 
+# stop_lg - SIGTERM; libmilter takes up to ~6 s to return after a session, so the next daemon
+# (on its own socket, with its own log) starts meanwhile and cleanup waits for them all
 stop_lg() {
 	kill "$pid" 2>/dev/null
-	wait "$pid" 2>/dev/null
+	stopping="$stopping $pid"
 	pid=
 }
 
-# run NAME FILE EXPECT [FROM RCPTS [REPLYTEXT]] - one miltertest run as a test point
+# run NAME FILE EXPECT [FROM RCPTS [REPLYTEXT]] - one miltertest run as a test point; CHECKS in
+# the environment adds header checks, MIDWAY a command run mid-message (see scenario.lua)
 run() {
 	out=$("$MILTERTEST" -s "$cf/scenario.lua" -D "SOCK=$spec" -D "FILE=$2" \
 		-D "EXPECT=$3" -D "QID=Q$LG_TESTS_RUN" ${4:+-D "FROM=$4"} ${5:+-D "RCPTS=$5"} \
-		${6:+-D "REPLYTEXT=$6"} 2>&1)
+		${6:+-D "REPLYTEXT=$6"} ${CHECKS:+-D "CHECKS=$CHECKS"} ${MIDWAY:+-D "MIDWAY=$MIDWAY"} 2>&1)
 	st=$?
 	[ "$out" = "ok" ] || st=1
 	result $st "$1"
@@ -55,7 +61,7 @@ run() {
 
 # logged PATTERN NAME - the daemon's log has a matching line
 logged() {
-	grep -q -- "$1" "$log"
+	grep -q -e "$1" "$log"
 	result $? "$2"
 	[ $? -eq 0 ] || diag "no line matching '$1' in:" "$(tail -n 20 "$log")"
 }
@@ -80,12 +86,90 @@ stop_lg
 
 start_lg tag "$cf/tag.yaml"
 result $? "leakguard starts with a tag policy"
-run "tag policy adds X-Leakguard-Verdict" "$fx/html-contacts.eml" tag
+CHECKS="add:X-Leakguard-Verdict:tag; findings=36; records=12|add:X-Leakguard-Rules:tag-any-personal-data|nochange:To|nodelete:To" \
+	run "tag policy adds X-Leakguard-Verdict (action, findings, records) and X-Leakguard-Rules, nothing else changes" "$fx/html-contacts.eml" tag
 printf 'From: a@pref.example.lg.jp\nTo: %s\nCc: b@example.org\nSubject: notice\nMIME-Version: 1.0\nContent-Type: text/plain\n\nhello\n' \
 	"$(seq -f 'user%g@example.com' 1 25 | paste -sd, -)" >"$tmp/many-to.eml"
 run "bcc rewrites a long visible To list to undisclosed-recipients:;" "$tmp/many-to.eml" bcc
 run "policy tempfail answers 451 4.7.1 with the reason" "$fx/incident.eml" tempfail "" "" \
 	"Try again later"
+stop_lg
+
+# bcc: the messages' To and Cc, header by header
+printf 'From: hanako@pref.example.lg.jp\nTo: a@pref.example.lg.jp, x@example.com\nCc: y@example.org, b@pref.example.lg.jp\nSubject: notice\n\nhello\n' >"$tmp/bcc1.eml"
+printf 'From: hanako@pref.example.lg.jp\nTo: =?UTF-8?B?5bGx55Sw5aSq6YOO?= <taro@pref.example.lg.jp>,\n x@example.com\nTo: second@example.net\nCc: =?ISO-2022-JP?B?GyRCOzNFRBsoQg==?= <z@example.com>,\n\tc@pref.example.lg.jp\nSubject: notice\n\nhello\n' >"$tmp/bcc2.eml"
+printf 'From: hanako@pref.example.lg.jp\nTo: a@pref.example.lg.jp\nCc: y@example.org\nSubject: notice\n\nhello\n' >"$tmp/bcc3.eml"
+start_lg bcc "$cf/bcc.yaml"
+result $? "leakguard starts with a bcc policy"
+CHECKS="change:To:undisclosed-recipients:;|delete:Cc:1|nodelete:To|add:X-Leakguard-Verdict|add:X-Leakguard-Rules:hide-visible-external" \
+	run "bcc: To (internal + external) becomes undisclosed-recipients:;, Cc is deleted, envelope untouched" "$tmp/bcc1.eml" bcc
+logged 'bcc=hidden:4,kept:0 orig_to="a@pref.example.lg.jp, x@example.com" orig_cc="y@example.org, b@pref.example.lg.jp"' \
+	"bcc: the verdict line keeps the original To and Cc"
+CHECKS="change:To:undisclosed-recipients:;|delete:To:2|delete:Cc:1" \
+	run "bcc: folded To with an encoded name, a second To and a folded Cc are all hidden" "$tmp/bcc2.eml" bcc
+CHECKS="change:To:undisclosed-recipients:;|delete:Cc:1" \
+	run "bcc: keep_internal false hides an internal To too" "$tmp/bcc3.eml" bcc
+stop_lg
+
+start_lg bcc-keep "$cf/bcc-keep.yaml"
+result $? "leakguard starts with a bcc policy and bcc.keep_internal: true"
+CHECKS="change:To:a@pref.example.lg.jp|change:Cc:b@pref.example.lg.jp|nodelete:To|nodelete:Cc" \
+	run "bcc keep_internal: To and Cc keep their internal address only" "$tmp/bcc1.eml" bcc
+CHECKS="change:To:=?UTF-8?b?5bGx55Sw5aSq6YOO?= <taro@pref.example.lg.jp>|delete:To:2|change:Cc:c@pref.example.lg.jp|nodelete:Cc" \
+	run "bcc keep_internal: folded To keeps its encoded internal name, the second To goes, folded Cc keeps its internal address" "$tmp/bcc2.eml" bcc
+CHECKS="nochange:To|nodelete:To|delete:Cc:1" \
+	run "bcc keep_internal: an internal-only To is left alone, the external Cc goes" "$tmp/bcc3.eml" bcc
+logged 'bcc=hidden:1,kept:1 orig_to="a@pref.example.lg.jp" orig_cc="y@example.org"' \
+	"bcc keep_internal: hidden and kept counts in the verdict line"
+stop_lg
+
+start_lg monitor "$cf/monitor.yaml"
+result $? "leakguard starts with a policy in monitor mode"
+run "monitor: the incident mail is not held, not tagged, not changed" "$fx/incident.eml" monitor
+logged "queue_id=Q$((LG_TESTS_RUN - 1)) .*action=hold monitor=yes rules=personal-data-external" \
+	"monitor: logged as action=hold monitor=yes"
+stop_lg
+
+start_lg discard "$cf/discard.yaml"
+result $? "leakguard starts with a discard rule (allow_discard) and a reject rule on trial"
+run "discard: the mass mailing is discarded" "$tmp/many-to.eml" discard
+logged "action=discard rules=drop-mass-mailing" "discard is logged"
+run "a reject rule with monitor: true lets the incident mail through unchanged" "$fx/incident.eml" monitor
+logged "action=reject monitor=yes rules=reject-on-trial" "the rule on trial logs action=reject monitor=yes"
+stop_lg
+
+# reload: SIGHUP swaps a good configuration in, keeps the running one when the new file is bad
+cp "$cf/tag.yaml" "$tmp/reload.yaml"
+start_lg reload "$tmp/reload.yaml"
+result $? "leakguard starts for the reload test"
+run "before the reload the incident mail gets tempfail (tag.yaml)" "$fx/incident.eml" tempfail "" "" "Try again later"
+# SIGHUP while a message is under way (after its headers): it finishes under tag.yaml
+MIDWAY="cp '$cf/reject.yaml' '$tmp/reload.yaml' && kill -HUP $pid && i=0 && while ! grep -q 'generation 2' '$log' && [ \$i -lt 50 ]; do sleep 0.1; i=\$((i + 1)); done" \
+	run "a message under way when SIGHUP swaps in reject.yaml still gets tempfail (the configuration it started with)" \
+	"$fx/incident.eml" tempfail "" "" "Try again later"
+midq=Q$((LG_TESTS_RUN - 1))
+awk -v q="queue_id=$midq " '/generation 2/ { r = NR } index($0, q) && / action=tempfail / { v = NR }
+	END { exit !(r && v && r < v) }' "$log"
+result $? "SIGHUP: generation 2 was loaded before that message ($midq) ended, and it was still decided by generation 1"
+run "after the reload the same mail is rejected (reject.yaml)" "$fx/incident.eml" reject "" "" \
+	"Personal data to external recipients is not allowed"
+printf 'listen: "unix:/tmp/elsewhere.sock"\npolicy:\n  rules:\n    - name: x\n      when: "no.such.fact > 1"\n      action: hold\n' >"$tmp/reload.yaml"
+kill -HUP "$pid"
+wait_for_log "$log" "keeping the running one" 10
+result $? "SIGHUP with a broken file: the running configuration is kept"
+logged "reload: .*reload.yaml:5:[0-9]*: error: " "the broken file's errors are logged with file:line:column"
+run "after the failed reload the mail is still rejected" "$fx/incident.eml" reject "" "" \
+	"Personal data to external recipients is not allowed"
+printf 'socket_mode: "0600"\nlog_facility: local3\n' >"$tmp/reload.yaml"
+kill -USR1 "$pid"
+wait_for_log "$log" "generation 3" 10
+result $? "SIGUSR1 reloads too"
+logged "reload: socket_mode changed (0660 -> 0600): it takes a restart" \
+	"a changed socket_mode is logged as needing a restart"
+logged "reload: log_facility changed (mail -> local3): it takes a restart" \
+	"a changed log_facility is logged as needing a restart"
+kill -0 "$pid"
+result $? "leakguard is still running after three reloads"
 stop_lg
 
 start_lg broken "$cf/unwritable-spool.yaml"

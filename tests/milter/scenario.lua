@@ -4,9 +4,19 @@
 --   FILE    RFC 5322 message file; its headers are sent one by one, then the body in chunks
 --   FROM    envelope sender (default: the From address)
 --   RCPTS   comma-separated envelope recipients (default: the To and Cc addresses)
---   EXPECT  accept | tag | bcc | hold | reject | tempfail | tempfail-internal
+--   EXPECT  accept | tag | bcc | hold | monitor | discard | reject | tempfail | tempfail-internal
 --   QID     queue id sent as macro {i} (optional)
 --   REPLYTEXT  for reject and tempfail: the exact SMTP reply text expected
+--   MIDWAY  a shell command run after the headers, before the body (e.g. a reload mid-message)
+--   CHECKS  more end-of-message checks, separated by "|", each one of
+--             change:NAME:VALUE   a header NAME was changed to exactly VALUE
+--             nochange:NAME       no header NAME was changed
+--             delete:NAME:INDEX   occurrence INDEX of NAME was deleted
+--             nodelete:NAME       no NAME was deleted
+--             add:NAME[:VALUE]    a header NAME was added (with exactly VALUE)
+--             noadd:NAME          no header NAME was added
+--           (miltertest cannot check the index of a change: its argument is read wrongly)
+-- Every EXPECT also checks that the envelope is untouched: no recipient added or deleted.
 
 local function fail(msg)
 	io.stderr:write("FAIL: " .. msg .. "\n")
@@ -56,6 +66,45 @@ for _, h in ipairs(headers) do
 	end
 end
 
+-- run_checks - the CHECKS list
+local function run_checks(conn)
+	if CHECKS == nil or CHECKS == "" then return end
+	for c in string.gmatch(CHECKS, "[^|]+") do
+		local op, name, arg = string.match(c, "^(%a+):([^:]+):?(.*)$")
+		if op == nil then fail("bad check " .. c) end
+		local ok
+		if op == "change" then
+			ok = mt.eom_check(conn, MT_HDRCHANGE, name, arg)
+		elseif op == "nochange" then
+			ok = not mt.eom_check(conn, MT_HDRCHANGE, name)
+		elseif op == "delete" then
+			ok = mt.eom_check(conn, MT_HDRDELETE, name, tonumber(arg))
+		elseif op == "nodelete" then
+			ok = not mt.eom_check(conn, MT_HDRDELETE, name)
+		elseif op == "add" then
+			if arg == "" then ok = mt.eom_check(conn, MT_HDRADD, name)
+			else ok = mt.eom_check(conn, MT_HDRADD, name, arg) end
+		elseif op == "noadd" then
+			ok = not mt.eom_check(conn, MT_HDRADD, name)
+		else
+			fail("unknown check " .. op)
+		end
+		if not ok then fail("check failed: " .. c) end
+	end
+end
+
+-- envelope_untouched - no recipient added, none of the envelope's deleted
+local function envelope_untouched(conn)
+	for r in string.gmatch(rcpts, "[^,]+") do
+		if mt.eom_check(conn, MT_RCPTDELETE, "<" .. r .. ">") or mt.eom_check(conn, MT_RCPTDELETE, r) then
+			fail("envelope recipient " .. r .. " was deleted")
+		end
+		if mt.eom_check(conn, MT_RCPTADD, "<" .. r .. ">") or mt.eom_check(conn, MT_RCPTADD, r) then
+			fail("envelope recipient " .. r .. " was added")
+		end
+	end
+end
+
 local conn = mt.connect(SOCK, 40, 0.25)
 if conn == nil then fail("cannot connect to " .. SOCK) end
 
@@ -94,6 +143,7 @@ local ok, err = pcall(function()
 			fail("header " .. h[1] .. " is longer than miltertest can send")
 		end
 	end
+	if MIDWAY ~= nil and MIDWAY ~= "" then os.execute(MIDWAY) end
 	mt.eoh(conn)
 	step("eoh", SMFIR_CONTINUE, conn)
 	body = string.gsub(body, "\r?\n", "\r\n")
@@ -118,12 +168,22 @@ local ok, err = pcall(function()
 		if mt.eom_check(conn, MT_QUARANTINE) then fail("tagged mail was quarantined") end
 	elseif EXPECT == "bcc" then
 		if r ~= SMFIR_CONTINUE and r ~= SMFIR_ACCEPT then fail("eom: not accepted") end
-		if not mt.eom_check(conn, MT_HDRCHANGE, "To", "undisclosed-recipients:;") then
-			fail("To was not rewritten to undisclosed-recipients:;")
+		if CHECKS == nil or CHECKS == "" then
+			if not mt.eom_check(conn, MT_HDRCHANGE, "To", "undisclosed-recipients:;") then
+				fail("To was not rewritten to undisclosed-recipients:;")
+			end
+			if not mt.eom_check(conn, MT_HDRDELETE, "Cc") then fail("Cc was not removed") end
 		end
-		if not mt.eom_check(conn, MT_HDRDELETE, "Cc") then fail("Cc was not removed") end
 		if not mt.eom_check(conn, MT_HDRADD, "X-Leakguard-Verdict") then fail("no X-Leakguard-Verdict header") end
 		if mt.eom_check(conn, MT_QUARANTINE) then fail("bcc mail was quarantined") end
+	elseif EXPECT == "monitor" then
+		-- monitor: decided and logged only; the message goes on exactly as it came
+		if r ~= SMFIR_CONTINUE and r ~= SMFIR_ACCEPT then fail("eom: monitor verdict did not continue: " .. string.format("%q", r)) end
+		for _, op in ipairs({ MT_HDRADD, MT_HDRCHANGE, MT_HDRDELETE, MT_HDRINSERT, MT_QUARANTINE, MT_BODYCHANGE }) do
+			if mt.eom_check(conn, op) then fail("monitor verdict changed the message (operation " .. op .. ")") end
+		end
+	elseif EXPECT == "discard" then
+		if r ~= SMFIR_DISCARD then fail("eom: expected discard, got " .. string.format("%q", r)) end
 	elseif EXPECT == "hold" then
 		if r ~= SMFIR_CONTINUE and r ~= SMFIR_ACCEPT then fail("eom: unexpected reply " .. string.format("%q", r)) end
 		if not mt.eom_check(conn, MT_QUARANTINE) then fail("message was not quarantined") end
@@ -142,6 +202,10 @@ local ok, err = pcall(function()
 		if r ~= SMFIR_TEMPFAIL then fail("eom: expected tempfail, got " .. string.format("%q", r)) end
 	else
 		fail("unknown EXPECT " .. tostring(EXPECT))
+	end
+	if EXPECT ~= "tempfail-internal" then
+		envelope_untouched(conn)
+		run_checks(conn)
 	end
 end)
 if not ok and err ~= TEMPFAILED then fail(tostring(err)) end

@@ -5,6 +5,11 @@
 #   lands in Postfix's hold queue with the reason in the maillog;  (c) the same mail to three
 #   colleagues is delivered;  (d) with leakguard killed Postfix answers 4xx (milter_default_action
 #   = tempfail) and delivers nothing; restarted, the same mail goes through.
+#   Then, after a reload (SIGHUP) to a bcc and reject policy: (e) a mail whose To and Cc list
+#   outside addresses reaches the sink with them hidden (internal ones kept), every envelope
+#   recipient delivered;  (f) the incident mail is refused and swaks sees 550 5.7.1 and the
+#   reason;  (g) smtp-source sends 200 mails in 10 sessions while SIGHUP arrives 10 times
+#   (a broken file, a hold policy, a tag policy, in turn): no session fails, no mail is lost.
 # TAP output. Needs root, postfix, smtp-sink and swaks; skipped otherwise. Ports are picked from
 # LG_TEST_PORT_FROM..LG_TEST_PORT_TO (default 10025..10099) on 127.0.0.1 only.
 # LG_KEEP_TMP=1 keeps the scratch directory (it is kept anyway when a test fails).
@@ -290,6 +295,200 @@ if start_leakguard; then
 else
 	not_ok "(d) leakguard restarts"
 	diagnose
+fi
+
+# ------------------------------------------------------------------------------- reload helpers
+
+# lg_config BODY: $T/leakguard.yaml with the fixed part (socket, user, spool) and BODY
+lg_config() {
+	cat >"$T/leakguard.yaml.new" <<EOF
+listen: "unix:$LG_SOCK"
+user: nobody
+socket_mode: "0666"
+spool_dir: "$T/lg/spool"
+internal_domains: [pref.example.lg.jp]
+$1
+EOF
+	mv "$T/leakguard.yaml.new" "$T/leakguard.yaml"
+}
+
+lg_reloads() { grep -Ec 'reload: configuration .* (loaded|has errors)' "$LG_LOG"; }
+lg_loads() { grep -Ec 'reload: configuration .* loaded' "$LG_LOG"; }
+_lg_reloaded_since() { [ "$(lg_reloads)" -gt "$1" ]; }
+
+# lg_reload: SIGHUP and wait until leakguard has loaded or refused the file
+lg_reload() {
+	local before
+	before=$(lg_reloads)
+	kill -HUP "$LG_PID" && wait_for 10 _lg_reloaded_since "$before"
+}
+
+POLICY_BCC_REJECT='bcc:
+  keep_internal: true
+policy:
+  rules:
+    - name: personal-data-external
+      when: "findings.total >= 10 and recipients.external >= 1"
+      action: reject
+      reason: "Personal data to external recipients is not allowed / 外部宛ての個人情報送信は禁止されています"
+    - name: hide-visible-external
+      when: "recipients.visible_external >= 2"
+      action: bcc'
+
+# ------------------------------------------------------------------------------- (e) bcc
+
+lg_config "$POLICY_BCC_REJECT"
+if [ -n "$LG_PID" ] && lg_reload && lg_logged "reload: configuration .* loaded \(generation 2\)"; then
+	ok "(e) SIGHUP: leakguard loads the bcc and reject policy (generation 2)"
+else
+	not_ok "(e) SIGHUP: leakguard loads the bcc and reject policy (generation 2)"
+	diagnose
+fi
+{
+	printf 'From: hanako.yamada@pref.example.lg.jp\n'
+	printf 'To: user1@pref.example.lg.jp, user2@pref.example.lg.jp, user3@pref.example.lg.jp,\n'
+	printf ' outside1@example.com, user4@pref.example.lg.jp, user5@pref.example.lg.jp,\n'
+	printf ' user6@pref.example.lg.jp\n'
+	printf 'Cc: outside2@example.org, =?UTF-8?B?5aSW6YOo?= <outside3@example.net>,\n'
+	printf '\t=?UTF-8?B?6Kqy6ZW3?= <chief@soumu.pref.example.lg.jp>\n'
+	printf 'Subject: bcc scenario\nMessage-ID: <bcc-scenario@pref.example.lg.jp>\n'
+	printf 'MIME-Version: 1.0\nContent-Type: text/plain\n\nhello\n'
+} >"$T/bcc.eml"
+send "$T/bcc.eml"
+st=$?
+if [ $st -eq 0 ] && [ -n "$QID" ]; then
+	ok "(e) bcc.eml (7 To, 3 Cc, 3 of them outside): Postfix accepts it ($QID)"
+	pf_wait_idle "$PF" 30
+	bccfile=$(sink_has "$PF" "Message-ID: <bcc-scenario@" | head -n 1)
+	# the header block as the sink stored it, folded lines joined
+	hdrs=$(sed -e 's/\r$//' -e '/^$/q' "$bccfile" 2>/dev/null |
+		awk '/^[ \t]/ { cur = cur $0; next } { if (cur != "") print cur; cur = $0 } END { print cur }')
+	to=$(printf '%s\n' "$hdrs" | grep -i '^To:')
+	cc=$(printf '%s\n' "$hdrs" | grep -i '^Cc:')
+	if [ -n "$bccfile" ] && ! printf '%s\n' "$to" "$cc" | grep -Eq 'example\.(com|org|net)' &&
+		[ "$(printf '%s\n' "$to" | grep -o 'user[0-9]@pref.example.lg.jp' | wc -l)" -eq 6 ] &&
+		printf '%s\n' "$cc" | grep -q '=?UTF-8?b?6Kqy6ZW3?= <chief@soumu.pref.example.lg.jp>'; then
+		ok "(e) the sink's To and Cc keep the 6 + 1 internal addresses (encoded name too), the 3 outside ones are gone"
+	else
+		not_ok "(e) the sink's To and Cc keep the 6 + 1 internal addresses, the 3 outside ones are gone"
+		diag "sink file: ${bccfile:-none}" "$to" "$cc"
+		diagnose
+	fi
+	sent=$(grep -c "$QID: to=<.*status=sent" "$PF/maillog")
+	if [ "$sent" -eq 10 ]; then
+		ok "(e) all 10 envelope recipients are delivered (the envelope is untouched)"
+	else
+		not_ok "(e) all 10 envelope recipients are delivered (the envelope is untouched)"
+		diag "status=sent lines for $QID: $sent"
+		diagnose
+	fi
+	if lg_logged "queue_id=$QID .*action=bcc rules=hide-visible-external .*bcc=hidden:3,kept:7 orig_to=\"user1@pref"; then
+		ok "(e) leakguard logs action=bcc, hidden:3,kept:7 and the original To"
+	else
+		not_ok "(e) leakguard logs action=bcc, hidden:3,kept:7 and the original To"
+		diagnose
+	fi
+else
+	not_ok "(e) bcc.eml: Postfix accepts it"
+	swaks_failed $st
+fi
+
+# ------------------------------------------------------------------------------- (f) reject
+
+send "$FX/incident.eml"
+st=$?
+reply=$(grep -E '^<\*\* +5[0-9][0-9] ' "$SENT_OUT" | head -n 1 | sed 's/^<\*\* *//')
+if [ $st -ne 0 ] && [ -z "$QID" ] &&
+	[ "$reply" = "550 5.7.1 Personal data to external recipients is not allowed" ]; then
+	ok "(f) incident.eml is refused: swaks sees \"$reply\""
+else
+	not_ok "(f) incident.eml is refused with 550 5.7.1 and the reason's English part"
+	diag "swaks saw: ${reply:-no 5xx reply}"
+	swaks_failed $st
+fi
+if lg_logged "action=reject rules=personal-data-external"; then
+	ok "(f) leakguard logs action=reject"
+else
+	not_ok "(f) leakguard logs action=reject"
+	diagnose
+fi
+
+# ------------------------------------------------------------------------------- (g) reload under load
+
+POLICY_TAG='policy:
+  rules:
+    - name: tag-external
+      when: "recipients.external >= 1"
+      action: tag'
+POLICY_HOLD='policy:
+  rules:
+    - name: hold-external
+      when: "recipients.external >= 1"
+      action: hold'
+POLICY_BROKEN='policy:
+  rules:
+    - name: broken
+      when: "recipients.external >="
+      action: tag'
+
+SMTP_SOURCE=${SMTP_SOURCE:-$(command -v smtp-source || echo /usr/sbin/smtp-source)}
+if [ -x "$SMTP_SOURCE" ] && [ -n "$LG_PID" ]; then
+	lg_config "$POLICY_TAG"
+	lg_reload
+	printf 'From: load@pref.example.lg.jp\nTo: someone@example.com\nSubject: load\n\nhello\n' >"$T/load.eml"
+	sink_before=$(sink_count "$PF")
+	hold_before=$(pf_hold_count "$PF")
+	reloads_before=$(lg_reloads)
+	loads_before=$(lg_loads)
+	"$SMTP_SOURCE" -4 -s 10 -m 200 -R 1 -M client.test -f load@pref.example.lg.jp \
+		-t someone@example.com -F "$T/load.eml" "127.0.0.1:$PF_PORT" >"$T/source.log" 2>&1 &
+	src=$!
+	i=0
+	for pol in BROKEN HOLD BROKEN TAG BROKEN HOLD BROKEN TAG BROKEN HOLD; do
+		case $pol in
+		TAG) lg_config "$POLICY_TAG" ;;
+		HOLD) lg_config "$POLICY_HOLD" ;;
+		BROKEN) lg_config "$POLICY_BROKEN" ;;
+		esac
+		lg_reload && i=$((i + 1))
+		sleep 0.2
+	done
+	kill -0 "$src" 2>/dev/null
+	running=$?
+	wait "$src"
+	src_st=$?
+	if [ $src_st -eq 0 ] && [ $i -eq 10 ] && ! grep -q . "$T/source.log"; then
+		ok "(g) smtp-source: 200 mails in 10 sessions, every session succeeds, while 10 SIGHUPs are handled"
+	else
+		not_ok "(g) smtp-source: 200 mails in 10 sessions, every session succeeds, while 10 SIGHUPs are handled"
+		diag "smtp-source exit $src_st; reloads handled: $i"
+		diag_file "$T/source.log" 10
+		diagnose
+	fi
+	[ $running -eq 0 ] || diag "smtp-source had finished before the last SIGHUP"
+	pf_wait_idle "$PF" 60
+	delivered=$(($(sink_count "$PF") - sink_before))
+	held=$(($(pf_hold_count "$PF") - hold_before))
+	if [ $((delivered + held)) -eq 200 ] && [ $delivered -gt 0 ] && [ $held -gt 0 ]; then
+		ok "(g) no mail lost: $delivered delivered (tag) + $held held (hold) = 200"
+	else
+		not_ok "(g) no mail lost: delivered + held = 200, both policies seen"
+		diag "delivered $delivered, held $held"
+		diagnose
+	fi
+	loads=$(($(lg_loads) - loads_before))
+	refused=$(($(lg_reloads) - reloads_before - loads))
+	if [ $loads -eq 5 ] && [ $refused -eq 5 ] &&
+		lg_logged 'reload: .*leakguard.yaml:[0-9]+:[0-9]+: error: ' && kill -0 "$LG_PID" 2>/dev/null &&
+		! lg_logged 'answering tempfail'; then
+		ok "(g) the log shows 5 reloads and 5 refused broken files (file:line:column); leakguard still runs, no tempfail"
+	else
+		not_ok "(g) the log shows 5 reloads and 5 refused broken files; no tempfail"
+		diag "loaded $loads, refused $refused"
+		diagnose
+	fi
+else
+	skip "(g) reload under load" "smtp-source is not installed"
 fi
 
 done_testing
