@@ -34,6 +34,7 @@ struct policy_case {
 #define F false
 
 static struct lg_detectors *dets;	/* the built-in set: findings.<id> facts */
+static const struct lg_sets *sets;	/* no lists or groups in these rules */
 
 /* The report below has records == 3, findings.total == 11, recipients.external == 2. */
 static const struct policy_case cases[] = {
@@ -105,7 +106,7 @@ static int build_policy(const struct policy_case *c, struct lg_policy *p)
 		size_t off;
 		r->name = lg_strdup(s->name);
 		r->when_src = lg_strdup(s->when);
-		r->when = lg_expr_compile(s->when, dets, &off, err, sizeof err);
+		r->when = lg_expr_compile(s->when, dets, sets, &off, err, sizeof err);
 		r->action = s->action;
 		r->reason = s->reason ? lg_strdup(s->reason) : NULL;
 		r->stop = s->stop;
