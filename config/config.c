@@ -1608,8 +1608,9 @@ static bool refuse_directives(struct loader *ld)
 /* use_builtin_rules - a file that says nothing about policy.rules gets the built-in rules: a
  * configuration that only sets the socket must not silently turn the guard off. An explicit
  * "rules: []" still means no rules. */
-static void use_builtin_rules(struct lg_config *cfg)
+static size_t use_builtin_rules(struct lg_config *cfg, struct lg_buf *errors)
 {
+	size_t problems = 0;
 	struct lg_config *def = lg_config_load_string("<built-in>", lg_default_config_yaml,
 						      strlen(lg_default_config_yaml), NULL);
 	if (!def)
@@ -1628,12 +1629,20 @@ static void use_builtin_rules(struct lg_config *cfg)
 		size_t off;
 		struct lg_expr *e = lg_expr_compile(rule->when_src, cfg->detectors,
 						    &cfg->policy.sets, &off, err, sizeof err);
-		if (!e)
-			lg_panic("built-in rule %s: %s (a built-in detector was disabled?)",
-				 rule->name, err);
+		if (!e) {
+			/* a detector the built-in rules name was disabled: say so, not crash */
+			if (errors)
+				lg_buf_printf(errors,
+					      "%s: error: the built-in rule '%s' cannot be used with "
+					      "these detectors (%s); write your own policy.rules\n",
+					      cfg->source, rule->name, err);
+			problems++;
+			continue;
+		}
 		lg_expr_free(rule->when);
 		rule->when = e;
 	}
+	return problems;
 }
 
 /* ---- rule files -------------------------------------------------------------------------- */
@@ -1989,12 +1998,15 @@ static void load_sets(struct loader *ld, struct fy_node *map, bool group, struct
 			void *it2 = NULL;
 			struct fy_node_pair *fp;
 			bool file = false;
+			size_t before = ld->nerrors;
+			char where[RULE_NAME_MAX + 16];
+			snprintf(where, sizeof where, "%s '%s'", what, set->name);
 			while ((fp = fy_node_mapping_iterate(vn, &it2)) != NULL) {
 				struct fy_node *fk = fy_node_pair_key(fp), *fv = fy_node_pair_value(fp);
 				struct pos fkp = node_pos(fk, vp), fvp = node_pos(fv, fkp);
 				char *key = scalar_text(fk);
 				if (!key || strcmp(key, "file")) {
-					unknown_key(ld, setfile_keys, key ? key : "", set->name, fkp);
+					unknown_key(ld, setfile_keys, key ? key : "", where, fkp);
 				} else {
 					char *path = scalar_text(fv);
 					file = true;
@@ -2007,7 +2019,7 @@ static void load_sets(struct loader *ld, struct fy_node *map, bool group, struct
 				}
 				free(key);
 			}
-			if (!file)
+			if (!file && ld->nerrors == before)
 				error_at(ld, vp, "%s '%s' has no 'file'", what, set->name);
 		} else {
 			error_at(ld, vp, "%s '%s' must be a sequence of entries or {file: PATH}", what,
@@ -2158,7 +2170,7 @@ struct lg_config *lg_config_load_string(const char *name, const char *yaml, size
 	lg_buf_free(&ld.diag_out);
 	if (ld.nerrors == 0 && ld.nrule_errors == 0 && !ld.rules_given &&
 	    yaml != lg_default_config_yaml)
-		use_builtin_rules(cfg);
+		ld.nrule_errors += use_builtin_rules(cfg, &ld.rule_errors);
 	bool failed = ld.nerrors > 0 || ld.nrule_errors > 0;
 	if (errors)
 		lg_buf_append(errors, ld.rule_errors.data ? ld.rule_errors.data : "",
