@@ -299,6 +299,8 @@ void lg_report_summary(const struct lg_report *r, struct lg_buf *b)
 		lg_buf_putc(b, '-');
 	for (size_t i = 0; i < r->verdict.nrules; i++)
 		lg_buf_printf(b, "%s%s", i ? "," : "", r->verdict.rules[i]);
+	if (r->verdict.notify)	/* the deciding rule's notify (notices themselves: a later step) */
+		lg_buf_printf(b, " notify=%s", r->verdict.notify);
 	lg_buf_printf(b, " rcpts=%u external=%u visible_external=%u external_domains=%u findings=",
 		      r->recipients.total, r->recipients.external, r->recipients.visible_external,
 		      r->recipients.external_domains);

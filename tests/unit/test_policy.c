@@ -289,6 +289,19 @@ int main(void)
 	tap_ok(p.rules == NULL && p.nrules == 0, "policy cleared by free");
 
 	test_builtin();
+
+	/* the log line names the deciding rule's notify (sending notices is a later step) */
+	struct lg_report lr = { 0 };
+	lr.verdict.action = LG_ACT_HOLD;
+	lr.verdict.rules = lg_calloc(1, sizeof *lr.verdict.rules);
+	lr.verdict.rules[lr.verdict.nrules++] = lg_strdup("x");
+	lr.verdict.notify = lg_strdup("group:admins");
+	struct lg_buf line = LG_BUF_INIT;
+	lg_report_summary(&lr, &line);
+	tap_ok(strstr(lg_buf_cstr(&line), "action=hold rules=x notify=group:admins rcpts=") != NULL,
+	       "log line: notify after the rules");
+	lg_buf_free(&line);
+	lg_report_free(&lr);
 	lg_report_free(&r);
 	lg_detectors_free(dets);
 	return tap_done();
