@@ -16,5 +16,7 @@ bool lg_domain_internal(const struct lg_config *cfg, const char *sender_domain, 
 /* lg_recipients_count - fill the recipient facts from the envelope and the visible To/Cc */
 void lg_recipients_count(const struct lg_config *cfg, const char *sender, const char *const *rcpts,
 			 size_t nrcpts, char *const *visible, size_t nvisible, struct lg_recipients *out);
+/* lg_recipients_free - release the sender and recipient lists (lg_report_free calls it) */
+void lg_recipients_free(struct lg_recipients *rc);
 
 #endif

@@ -1,7 +1,9 @@
 /* report.c - the analysis report: fact values for policy, JSON output, log summary. */
 #include "analyze/report.h"
+#include "analyze/recipients.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "lg_alloc.h"
 #include "lg_buf.h"
@@ -41,6 +43,8 @@ long lg_report_fact(const struct lg_report *r, int f)
 		return r->recipients.visible_external;
 	case LG_FACT_RECIPIENTS_EXTERNAL_DOMAINS:
 		return r->recipients.external_domains;
+	case LG_FACT_RECIPIENTS_VISIBLE_EXTERNAL_DOMAINS:
+		return r->recipients.visible_external_domains;
 	case LG_FACT_ATTACHMENTS_COUNT: {
 		long n = 0;
 		for (size_t i = 0; i < r->nparts; i++)
@@ -81,6 +85,67 @@ void lg_report_init_dets(struct lg_report *r, const struct lg_detectors *d)
 	}
 }
 
+/* lg_report_nvalues - slots of value fact f (policy/facts.h): recipients from the lists that
+ * lg_recipients_count made, attachments from the parts */
+size_t lg_report_nvalues(const struct lg_report *r, int f)
+{
+	const struct lg_recipients *rc = &r->recipients;
+	switch ((enum lg_vfact)f) {
+	case LG_VFACT_SENDER:
+	case LG_VFACT_SENDER_DOMAIN:
+		return 1;
+	case LG_VFACT_RECIPIENTS:
+		return rc->naddrs;
+	case LG_VFACT_RECIPIENT_DOMAINS:
+		return rc->ndomains;
+	case LG_VFACT_EXTERNAL_RECIPIENTS:
+		return rc->next_addrs;
+	case LG_VFACT_EXTERNAL_DOMAINS:
+		return rc->next_domains;
+	case LG_VFACT_ATTACHMENT_TYPES:
+	case LG_VFACT_ATTACHMENT_NAMES:
+		return r->nparts;
+	case LG_VFACT__COUNT:
+		break;
+	}
+	return 0;
+}
+
+/* lg_report_value - slot i of value fact f, or NULL when the slot holds no value (the null
+ * sender, a part that is no attachment or has no name) */
+const char *lg_report_value(const struct lg_report *r, int f, size_t i)
+{
+	const struct lg_recipients *rc = &r->recipients;
+	const char *at;
+	if (i >= lg_report_nvalues(r, f))
+		return NULL;
+	switch ((enum lg_vfact)f) {
+	case LG_VFACT_SENDER:
+		return rc->sender && *rc->sender ? rc->sender : NULL;
+	case LG_VFACT_SENDER_DOMAIN:
+		at = rc->sender ? strrchr(rc->sender, '@') : NULL;
+		return at && at[1] ? at + 1 : NULL;
+	case LG_VFACT_RECIPIENTS:
+		return rc->addrs[i];
+	case LG_VFACT_RECIPIENT_DOMAINS:
+		return rc->domains[i];
+	case LG_VFACT_EXTERNAL_RECIPIENTS:
+		return rc->ext_addrs[i];
+	case LG_VFACT_EXTERNAL_DOMAINS:
+		return rc->ext_domains[i];
+	case LG_VFACT_ATTACHMENT_TYPES:
+		if (!r->parts[i].attachment)
+			return NULL;
+		return r->parts[i].detected_type ? r->parts[i].detected_type
+						 : r->parts[i].declared_type;
+	case LG_VFACT_ATTACHMENT_NAMES:
+		return r->parts[i].attachment ? r->parts[i].filename : NULL;
+	case LG_VFACT__COUNT:
+		break;
+	}
+	return NULL;
+}
+
 /* lg_report_free - release everything the report owns */
 void lg_report_free(struct lg_report *r)
 {
@@ -111,6 +176,7 @@ void lg_report_free(struct lg_report *r)
 	}
 	free(r->parts);
 	free(r->error);
+	lg_recipients_free(&r->recipients);
 	lg_verdict_free(&r->verdict);
 	*r = (struct lg_report){0};
 }
@@ -233,6 +299,8 @@ void lg_report_summary(const struct lg_report *r, struct lg_buf *b)
 		lg_buf_putc(b, '-');
 	for (size_t i = 0; i < r->verdict.nrules; i++)
 		lg_buf_printf(b, "%s%s", i ? "," : "", r->verdict.rules[i]);
+	if (r->verdict.notify)	/* the deciding rule's notify (notices themselves: a later step) */
+		lg_buf_printf(b, " notify=%s", r->verdict.notify);
 	lg_buf_printf(b, " rcpts=%u external=%u visible_external=%u external_domains=%u findings=",
 		      r->recipients.total, r->recipients.external, r->recipients.visible_external,
 		      r->recipients.external_domains);

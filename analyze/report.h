@@ -45,6 +45,20 @@ struct lg_recipients {
 	unsigned external;		/* envelope recipients outside the internal domains */
 	unsigned visible_external;	/* distinct external addresses visible in To and Cc */
 	unsigned external_domains;	/* distinct domains of external envelope recipients */
+	/* Added for the policy's set-valued facts (sender, recipients, recipient_domains ...):
+	 * filled by lg_recipients_count, freed by lg_report_free. Addresses are bare (no angle
+	 * brackets) with the domain lower-cased; the lists are in envelope order. */
+	unsigned visible_external_domains;	/* distinct domains of the visible external
+						   addresses */
+	char *sender;			/* envelope sender (else the first From); "" for <> */
+	char **addrs;			/* envelope recipients */
+	size_t naddrs;
+	char **ext_addrs;		/* those outside the internal domains */
+	size_t next_addrs;
+	char **domains;			/* distinct domains of the envelope recipients */
+	size_t ndomains;
+	char **ext_domains;		/* distinct domains of the external ones */
+	size_t next_domains;
 };
 
 /* What one detector found in the message, de-duplicated by canonical value. */

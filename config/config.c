@@ -60,6 +60,11 @@ struct loader {
 	size_t ndiscard;
 	struct lg_buf rule_errors;	/* problems in rule files, already formatted */
 	size_t nrule_errors;
+	const struct lg_sets *sets;	/* the lists and groups conditions may name */
+	const struct lg_policy *prior;	/* rules loaded before this file's (names must differ) */
+	char **includes;		/* policy.include patterns, read after the policy */
+	struct pos *include_at;
+	size_t nincludes;
 };
 
 struct key;
@@ -73,6 +78,10 @@ enum key_kind {
 	K_RULES,	/* policy.rules: a sequence of rule mappings (base is struct lg_policy) */
 	K_STRLIST,	/* a sequence of non-empty one-line strings: NULL-terminated char ** */
 	K_EARLY,	/* detectors: read before the rest of the file (conditions name them) */
+	K_SETS,		/* lists, groups: read early too (base: struct lg_config) */
+	K_REASON,	/* a rule's reason: a text, or a mapping of en and ja (base: struct lg_rule) */
+	K_ALLOW,	/* policy.allow: senders and sender_domains (base: struct lg_policy) */
+	K_INCLUDE,	/* policy.include: rule files, read after the policy */
 };
 
 /* One known key: the table below is the whole configuration language. */
@@ -623,7 +632,7 @@ static int parse_when(struct loader *ld, const struct key *k, void *base, const 
 	struct lg_rule *rule = base;
 	char err[256];
 	size_t off = 0;
-	struct lg_expr *e = lg_expr_compile(v, ld->dets, &off, err, sizeof err);
+	struct lg_expr *e = lg_expr_compile(v, ld->dets, ld->sets, &off, err, sizeof err);
 
 	(void)k;
 	if (!e) {
@@ -634,6 +643,49 @@ static int parse_when(struct loader *ld, const struct key *k, void *base, const 
 	lg_expr_free(rule->when);
 	rule->when = e;
 	return 0;
+}
+
+/* parse_unless - a rule's exception, a condition like 'when' */
+static int parse_unless(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	struct lg_rule *rule = base;
+	char err[256];
+	size_t off = 0;
+	struct lg_expr *e = lg_expr_compile(v, ld->dets, ld->sets, &off, err, sizeof err);
+
+	(void)k;
+	if (!e) {
+		ld->msg_off = off;
+		return fail(ld, "%s", err);
+	}
+	set_string(&rule->unless_src, v);
+	lg_expr_free(rule->unless);
+	rule->unless = e;
+	return 0;
+}
+
+/* parse_notify - who is told about a match: sender, none, or a list or group of addresses */
+static int parse_notify(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	char **field = FIELD(base, k, char *);
+	bool group = !strncmp(v, "group:", 6);
+	if (!strcmp(v, "none")) {
+		set_string(field, NULL);
+		return 0;
+	}
+	if (!strcmp(v, "sender")) {
+		set_string(field, v);
+		return 0;
+	}
+	if (group || !strncmp(v, "list:", 5)) {
+		const char *name = v + (group ? 6 : 5);
+		if (!lg_sets_find(ld->sets, group, name, strlen(name)))
+			return fail(ld, "notify: unknown %s '%s' (define it under '%s:')",
+				    group ? "group" : "list", name, group ? "groups" : "lists");
+		set_string(field, v);
+		return 0;
+	}
+	return fail(ld, "notify must be sender, none, list:NAME or group:NAME, not '%s'", v);
 }
 
 /* parse_reason - the text given to the sender: one line, trailing blanks dropped */
@@ -653,6 +705,27 @@ static int parse_reason(struct loader *ld, const struct key *k, void *base, cons
 	free(*field);
 	*field = s;
 	return 0;
+}
+
+/* combine_reason - reason from reason_en and reason_ja ("en / ja"), or split a plain reason
+ * written "English / 日本語" into the two */
+static void combine_reason(struct lg_rule *rule)
+{
+	if (rule->reason_en || rule->reason_ja) {
+		free(rule->reason);
+		if (rule->reason_en && rule->reason_ja)
+			rule->reason = lg_asprintf("%s / %s", rule->reason_en, rule->reason_ja);
+		else
+			rule->reason = lg_strdup(rule->reason_en ? rule->reason_en : rule->reason_ja);
+		return;
+	}
+	const char *sep = rule->reason ? strstr(rule->reason, " / ") : NULL;
+	if (sep) {
+		rule->reason_en = lg_strndup(rule->reason, (size_t)(sep - rule->reason));
+		rule->reason_ja = lg_strdup(sep + 3);
+	} else if (rule->reason) {
+		rule->reason_en = lg_strdup(rule->reason);
+	}
 }
 
 /* domain_normalise - check a domain name and return its canonical form (lower case, no "*."
@@ -882,14 +955,32 @@ static const struct key rule_keys[] = {
 	  .type = "a name", .required = true },
 	{ .name = "when", .offset = offsetof(struct lg_rule, when_src), .parse = parse_when,
 	  .type = "a condition such as 'findings.total >= 10'", .required = true },
+	{ .name = "unless", .offset = offsetof(struct lg_rule, unless_src), .parse = parse_unless,
+	  .type = "a condition such as 'sender in group:NAME'", .nullable = true },
 	{ .name = "action", .offset = offsetof(struct lg_rule, action), .parse = parse_action,
 	  .type = "an action", .required = true },
-	{ .name = "reason", .offset = offsetof(struct lg_rule, reason), .parse = parse_reason,
-	  .type = "a text", .nullable = true },
+	{ .name = "reason", .kind = K_REASON, .offset = offsetof(struct lg_rule, reason),
+	  .parse = parse_reason, .type = "a text, or a mapping of en and ja", .nullable = true },
+	{ .name = "notify", .offset = offsetof(struct lg_rule, notify), .parse = parse_notify,
+	  .type = "sender, none, list:NAME or group:NAME", .nullable = true },
 	{ .name = "stop", .offset = offsetof(struct lg_rule, stop), .def = "true",
 	  .parse = parse_bool, .type = "true or false" },
 	{ .name = "monitor", .offset = offsetof(struct lg_rule, monitor), .def = "false",
 	  .parse = parse_bool, .type = "true or false" },
+	{ .name = NULL },
+};
+
+static const struct key reason_keys[] = {
+	{ .name = "en", .offset = offsetof(struct lg_rule, reason_en), .parse = parse_reason,
+	  .type = "a text in English (ASCII: SMTP replies carry it)" },
+	{ .name = "ja", .offset = offsetof(struct lg_rule, reason_ja), .parse = parse_reason,
+	  .type = "a text in Japanese" },
+	{ .name = NULL },
+};
+
+static const struct key allow_keys[] = {
+	{ .name = "senders", .type = "a sequence of addresses, domains, list:NAME or group:NAME" },
+	{ .name = "sender_domains", .type = "a sequence of domains or list:NAME" },
 	{ .name = NULL },
 };
 
@@ -901,6 +992,8 @@ static const struct key policy_keys[] = {
 	{ .name = "allow_discard", .offset = offsetof(struct lg_policy, allow_discard),
 	  .def = "false", .parse = parse_bool, .type = "true or false" },
 	{ .name = "rules", .kind = K_RULES, .type = "a sequence of rules" },
+	{ .name = "allow", .kind = K_ALLOW, .type = "a mapping of senders and sender_domains" },
+	{ .name = "include", .kind = K_INCLUDE, .type = "a sequence of rule files" },
 	{ .name = NULL },
 };
 
@@ -933,6 +1026,8 @@ static const struct key config_keys[] = {
 	  .sub = bcc_keys, .type = "a mapping" },
 	{ .name = "detectors", .kind = K_EARLY, .offset = offsetof(struct lg_config, detcfg),
 	  .sub = detcfg_keys, .type = "a mapping" },
+	{ .name = "lists", .kind = K_SETS, .type = "a mapping of list names to entries" },
+	{ .name = "groups", .kind = K_SETS, .type = "a mapping of group names to addresses" },
 	{ .name = NULL },
 };
 
@@ -952,6 +1047,11 @@ static void apply_defaults(const struct key *keys, void *base)
 
 static void load_mapping(struct loader *ld, struct fy_node *map, const struct key *keys, void *base,
 			 const char *where, struct pos at);
+static void unknown_key(struct loader *ld, const struct key *keys, const char *name,
+			const char *where, struct pos at);
+static bool read_file(const char *path, struct lg_buf *text, struct lg_buf *errors);
+static void load_rules(struct loader *ld, const struct key *k, struct fy_node *seq,
+		       struct lg_policy *pol, struct pos at);
 
 /* load_scalar - check and store one scalar value */
 static void load_scalar(struct loader *ld, const struct key *k, struct fy_node *v, void *base,
@@ -1094,6 +1194,8 @@ static void load_rules(struct loader *ld, const struct key *k, struct fy_node *s
 			snprintf(where, sizeof where, "rule #%zu", idx + 1);
 		free(name);
 		load_mapping(ld, item, rule_keys, rule, where, ip);
+		combine_reason(rule);
+		rule->source = lg_asprintf("%s:%d", ld->name, ip.line);
 		if (rule->action == LG_ACT_DISCARD && ld->ndiscard < 8) {
 			struct fy_node *ak = NULL, *av = find_value(item, "action", &ak);
 			ld->discard_at[ld->ndiscard++] = node_pos(av, node_pos(ak, ip));
@@ -1102,14 +1204,159 @@ static void load_rules(struct loader *ld, const struct key *k, struct fy_node *s
 			continue;
 		struct pos np = node_pos(namev, node_pos(namekey, ip));
 		name_line[idx] = np.line;
-		for (size_t j = 0; j < idx; j++)
+		bool dup = false;
+		for (size_t j = 0; j < idx && !dup; j++)
 			if (pol->rules[j].name && strcmp(pol->rules[j].name, rule->name) == 0) {
 				error_at(ld, np, "duplicate rule name '%s' (first used on line %d)",
 					 rule->name, name_line[j]);
-				break;
+				dup = true;
+			}
+		for (size_t j = 0; ld->prior && j < ld->prior->nrules && !dup; j++)
+			if (ld->prior->rules[j].name && !strcmp(ld->prior->rules[j].name, rule->name)) {
+				error_at(ld, np, "duplicate rule name '%s' (first used in %s)",
+					 rule->name, ld->prior->rules[j].source);
+				dup = true;
 			}
 	}
 	free(name_line);
+}
+
+/* scalar_text - a scalar item's text (NULL for anything else, or with a NUL byte) */
+static char *scalar_text(struct fy_node *n)
+{
+	return n && fy_node_get_type(n) == FYNT_SCALAR && !fy_node_is_alias(n) ? scalar_dup(n)
+									      : NULL;
+}
+
+/* set_ref - the named list or group an entry "list:NAME" / "group:NAME" refers to; *is_ref
+ * says whether the entry was written as a reference at all */
+static const struct lg_set *set_ref(struct loader *ld, const char *v, bool *is_ref)
+{
+	bool group = !strncmp(v, "group:", 6);
+	*is_ref = group || !strncmp(v, "list:", 5);
+	if (!*is_ref)
+		return NULL;
+	const char *name = v + (group ? 6 : 5);
+	return lg_sets_find(ld->sets, group, name, strlen(name));
+}
+
+/* allow_entry - add one entry of an allow list (or every entry of a list it names) */
+static void allow_entry(struct loader *ld, struct lg_set *set, const char *what,
+			enum lg_vkind kind, const char *v, struct pos at)
+{
+	bool is_ref;
+	const struct lg_set *ref = set_ref(ld, v, &is_ref);
+	char err[200];
+	if (is_ref && !ref) {
+		error_at(ld, at, "allow.%s: unknown %s", what, v);
+		return;
+	}
+	if (ref && ref->group && kind == LG_VK_DOMAIN) {
+		error_at(ld, at, "allow.%s: %s holds addresses, not domains", what, v);
+		return;
+	}
+	size_t n = ref ? ref->n : 1;
+	for (size_t i = 0; i < n; i++) {
+		const char *e = ref ? ref->entries[i] : v;
+		if (!lg_set_entry_fits(e, kind)) {
+			error_at(ld, at, "allow.%s: '%.80s'%s%s is not %s", what, e,
+				 ref ? " in " : "", ref ? v : "",
+				 kind == LG_VK_DOMAIN ? "a domain" : "an address or a domain");
+			return;
+		}
+		if (lg_set_add(set, e, err, sizeof err) != 0) {
+			error_at(ld, at, "allow.%s: %s", what, err);
+			return;
+		}
+	}
+}
+
+/* load_allow - policy.allow: senders and sender_domains accepted before any rule; each a
+ * sequence of entries (addresses, domains, list:NAME, group:NAME) or one such reference */
+static void load_allow(struct loader *ld, const struct key *k, struct fy_node *map,
+		       struct lg_policy *pol, struct pos at)
+{
+	if (is_null(map))
+		return;
+	if (fy_node_get_type(map) != FYNT_MAPPING) {
+		error_at(ld, at, "%s must be %s, not %s", k->name, k->type, kind_name(map));
+		return;
+	}
+	void *it = NULL;
+	struct fy_node_pair *pair;
+	while ((pair = fy_node_mapping_iterate(map, &it)) != NULL) {
+		struct fy_node *kn = fy_node_pair_key(pair), *vn = fy_node_pair_value(pair);
+		struct pos kp = node_pos(kn, at), vp = node_pos(vn, kp);
+		char *name = scalar_text(kn);
+		bool senders = name && !strcmp(name, "senders");
+		if (!senders && !(name && !strcmp(name, "sender_domains"))) {
+			unknown_key(ld, allow_keys, name ? name : "", "allow", kp);
+			free(name);
+			continue;
+		}
+		free(name);
+		const char *what = senders ? "senders" : "sender_domains";
+		enum lg_vkind kind = senders ? LG_VK_ADDRESS : LG_VK_DOMAIN;
+		struct lg_set **field = senders ? &pol->allow_senders : &pol->allow_domains;
+		lg_set_free(*field);
+		*field = lg_set_new(senders ? LG_ALLOW_SENDERS : LG_ALLOW_SENDER_DOMAINS, false);
+		if (is_null(vn))
+			continue;
+		if (fy_node_get_type(vn) == FYNT_SCALAR) {
+			char *v = scalar_text(vn);
+			bool is_ref;
+			if (v && (set_ref(ld, v, &is_ref) || is_ref))
+				allow_entry(ld, *field, what, kind, v, vp);
+			else
+				error_at(ld, vp, "allow.%s must be a sequence or list:NAME / group:NAME",
+					 what);
+			free(v);
+			continue;
+		}
+		if (fy_node_get_type(vn) != FYNT_SEQUENCE) {
+			error_at(ld, vp, "allow.%s must be a sequence, not %s", what, kind_name(vn));
+			continue;
+		}
+		void *it2 = NULL;
+		struct fy_node *item;
+		while ((item = fy_node_sequence_iterate(vn, &it2)) != NULL) {
+			struct pos ip = node_pos(item, vp);
+			char *v = scalar_text(item);
+			if (!v)
+				error_at(ld, ip, "each entry of allow.%s must be a string", what);
+			else
+				allow_entry(ld, *field, what, kind, v, ip);
+			free(v);
+		}
+	}
+}
+
+/* load_include - policy.include: rule files (glob patterns) to read once the policy is loaded */
+static void load_include(struct loader *ld, const struct key *k, struct fy_node *v, struct pos at)
+{
+	if (is_null(v))
+		return;
+	bool seq = fy_node_get_type(v) == FYNT_SEQUENCE;
+	if (!seq && fy_node_get_type(v) != FYNT_SCALAR) {
+		error_at(ld, at, "%s must be %s, not %s", k->name, k->type, kind_name(v));
+		return;
+	}
+	void *it = NULL;
+	struct fy_node *item = seq ? fy_node_sequence_iterate(v, &it) : v;
+	for (; item; item = seq ? fy_node_sequence_iterate(v, &it) : NULL) {
+		struct pos ip = node_pos(item, at);
+		char *text = scalar_text(item);
+		if (!text || !*text || has_control(text)) {
+			error_at(ld, ip, "each entry of include must be a file name or glob pattern");
+			free(text);
+			continue;
+		}
+		ld->includes = lg_realloc(ld->includes, (ld->nincludes + 1) * sizeof *ld->includes);
+		ld->include_at = lg_realloc(ld->include_at,
+					    (ld->nincludes + 1) * sizeof *ld->include_at);
+		ld->include_at[ld->nincludes] = ip;
+		ld->includes[ld->nincludes++] = text;
+	}
 }
 
 /* load_value - one key's value, by the key's kind */
@@ -1145,7 +1392,26 @@ static void load_value(struct loader *ld, const struct key *k, struct fy_node *v
 		load_strlist(ld, k, v, base, at);
 		break;
 	case K_EARLY:
-		break;	/* read by load_early before the rest */
+	case K_SETS:
+		break;	/* read by config_root before the rest */
+	case K_REASON:
+		if (!is_null(v) && fy_node_get_type(v) == FYNT_MAPPING) {
+			size_t before = ld->nerrors;
+			load_mapping(ld, v, reason_keys, base, "reason", at);
+			struct lg_rule *rule = base;
+			if (ld->nerrors == before && !rule->reason_en && !rule->reason_ja)
+				error_at(ld, at, "reason needs 'en' or 'ja' (or both)");
+		} else {
+			load_scalar(ld, k, v, base, at);
+		}
+		break;
+	case K_ALLOW:
+		load_allow(ld, k, v, base, at);
+		break;
+	case K_INCLUDE:
+		ld->rules_given = true;
+		load_include(ld, k, v, at);
+		break;
 	}
 }
 
@@ -1350,32 +1616,41 @@ static bool refuse_directives(struct loader *ld)
 /* use_builtin_rules - a file that says nothing about policy.rules gets the built-in rules: a
  * configuration that only sets the socket must not silently turn the guard off. An explicit
  * "rules: []" still means no rules. */
-static void use_builtin_rules(struct lg_config *cfg)
+static size_t use_builtin_rules(struct lg_config *cfg, struct lg_buf *errors)
 {
+	size_t problems = 0;
 	struct lg_config *def = lg_config_load_string("<built-in>", lg_default_config_yaml,
 						      strlen(lg_default_config_yaml), NULL);
 	if (!def)
 		lg_panic("the built-in configuration does not load");
-	enum lg_action keep_default = cfg->policy.default_action;
-	lg_policy_free(&cfg->policy);
+	/* take the rules only: this file's default action, lists and allow lists stay */
+	cfg->policy.rules = def->policy.rules;
+	cfg->policy.nrules = def->policy.nrules;
+	def->policy.rules = NULL;
+	def->policy.nrules = 0;
+	lg_config_free(def);
 	/* the built-in conditions were compiled against the built-in detectors; compile them
 	 * again against this configuration's set (which may leave some out) */
-	cfg->policy = def->policy;
-	cfg->policy.default_action = keep_default;
-	def->policy = (struct lg_policy){0};
-	lg_config_free(def);
 	for (size_t i = 0; i < cfg->policy.nrules; i++) {
 		struct lg_rule *rule = &cfg->policy.rules[i];
 		char err[256];
 		size_t off;
-		struct lg_expr *e = lg_expr_compile(rule->when_src, cfg->detectors, &off, err,
-						    sizeof err);
-		if (!e)
-			lg_panic("built-in rule %s: %s (a built-in detector was disabled?)",
-				 rule->name, err);
+		struct lg_expr *e = lg_expr_compile(rule->when_src, cfg->detectors,
+						    &cfg->policy.sets, &off, err, sizeof err);
+		if (!e) {
+			/* a detector the built-in rules name was disabled: say so, not crash */
+			if (errors)
+				lg_buf_printf(errors,
+					      "%s: error: the built-in rule '%s' cannot be used with "
+					      "these detectors (%s); write your own policy.rules\n",
+					      cfg->source, rule->name, err);
+			problems++;
+			continue;
+		}
 		lg_expr_free(rule->when);
 		rule->when = e;
 	}
+	return problems;
 }
 
 /* ---- rule files -------------------------------------------------------------------------- */
@@ -1608,6 +1883,228 @@ static void build_detectors(struct loader *ld, struct lg_config *cfg, struct pos
 	free_defs(&d);
 }
 
+/* ---- lists, groups and included policy files ---------------------------------------------- */
+
+static const struct key setfile_keys[] = {
+	{ .name = "file", .type = "a file with one entry a line" },
+	{ .name = NULL },
+};
+
+/* valid_set_name - a list or group name: like a rule name */
+static bool valid_set_name(const char *v)
+{
+	size_t n = strlen(v);
+	if (n == 0 || n > RULE_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = v[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '_' || c == '-'))
+			return false;
+	}
+	return true;
+}
+
+/* load_set_file - the entries of a list or group from a file: one a line, blank lines and
+ * comments ('#' at the start or after a blank) ignored; a bad entry is an error at the file's
+ * line and column, a file that cannot be read one at the config's 'file:' value */
+static void load_set_file(struct loader *ld, struct lg_set *set, const char *path, struct pos at)
+{
+	const char *what = set->group ? "group" : "list";
+	struct lg_buf text = LG_BUF_INIT, rerr = LG_BUF_INIT;
+	FILE *fp = fopen(path, "r");
+	if (!fp) {
+		error_at(ld, at, "%s '%s': cannot open %s: %s", what, set->name, path,
+			 strerror(errno));
+		return;
+	}
+	fclose(fp);
+	if (!read_file(path, &text, &rerr)) {
+		error_at(ld, at, "%s '%s': cannot read %s", what, set->name, path);
+		lg_buf_free(&text);
+		lg_buf_free(&rerr);
+		return;
+	}
+	const char *t = lg_buf_cstr(&text);
+	int line = 0;
+	for (size_t i = 0; i < text.len;) {
+		size_t eol = i;
+		while (eol < text.len && t[eol] != '\n')
+			eol++;
+		line++;
+		char *l = lg_strndup(t + i, eol - i);
+		i = eol + 1;
+		size_t col = 0;
+		while (l[col] == ' ' || l[col] == '\t')
+			col++;
+		char *c = l + col;
+		for (char *h = c; *h; h++)
+			if (*h == '#' && (h == c || h[-1] == ' ' || h[-1] == '\t')) {
+				*h = '\0';
+				break;
+			}
+		size_t n = strlen(c);
+		while (n && (c[n - 1] == ' ' || c[n - 1] == '\t' || c[n - 1] == '\r'))
+			c[--n] = '\0';
+		char err[200];
+		if (n && lg_set_add(set, c, err, sizeof err) != 0) {
+			lg_buf_printf(&ld->rule_errors, "%s:%d:%zu: error: %s '%s': %s\n", path, line,
+				      utf8_chars(l, col) + 1, what, set->name, err);
+			ld->nrule_errors++;
+		}
+		free(l);
+	}
+	lg_buf_free(&text);
+	lg_buf_free(&rerr);
+}
+
+/* load_sets - lists or groups: NAME: [entries] or NAME: {file: PATH}, into sets */
+static void load_sets(struct loader *ld, struct fy_node *map, bool group, struct lg_sets *sets,
+		      struct pos at)
+{
+	const char *what = group ? "group" : "list";
+	if (is_null(map))
+		return;
+	if (fy_node_is_alias(map) || fy_node_get_type(map) != FYNT_MAPPING) {
+		error_at(ld, at, "%s must be a mapping of names to entries, not %s",
+			 group ? "groups" : "lists", fy_node_is_alias(map) ? "an alias" : kind_name(map));
+		return;
+	}
+	void *it = NULL;
+	struct fy_node_pair *pair;
+	while ((pair = fy_node_mapping_iterate(map, &it)) != NULL) {
+		struct fy_node *kn = fy_node_pair_key(pair), *vn = fy_node_pair_value(pair);
+		struct pos kp = node_pos(kn, at), vp = node_pos(vn, kp);
+		char *name = scalar_text(kn);
+		if (!name || !valid_set_name(name)) {
+			error_at(ld, kp, "bad %s name '%.64s' (1 to %d letters, digits, '.', '_', '-')",
+				 what, name ? name : "", RULE_NAME_MAX);
+			free(name);
+			continue;
+		}
+		if (lg_sets_find(sets, group, name, strlen(name))) {
+			error_at(ld, kp, "duplicate %s name '%s'", what, name);
+			free(name);
+			continue;
+		}
+		struct lg_set *set = lg_set_new(name, group);
+		free(name);
+		lg_sets_add(sets, set);
+		if (!is_null(vn) && !fy_node_is_alias(vn) && fy_node_get_type(vn) == FYNT_SEQUENCE) {
+			void *it2 = NULL;
+			struct fy_node *item;
+			while ((item = fy_node_sequence_iterate(vn, &it2)) != NULL) {
+				struct pos ip = node_pos(item, vp);
+				char *v = scalar_text(item);
+				char err[200] = "an entry must be a string";
+				if (!v || lg_set_add(set, v, err, sizeof err) != 0)
+					error_at(ld, ip, "%s '%s': %s", what, set->name, err);
+				free(v);
+			}
+		} else if (!is_null(vn) && !fy_node_is_alias(vn) &&
+			   fy_node_get_type(vn) == FYNT_MAPPING) {
+			void *it2 = NULL;
+			struct fy_node_pair *fp;
+			bool file = false;
+			size_t before = ld->nerrors;
+			char where[RULE_NAME_MAX + 16];
+			snprintf(where, sizeof where, "%s '%s'", what, set->name);
+			while ((fp = fy_node_mapping_iterate(vn, &it2)) != NULL) {
+				struct fy_node *fk = fy_node_pair_key(fp), *fv = fy_node_pair_value(fp);
+				struct pos fkp = node_pos(fk, vp), fvp = node_pos(fv, fkp);
+				char *key = scalar_text(fk);
+				if (!key || strcmp(key, "file")) {
+					unknown_key(ld, setfile_keys, key ? key : "", where, fkp);
+				} else {
+					char *path = scalar_text(fv);
+					file = true;
+					if (!path || !*path || has_control(path))
+						error_at(ld, fvp, "%s '%s': file must be a file name",
+							 what, set->name);
+					else
+						load_set_file(ld, set, path, fvp);
+					free(path);
+				}
+				free(key);
+			}
+			if (!file && ld->nerrors == before)
+				error_at(ld, vp, "%s '%s' has no 'file'", what, set->name);
+		} else {
+			error_at(ld, vp, "%s '%s' must be a sequence of entries or {file: PATH}", what,
+				 set->name);
+		}
+	}
+}
+
+/* include_root - an included policy file's root: a sequence of rules */
+static void include_root(struct loader *ld, struct fy_node *root, struct pos at, void *arg)
+{
+	const struct key *k = policy_keys;
+	while (strcmp(k->name, "rules"))
+		k++;
+	if (fy_node_get_type(root) != FYNT_SEQUENCE) {
+		error_at(ld, at, "an included policy file must be a sequence of rules ('- name: ...'), "
+				 "not %s", kind_name(root));
+		return;
+	}
+	load_rules(ld, k, root, arg, at);
+}
+
+/* load_one_include - the rules of one included file, appended to the policy's; problems are
+ * reported at that file's lines and counted with the rule files' */
+static void load_one_include(struct loader *ld, struct lg_config *cfg, const char *path)
+{
+	struct lg_buf text = LG_BUF_INIT;
+	if (!read_file(path, &text, &ld->rule_errors)) {
+		ld->nrule_errors++;
+		lg_buf_free(&text);
+		return;
+	}
+	struct loader sub = { .name = path, .text = lg_buf_cstr(&text), .len = text.len,
+			      .dets = ld->dets, .sets = ld->sets, .prior = &cfg->policy };
+	struct lg_policy part = { 0 };
+	struct root_handler h = { "the included policy file is empty (expected '- name: ...')",
+				  include_root, &part };
+	if (!refuse_directives(&sub))
+		load_document(&sub, &h);
+	for (size_t i = 0; !cfg->policy.allow_discard && i < sub.ndiscard; i++)
+		error_at(&sub, sub.discard_at[i],
+			 "action discard needs 'allow_discard: true' in policy (discarded mail is "
+			 "lost without a word to anyone)");
+	lg_buf_free(&sub.diag_out);
+	ld->nrule_errors += sub.nerrors;
+	flush_problems(&sub, &ld->rule_errors);
+	cfg->policy.rules = lg_realloc(cfg->policy.rules, (cfg->policy.nrules + part.nrules + 1) *
+								  sizeof *cfg->policy.rules);
+	memcpy(cfg->policy.rules + cfg->policy.nrules, part.rules,
+	       part.nrules * sizeof *part.rules);
+	cfg->policy.nrules += part.nrules;
+	free(part.rules);
+	lg_buf_free(&text);
+}
+
+/* load_includes - policy.include: each pattern's files in order, their rules after the
+ * policy's own */
+static void load_includes(struct loader *ld, struct lg_config *cfg)
+{
+	for (size_t i = 0; i < ld->nincludes; i++) {
+		glob_t g;
+		int rc = glob(ld->includes[i], GLOB_ERR, NULL, &g);
+		if (rc == GLOB_NOMATCH && !strpbrk(ld->includes[i], "*?[")) {
+			error_at(ld, ld->include_at[i], "include: %s: no such file", ld->includes[i]);
+			continue;
+		}
+		if (rc != 0 && rc != GLOB_NOMATCH) {
+			error_at(ld, ld->include_at[i], "include: cannot read %s", ld->includes[i]);
+			continue;
+		}
+		for (size_t k = 0; rc == 0 && k < g.gl_pathc; k++)
+			load_one_include(ld, cfg, g.gl_pathv[k]);
+		if (rc == 0)
+			globfree(&g);
+	}
+}
+
 /* config_root - the configuration's root: detectors first (conditions name them), then the rest */
 static void config_root(struct loader *ld, struct fy_node *root, struct pos at, void *arg)
 {
@@ -1636,8 +2133,18 @@ static void config_root(struct loader *ld, struct fy_node *root, struct pos at, 
 	if (ld->nerrors == 0)
 		build_detectors(ld, cfg, dp);
 	ld->dets = cfg->detectors;
-	if (cfg->detectors)	/* else only the detector problems: conditions would all fail */
+	/* lists and groups next: conditions name them too */
+	ld->sets = &cfg->policy.sets;
+	for (int group = 0; group < 2; group++) {
+		struct fy_node *sk = NULL;
+		struct fy_node *sv = find_value(root, group ? "groups" : "lists", &sk);
+		if (sv || sk)
+			load_sets(ld, sv, group, &cfg->policy.sets, node_pos(sv, node_pos(sk, at)));
+	}
+	if (cfg->detectors) {	/* else only the detector problems: conditions would all fail */
 		load_mapping(ld, root, config_keys, cfg, NULL, at);
+		load_includes(ld, cfg);
+	}
 	/* discard drops mail without a word to anyone: only where the policy says it may */
 	bool discard_default = cfg->policy.default_action == LG_ACT_DISCARD;
 	if (!cfg->policy.allow_discard && discard_default)
@@ -1671,13 +2178,17 @@ struct lg_config *lg_config_load_string(const char *name, const char *yaml, size
 	lg_buf_free(&ld.diag_out);
 	if (ld.nerrors == 0 && ld.nrule_errors == 0 && !ld.rules_given &&
 	    yaml != lg_default_config_yaml)
-		use_builtin_rules(cfg);
+		ld.nrule_errors += use_builtin_rules(cfg, &ld.rule_errors);
 	bool failed = ld.nerrors > 0 || ld.nrule_errors > 0;
 	if (errors)
 		lg_buf_append(errors, ld.rule_errors.data ? ld.rule_errors.data : "",
 			      ld.rule_errors.len);
 	lg_buf_free(&ld.rule_errors);
 	flush_problems(&ld, errors);
+	for (size_t i = 0; i < ld.nincludes; i++)
+		free(ld.includes[i]);
+	free(ld.includes);
+	free(ld.include_at);
 	if (failed) {
 		lg_config_free(cfg);
 		return NULL;

@@ -28,8 +28,12 @@ Every value is labelled from what the generator put in, never from a detector's 
 - Not labelled (the product must not count them): the sender's address, the recipients'
   addresses (envelope = To and Cc) and every value in the sender's signature ("-- " block at the
   end of the first body text).
-- verdict: hold when the labelled personal values (all detectors but corporate_number) number
-  10 or more and a recipient is outside the sender's domain, else accept - the built-in policy.
+- verdict: hold when a recipient is outside the sender's domain and the labelled personal values
+  (all detectors but corporate_number) number 10 or more, or there is a My Number (every
+  labelled one is written with its keyword, so found with high confidence), or 5 or more card
+  numbers; else accept. This is the built-in policy as the labels can express it: its
+  "10 or more records, or 10 or more phone numbers and e-mail addresses" is counted here as
+  10 or more personal values (they agree on every message of the set).
 
 The data and the mail structure are byte-for-byte reproducible (fixed seeds, dates, Message-IDs,
 boundaries, zip timestamps); the office attachments are re-made by LibreOffice on each run, with
@@ -341,7 +345,10 @@ class Msg:
         dom = self.sender.addr.split("@")[1].lower()
         external = any(not (r.split("@")[1].lower() == dom or r.split("@")[1].lower().endswith("." + dom))
                        for r in self.rcpts)
-        return "hold" if personal >= 10 and external else "accept"
+        mynumber = sum(1 for d, _ in self.labels if d == "my_number")
+        cards = sum(1 for d, _ in self.labels if d == "payment_card")
+        held = personal >= 10 or mynumber >= 1 or cards >= 5
+        return "hold" if held and external else "accept"
 
 
 # ----------------------------------------------------------------------------- mail building

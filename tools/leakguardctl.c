@@ -23,8 +23,8 @@
 static void usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-		"usage: leakguardctl scan [-c CONFIG] [-f SENDER] [-r RCPT]... [--json | --findings]\n"
-		"                         [--dump-parts DIR] FILE|-\n"
+		"usage: leakguardctl scan [-c CONFIG] [-f SENDER] [-r RCPT]...\n"
+		"                         [--json | --findings | --explain] [--dump-parts DIR] FILE|-\n"
 		"       leakguardctl check-config [-c CONFIG]\n"
 		"       leakguardctl --version\n");
 	exit(status);
@@ -225,12 +225,38 @@ static void dump_free(struct dump_ctx *d)
 	free(d->e);
 }
 
+/* print_explain - the policy's evaluation of the report, rule by rule, then the verdict;
+ * -1 if it disagrees with the verdict the analysis reached (a bug) */
+static int print_explain(const struct lg_config *cfg, const struct lg_report *r)
+{
+	struct lg_buf trace = LG_BUF_INIT;
+	struct lg_verdict v;
+	const struct lg_recipients *rc = &r->recipients;
+	printf("sender: %s\n", rc->sender && *rc->sender ? rc->sender : "<>");
+	printf("recipients: %u (%u external, %u external domains, %u external visible in To/Cc)\n",
+	       rc->total, rc->external, rc->external_domains, rc->visible_external);
+	printf("policy: %zu rules%s%s, default_action %s\n", cfg->policy.nrules,
+	       cfg->policy.allow_senders || cfg->policy.allow_domains ? ", allow lists" : "",
+	       cfg->policy.monitor ? ", monitor" : "", lg_action_name(cfg->policy.default_action));
+	lg_policy_explain(&cfg->policy, r, &v, &trace);
+	fputs(lg_buf_cstr(&trace), stdout);
+	int same = v.action == r->verdict.action && v.nrules == r->verdict.nrules;
+	lg_verdict_free(&v);
+	lg_buf_free(&trace);
+	if (!same) {
+		fprintf(stderr, "leakguardctl: internal error: --explain disagrees with the verdict\n");
+		return -1;
+	}
+	return 0;
+}
+
 /* cmd_scan - leakguardctl scan */
 static int cmd_scan(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "findings", no_argument, NULL, 'F' },
+		{ "explain", no_argument, NULL, 'E' },
 		{ "dump-parts", required_argument, NULL, 'd' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
@@ -239,7 +265,7 @@ static int cmd_scan(int argc, char **argv)
 	const char *cfgpath = NULL, *sender = NULL;
 	const char **rcpts = NULL;
 	size_t nrcpts = 0;
-	int json = 0, findings = 0, ch;
+	int json = 0, findings = 0, explain = 0, ch;
 	struct dump_ctx dump = {0};
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "c:f:r:jh", longopts, NULL)) != -1) {
@@ -252,12 +278,13 @@ static int cmd_scan(int argc, char **argv)
 			break;
 		case 'j': json = 1; break;
 		case 'F': findings = 1; break;
+		case 'E': explain = 1; break;
 		case 'd': dump.dir = optarg; break;
 		case 'h': usage(0); break;
 		default: usage(EX_USAGE_);
 		}
 	}
-	if (optind != argc - 1 || (json && findings))
+	if (optind != argc - 1 || json + findings + explain > 1)
 		usage(EX_USAGE_);
 	struct lg_config *cfg = load_config(cfgpath);
 	lg_library_init();
@@ -298,6 +325,9 @@ static int cmd_scan(int argc, char **argv)
 			lg_buf_free(&out);
 		} else if (findings) {
 			print_findings(&rep);
+		} else if (explain) {
+			if (print_explain(cfg, &rep) < 0)
+				rc = -1;
 		} else {
 			print_human(&rep);
 		}
@@ -327,7 +357,8 @@ static int cmd_check_config(int argc, char **argv)
 		}
 	}
 	struct lg_config *cfg = load_config(cfgpath);
-	printf("%s: configuration OK (%zu policy rules)\n", cfg->source, cfg->policy.nrules);
+	printf("%s: configuration OK (%zu policy rules, %zu lists and groups)\n", cfg->source,
+	       cfg->policy.nrules, cfg->policy.sets.n);
 	lg_config_free(cfg);
 	return 0;
 }

@@ -24,7 +24,8 @@ labels=$dir/labels.tsv
 mode=tap
 [ "${1:-}" = "--report" ] && mode=report
 TARGET=0.99
-THRESHOLD=10	# the built-in policy: findings.total >= 10 and recipients.external >= 1
+THRESHOLD=10	# the built-in policy holds 10 or more records or contacts to outsiders (and a My
+		# Number, 5 or more cards, unscannable attachments: see contrib/gen-eval.py)
 
 [ -x "$ctl" ] || { [ $mode = tap ] && skip_all "no $ctl"; echo "no $ctl: build first" >&2; exit 1; }
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lg-eval.XXXXXX")

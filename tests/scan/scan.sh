@@ -1,6 +1,7 @@
 #!/bin/bash
 # scan.sh - leakguardctl scan as an administrator uses it: golden JSON reports for every fixture
 # (tests/scan/expected/NAME.json; regenerate with `tests/scan/scan.sh --update` and review the diff),
+# the policy's evaluation trace (--explain; golden files tests/scan/expected/explain/NAME.txt),
 # the envelope options, standard input, and clear errors with the documented exit codes.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
@@ -12,10 +13,16 @@ exp=$top_srcdir/tests/scan/expected
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lg-scan.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 
+# fixtures whose --explain output is kept as a golden file: one rule of each kind decides
+explained="incident incident-internal ordinary attach-zipcrypto"
+
 if [ "${1:-}" = "--update" ]; then
 	for f in "$fx"/*.eml; do
 		n=$(basename "$f" .eml)
 		"$ctl" scan --json "$f" >"$exp/$n.json"
+	done
+	for n in $explained; do
+		"$ctl" scan --explain "$fx/$n.eml" >"$exp/explain/$n.txt"
 	done
 	echo "updated $(ls "$exp" | wc -l) golden files"
 	exit 0
@@ -97,5 +104,82 @@ result $? "a pattern that gives up on hostile text: limit:pattern, the rest stil
 
 "$ctl" check-config -c "$top_srcdir/contrib/leakguard.yaml" | grep -q "configuration OK"
 result $? "check-config accepts the shipped sample configuration"
+
+# --explain: each rule's conditions as a tree with their values, then the verdict
+for n in $explained; do
+	"$ctl" scan --explain "$fx/$n.eml" >"$tmp/$n.txt" 2>"$tmp/$n.err"
+	st=$?
+	[ $st -eq 0 ] && cmp -s "$tmp/$n.txt" "$exp/explain/$n.txt"
+	result $? "scan --explain $n.eml matches the golden trace"
+	[ $? -eq 0 ] || diag "exit $st" "$(cat "$tmp/$n.err")" "$(diff "$exp/explain/$n.txt" "$tmp/$n.txt" | head -c 2000)"
+done
+
+# a policy with a list from a file, a group, an included file, unless and an allow list
+printf '# partners\nexample.ne.jp\n.example.com\n' >"$tmp/partners.txt"
+printf -- '- name: tag-rest\n  when: "true"\n  action: tag\n' >"$tmp/more.yaml"
+cat >"$tmp/lists.yaml" <<EOF2
+lists:
+  partners: {file: $tmp/partners.txt}
+groups:
+  boss: [boss@pref.example.lg.jp]
+policy:
+  allow:
+    senders: [group:boss]
+  include: [$tmp/more.yaml]
+  rules:
+    - name: partners-ok
+      when: "external_domains all in list:partners"
+      unless: "findings.my_number.high >= 1"
+      action: accept
+      reason: {en: "Partners only", ja: "取引先のみ"}
+    - name: hold-lists
+      when: "records >= 10 and recipients.external >= 1"
+      action: hold
+EOF2
+"$ctl" check-config -c "$tmp/lists.yaml" >"$tmp/out" 2>"$tmp/err"
+st=$?
+[ $st -eq 0 ] && grep -q "configuration OK (3 policy rules, 2 lists and groups)" "$tmp/out"
+result $? "check-config reads lists, groups and included files"
+[ $? -eq 0 ] || diag "exit $st" "$(cat "$tmp/err")"
+
+"$ctl" scan --explain -c "$tmp/lists.yaml" -f clerk@pref.example.lg.jp -r a@example.ne.jp -r b@x.example.com \
+	"$fx/incident.eml" >"$tmp/out" 2>"$tmp/err"
+st=$?
+[ $st -eq 0 ] && grep -q "^    external_domains all in list:partners: \[example.ne.jp, x.example.com\]: true$" "$tmp/out" &&
+	grep -q "^  unless:$" "$tmp/out" && grep -q "^    findings.my_number.high >= 1: 0 >= 1: false$" "$tmp/out" &&
+	grep -q "^verdict: accept by partners-ok$" "$tmp/out" && grep -q "^reason: Partners only / 取引先のみ$" "$tmp/out"
+result $? "--explain: a list from a file, unless, the verdict and its reason"
+[ $? -eq 0 ] || diag "exit $st" "$(cat "$tmp/err")" "$(cat "$tmp/out")"
+
+"$ctl" scan --explain -c "$tmp/lists.yaml" -f clerk@pref.example.lg.jp -r a@example.ne.jp -r c@elsewhere.example \
+	"$fx/incident.eml" | grep -q "^verdict: hold by hold-lists$"
+result $? "--explain: one recipient outside the list, the next rule holds"
+
+"$ctl" scan --json -c "$tmp/lists.yaml" -f boss@pref.example.lg.jp -r c@elsewhere.example "$fx/incident.eml" |
+	grep -q '"action":"accept","monitor":false,"rules":\["allow:senders"\]'
+result $? "an allowed sender is accepted before any rule (rules: allow:senders)"
+
+"$ctl" scan --json -c "$tmp/lists.yaml" -f clerk@pref.example.lg.jp -r a@pref.example.lg.jp "$fx/ordinary.eml" |
+	grep -q '"action":"tag","monitor":false,"rules":\["tag-rest"\]'
+result $? "the included file's rule comes after the file's own"
+
+printf 'kyuyo@pref.example.lg.jp\nnot an address\n' >"$tmp/bad-group.txt"
+printf 'groups:\n  payroll: {file: %s}\n' "$tmp/bad-group.txt" >"$tmp/bad-lists.yaml"
+"$ctl" check-config -c "$tmp/bad-lists.yaml" >"$tmp/out" 2>"$tmp/err"
+st=$?
+[ $st -eq 78 ] && grep -q "^$tmp/bad-group.txt:2:1: error: group 'payroll': 'not an address' is not an address" "$tmp/err"
+result $? "check-config: a bad entry in a group file is named at its file:line:column (exit 78)"
+[ $? -eq 0 ] || diag "exit $st" "$(cat "$tmp/err")"
+
+printf 'policy:\n  include: [%s/none.yaml]\n' "$tmp" >"$tmp/bad-include.yaml"
+"$ctl" check-config -c "$tmp/bad-include.yaml" >"$tmp/out" 2>"$tmp/err"
+st=$?
+[ $st -eq 78 ] && grep -q "bad-include.yaml:2:13: error: include: $tmp/none.yaml: no such file" "$tmp/err"
+result $? "check-config: a missing included file (exit 78)"
+[ $? -eq 0 ] || diag "exit $st" "$(cat "$tmp/err")"
+
+"$ctl" scan --explain --json "$fx/ordinary.eml" >/dev/null 2>&1
+[ $? -eq 64 ]
+result $? "--explain with --json is a usage error (64)"
 
 done_testing

@@ -91,10 +91,11 @@ static const struct fixture_case {
 	{ "attach-nested-zip.eml", "hold", 20, 20, 20, 1, 1, 1, 1 },
 	{ "attach-eml-in-zip.eml", "hold", 51, 194, 53, 1, 1, 1, 1 },	/* fwd.eml's To: 144 */
 	{ "attach-csv-as-png.eml", "accept", 3, 3, 3, 1, 1, 1, 1 },
-	{ "attach-zipcrypto.eml", "accept", 0, 0, 0, 1, 1, 1, 1 },
-	{ "attach-encrypted-xlsx.eml", "accept", 0, 0, 0, 1, 1, 1, 1 },
-	{ "attach-encrypted-pdf.eml", "accept", 0, 0, 0, 1, 1, 1, 1 },
-	{ "attach-bomb.eml", "accept", 0, 0, 0, 1, 1, 1, 1 },
+	/* unscannable attachments to an outsider: held by the built-in unscannable-external */
+	{ "attach-zipcrypto.eml", "hold", 0, 0, 0, 1, 1, 1, 1 },
+	{ "attach-encrypted-xlsx.eml", "hold", 0, 0, 0, 1, 1, 1, 1 },
+	{ "attach-encrypted-pdf.eml", "hold", 0, 0, 0, 1, 1, 1, 1 },
+	{ "attach-bomb.eml", "hold", 0, 0, 0, 1, 1, 1, 1 },
 };
 
 /* What one attachment (by path) must say about itself. */
@@ -359,6 +360,17 @@ static void test_internal_domains(void)
 		tap_is_long(r.recipients.external, 2, "subdomains and case-folded domains are internal; "
 						      "a look-alike suffix is not");
 		tap_is_long(r.recipients.external_domains, 2, "2 external domains");
+		/* the lists behind the policy's value facts */
+		const struct lg_recipients *rc = &r.recipients;
+		tap_is_str(rc->sender, "x@pref.example.lg.jp", "the sender is kept");
+		tap_ok(rc->naddrs == 4 && !strcmp(rc->addrs[1], "b@partner.example.com"),
+		       "recipients kept in order, domain lower-cased");
+		tap_ok(rc->next_addrs == 2 && !strcmp(rc->ext_addrs[0], "c@example.com") &&
+			       !strcmp(rc->ext_addrs[1], "d@evil-example.lg.jp"),
+		       "external recipients");
+		tap_ok(rc->ndomains == 4 && rc->next_domains == 2 &&
+			       !strcmp(rc->ext_domains[1], "evil-example.lg.jp"),
+		       "recipient domains and external domains, distinct");
 		lg_report_free(&r);
 	}
 	lg_buf_free(&b);

@@ -1,10 +1,14 @@
 /* test_config.c - leakguard.yaml loading: good configurations give the expected values (and the
  * built-in default, the sample file and the key table agree); bad ones are refused with
- * "file:line:column: error: message" lines, all of them, in file order. */
+ * "file:line:column: error: message" lines, all of them, in file order. Lists and groups
+ * (inline and from files), included policy files, unless, notify, reason maps and allow
+ * lists are loaded and checked the same way. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "analyze/report.h"
 #include "config/config.h"
 #include "lg_alloc.h"
 #include "lg_buf.h"
@@ -285,7 +289,11 @@ static bool same_policy(const struct lg_policy *a, const struct lg_policy *b)
 		const struct lg_rule *x = &a->rules[i], *y = &b->rules[i];
 		if (strcmp(x->name, y->name) || strcmp(x->when_src, y->when_src) || x->action != y->action ||
 		    x->stop != y->stop || (x->reason == NULL) != (y->reason == NULL) ||
-		    (x->reason && strcmp(x->reason, y->reason)))
+		    (x->reason && strcmp(x->reason, y->reason)) ||
+		    (x->unless_src == NULL) != (y->unless_src == NULL) ||
+		    (x->unless_src && strcmp(x->unless_src, y->unless_src)) ||
+		    (x->notify == NULL) != (y->notify == NULL) ||
+		    (x->notify && strcmp(x->notify, y->notify)))
 			return false;
 	}
 	return true;
@@ -342,16 +350,46 @@ static void test_good(void)
 	tap_is_long((long)builtin->limits.part_size, 25L << 20, "built-in: part_size 25M");
 	tap_is_long((long)builtin->limits.text_size, 20L << 20, "built-in: text_size 20M");
 	tap_is_str(lg_action_name(builtin->policy.default_action), "accept", "built-in: default accept");
-	tap_is_long((long)builtin->policy.nrules, 1, "built-in: one rule");
-	const struct lg_rule *r = &builtin->policy.rules[0];
-	tap_is_str(r->name, "personal-data-external", "built-in: rule name");
-	tap_is_str(r->when_src, "findings.total >= 10 and recipients.external >= 1", "built-in: condition");
-	tap_ok(r->when != NULL, "built-in: condition compiled");
-	tap_is_str(lg_action_name(r->action), "hold", "built-in: action hold");
-	tap_ok(r->stop, "built-in: stop");
-	tap_ok(r->reason && strstr(r->reason, "addressed outside the organisation") &&
-		       strstr(r->reason, "外部宛てのメール"),
-	       "built-in: reason in English and Japanese");
+	/* the shipped default policy (README, leakguard.yaml(5), contrib/leakguard.yaml) */
+	static const struct {
+		const char *name, *when, *action, *en, *ja;
+	} want_rules[] = {
+		{ "personal-data-external",
+		  "(records >= 10 or findings.phone_jp + findings.phone_intl + findings.email >= 10) "
+		  "and recipients.external >= 1",
+		  "hold", "addressed outside the organisation", "外部宛てのメールに個人情報" },
+		{ "my-number-external", "findings.my_number.high >= 1 and recipients.external >= 1",
+		  "hold", "My Number", "マイナンバー" },
+		{ "payment-cards-external", "findings.payment_card >= 5 and recipients.external >= 1",
+		  "hold", "payment card numbers", "クレジットカード番号" },
+		{ "unscannable-external", "attachments.unscannable >= 1 and recipients.external >= 1",
+		  "hold", "could not be checked", "確認できない添付ファイル" },
+		{ "visible-recipients-bcc",
+		  "recipients.visible_external >= 10 and recipients.visible_external_domains >= 2 and "
+		  "recipients.external >= 1",
+		  "bcc", "moved to Bcc", "Bcc" },
+	};
+	size_t nwant = sizeof want_rules / sizeof want_rules[0];
+	tap_is_long((long)builtin->policy.nrules, (long)nwant, "built-in: five rules");
+	for (size_t i = 0; i < nwant && i < builtin->policy.nrules; i++) {
+		const struct lg_rule *r = &builtin->policy.rules[i];
+		tap_ok(!strcmp(r->name, want_rules[i].name), "built-in rule %zu: %s", i + 1,
+		       want_rules[i].name);
+		tap_is_str(r->when_src, want_rules[i].when, "  condition");
+		tap_ok(r->when != NULL && r->unless == NULL && r->notify == NULL, "  compiled, no unless or notify");
+		tap_is_str(lg_action_name(r->action), want_rules[i].action, "  action");
+		tap_ok(r->stop, "  stop");
+		tap_ok(r->reason_en && strstr(r->reason_en, want_rules[i].en) && r->reason_ja &&
+			       strstr(r->reason_ja, want_rules[i].ja),
+		       "  reason in English and Japanese");
+		char *both = lg_asprintf("%s / %s", r->reason_en ? r->reason_en : "",
+					 r->reason_ja ? r->reason_ja : "");
+		tap_is_str(r->reason, both, "  reason is \"English / 日本語\"");
+		free(both);
+	}
+	tap_ok(builtin->policy.sets.n == 0 && !builtin->policy.allow_senders &&
+		       !builtin->policy.allow_domains,
+	       "built-in: no lists, groups or allow lists");
 	tap_ok(builtin->detectors != NULL, "built-in: detectors compiled");
 
 	/* the installed sample says the same as the built-in default */
@@ -483,9 +521,302 @@ static void test_good(void)
 	lg_buf_free(&errors);
 }
 
+/* write_file - a file in dir with this text; returns its path */
+static char *write_file(const char *dir, const char *name, const char *text)
+{
+	char *path = lg_asprintf("%s/%s", dir, name);
+	FILE *fp = fopen(path, "w");
+	if (fp) {
+		fputs(text, fp);
+		fclose(fp);
+	}
+	return path;
+}
+
+/* eval_with - the verdict of a policy for a sender, envelope recipients and a My Number count */
+static void eval_with(const struct lg_config *c, const char *sender, const char *const *rcpts,
+		      size_t n, unsigned my_number_high, struct lg_verdict *v, struct lg_buf *trace)
+{
+	struct lg_report r = { 0 };
+	struct lg_recipients *rc = &r.recipients;
+	lg_report_init_dets(&r, c->detectors);
+	r.dets[lg_detector_find(c->detectors, "my_number")].high = my_number_high;
+	r.records = 20;
+	rc->sender = lg_strdup(sender);
+	rc->total = rc->external = (unsigned)n;
+	rc->addrs = lg_calloc(n + 1, sizeof *rc->addrs);
+	rc->ext_addrs = lg_calloc(n + 1, sizeof *rc->ext_addrs);
+	rc->domains = lg_calloc(n + 1, sizeof *rc->domains);
+	rc->ext_domains = lg_calloc(n + 1, sizeof *rc->ext_domains);
+	for (size_t i = 0; i < n; i++) {
+		rc->addrs[rc->naddrs++] = lg_strdup(rcpts[i]);
+		rc->ext_addrs[rc->next_addrs++] = lg_strdup(rcpts[i]);
+		rc->domains[rc->ndomains++] = lg_strdup(strchr(rcpts[i], '@') + 1);
+		rc->ext_domains[rc->next_domains++] = lg_strdup(strchr(rcpts[i], '@') + 1);
+	}
+	if (trace)
+		lg_policy_explain(&c->policy, &r, v, trace);
+	else
+		lg_policy_eval(&c->policy, &r, v);
+	lg_report_free(&r);
+}
+
+/* joined_rules - a verdict's rule names joined by ',' */
+static char *joined_rules(const struct lg_verdict *v)
+{
+	struct lg_buf b = LG_BUF_INIT;
+	for (size_t i = 0; i < v->nrules; i++)
+		lg_buf_printf(&b, "%s%s", i ? "," : "", v->rules[i]);
+	return lg_buf_steal(&b, NULL);
+}
+
+/* check_verdict - one evaluation: action, rules and reason */
+static void check_verdict(const struct lg_config *c, const char *label, const char *sender,
+			  const char *const *rcpts, size_t n, unsigned mn, const char *action,
+			  const char *rules, const char *notify)
+{
+	struct lg_verdict v;
+	eval_with(c, sender, rcpts, n, mn, &v, NULL);
+	if (!tap_ok(!strcmp(lg_action_name(v.action), action), "%s: %s", label, action))
+		tap_diag("got %s", lg_action_name(v.action));
+	char *names = joined_rules(&v);
+	tap_is_str(names, rules, "  rules");
+	tap_is_str(v.notify, notify, "  notify");
+	free(names);
+	lg_verdict_free(&v);
+}
+
+/* test_lists_and_includes - lists and groups from files, includes, unless, reason maps,
+ * notify and allow lists: loaded, evaluated, and refused with file:line:column when bad */
+static void test_lists_and_includes(void)
+{
+	char tmpl[] = "/tmp/lg-config-XXXXXX";
+	const char *tmpdir = getenv("TMPDIR");
+	char *dir_t = lg_asprintf("%s/lg-config-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp");
+	char *dir = mkdtemp(dir_t);
+	(void)tmpl;
+	if (!tap_ok(dir != NULL, "temporary directory")) {
+		free(dir_t);
+		return;
+	}
+	char *partners = write_file(dir, "partners.txt",
+				    "# partners, one a line\n\npartner.example\n"
+				    "  .group.example   # and its subdomains\nx@other.example\n");
+	char *payroll = write_file(dir, "payroll.txt", "kyuyo@corp.example\r\njinji@corp.example\n");
+	char *badgroup = write_file(dir, "bad-group.txt", "kyuyo@corp.example\n\n  not-an-address\n");
+	char *inc = write_file(dir, "extra.yaml",
+			       "# more rules\n- name: extra\n  when: \"sender in group:payroll\"\n"
+			       "  action: tag\n  stop: false\n");
+	char *incbad = write_file(dir, "bad-rules.yaml",
+				  "- name: fine\n  when: records >= 1\n  action: tag\n"
+				  "- name: broken\n  when: \"recipient_domains all in list:partner\"\n"
+				  "  action: hold\n");
+	char *incdup = write_file(dir, "dup-rules.yaml",
+				  "- name: many\n  when: records >= 1\n  action: tag\n");
+	struct lg_buf errors = LG_BUF_INIT;
+
+	char *yaml = lg_asprintf(
+		"lists:\n"
+		"  partners: {file: %s}\n"
+		"  inline: [a.example, \"b@c.example\"]\n"
+		"groups:\n"
+		"  payroll: {file: %s}\n"
+		"policy:\n"
+		"  allow:\n"
+		"    senders: [boss@corp.example, list:inline]\n"
+		"    sender_domains: [backup.corp.example]\n"
+		"  include: [%s]\n"
+		"  rules:\n"
+		"    - name: partners-ok\n"
+		"      when: \"recipient_domains all in list:partners\"\n"
+		"      unless: \"findings.my_number.high >= 1 or sender in group:payroll\"\n"
+		"      action: accept\n"
+		"      notify: group:payroll\n"
+		"      reason: {en: \"Partners only\", ja: \"取引先のみ\"}\n"
+		"    - name: many\n"
+		"      when: \"records >= 10\"\n"
+		"      action: hold\n"
+		"      reason: \"Too many / 多すぎます\"\n"
+		"      notify: sender\n",
+		partners, payroll, inc);
+	struct lg_config *c = load_str("lists.yaml", yaml, &errors);
+	if (!tap_ok(c != NULL, "lists, groups, allow, include, unless, notify, reason map: loads"))
+		tap_diag("%s", lg_buf_cstr(&errors));
+	if (c) {
+		const struct lg_policy *p = &c->policy;
+		tap_is_long((long)p->sets.n, 3, "three lists and groups");
+		const struct lg_set *s = lg_sets_find(&p->sets, false, "partners", 8);
+		tap_ok(s && s->n == 3 && !strcmp(s->entries[1], ".group.example"),
+		       "list file: comments and blank lines skipped, entries trimmed");
+		s = lg_sets_find(&p->sets, true, "payroll", 7);
+		tap_ok(s && s->n == 2 && !strcmp(s->entries[0], "kyuyo@corp.example"),
+		       "group file with CRLF lines");
+		tap_is_long((long)p->nrules, 3, "two rules and one included after them");
+		const struct lg_rule *r = &p->rules[0];
+		tap_ok(r->unless != NULL, "unless compiled");
+		tap_is_str(r->reason, "Partners only / 取引先のみ", "reason map: combined");
+		tap_is_str(r->reason_en, "Partners only", "reason map: en");
+		tap_is_str(r->reason_ja, "取引先のみ", "reason map: ja");
+		tap_is_str(r->notify, "group:payroll", "notify: a group");
+		tap_is_str(r->source, "lists.yaml:12", "rule source");
+		tap_is_str(p->rules[1].reason_en, "Too many", "plain reason split: en");
+		tap_is_str(p->rules[1].reason_ja, "多すぎます", "plain reason split: ja");
+		tap_is_str(p->rules[1].notify, "sender", "notify: sender");
+		tap_is_str(p->rules[2].name, "extra", "included rule");
+		char *src = lg_asprintf("%s:2", inc);
+		tap_is_str(p->rules[2].source, src, "included rule's source: its file and line");
+		free(src);
+
+		static const char *const to_partners[] = { "a@partner.example", "b@x.group.example" };
+		static const char *const to_mixed[] = { "a@partner.example", "b@evil.example" };
+		static const char *const to_addr[] = { "x@other.example" };
+		check_verdict(c, "allowed sender", "boss@corp.example", to_mixed, 2, 0, "accept",
+			      "allow:senders", NULL);
+		check_verdict(c, "allowed by a list reference", "b@c.example", to_mixed, 2, 0, "accept",
+			      "allow:senders", NULL);
+		check_verdict(c, "allowed sender domain (not its subdomains)", "x@backup.corp.example",
+			      to_mixed, 2, 0, "accept", "allow:sender_domains", NULL);
+		check_verdict(c, "partners only", "clerk@corp.example", to_partners, 2, 0, "accept",
+			      "partners-ok", "group:payroll");
+		check_verdict(c, "partners, but unless a My Number", "clerk@corp.example", to_partners, 2,
+			      1, "hold", "many", "sender");
+		check_verdict(c, "partners, but unless the payroll staff", "kyuyo@corp.example",
+			      to_partners, 2, 0, "hold", "many", "sender");
+		check_verdict(c, "one outsider among partners", "clerk@corp.example", to_mixed, 2, 0,
+			      "hold", "many", "sender");
+		check_verdict(c, "an address entry does not make its domain a partner",
+			      "clerk@corp.example", to_addr, 1, 0, "hold", "many", "sender");
+
+		struct lg_verdict v;
+		struct lg_buf trace = LG_BUF_INIT;
+		eval_with(c, "kyuyo@corp.example", to_partners, 2, 0, &v, &trace);
+		const char *want =
+			"rule 1: partners-ok (accept, stop, lists.yaml:12)\n"
+			"  when:\n"
+			"    recipient_domains all in list:partners: [partner.example, x.group.example]: true\n"
+			"  unless:\n"
+			"    or: true\n"
+			"      findings.my_number.high >= 1: 0 >= 1: false\n"
+			"      sender in group:payroll: kyuyo@corp.example: true\n"
+			"  => no match\n"
+			"rule 2: many (hold, stop, lists.yaml:18)\n"
+			"  when:\n"
+			"    records >= 10: 20 >= 10: true\n"
+			"  => match, stop\n"
+			"verdict: hold by many\n"
+			"reason: Too many / 多すぎます\n"
+			"notify: sender\n";
+		tap_is_str(lg_buf_cstr(&trace), want, "explain: when, unless, match, stop, verdict");
+		lg_verdict_free(&v);
+		lg_buf_free(&trace);
+	}
+	lg_config_free(c);
+	free(yaml);
+
+	/* problems, each at its file, line and column */
+	struct {
+		const char *label;
+		char *yaml;
+		char *prefix;	/* of the first error line */
+		const char *msg;
+	} bad_cases[] = {
+		{ "list file missing", lg_strdup("lists:\n  p: {file: /nonexistent/p.txt}\n"),
+		  lg_strdup("x.yaml:2:13: error: "),
+		  "list 'p': cannot open /nonexistent/p.txt: No such file or directory" },
+		{ "bad entry in a group file", lg_asprintf("groups:\n  g: {file: %s}\n", badgroup),
+		  lg_asprintf("%s:3:3: error: ", badgroup),
+		  "group 'g': 'not-an-address' is not an address (a group holds addresses only)" },
+		{ "bad inline group entry", lg_strdup("groups:\n  g: [a@b.example, nope]\n"),
+		  lg_strdup("x.yaml:2:20: error: "),
+		  "group 'g': 'nope' is not an address (a group holds addresses only)" },
+		{ "bad inline list entry", lg_strdup("lists:\n  l: [\"a@\"]\n"),
+		  lg_strdup("x.yaml:2:8: error: "), "list 'l': bad address 'a@'" },
+		{ "bad list name", lg_strdup("lists:\n  'a b': [x.example]\n"),
+		  lg_strdup("x.yaml:2:4: error: "), "bad list name 'a b'" },
+		{ "list neither sequence nor file", lg_strdup("lists:\n  l: x.example\n"),
+		  lg_strdup("x.yaml:2:6: error: "), "list 'l' must be a sequence of entries or {file: PATH}" },
+		{ "unknown key of a list", lg_strdup("lists:\n  l: {path: x}\n"),
+		  lg_strdup("x.yaml:2:7: error: "), "unknown key 'path' in list 'l' (known keys: file)" },
+		{ "unknown list in a condition, caret column",
+		  lg_strdup("lists:\n  partners: [a.example]\npolicy:\n  rules:\n    - name: r\n"
+			    "      when: \"recipient_domains all in list:partner\"\n      action: hold\n"),
+		  lg_strdup("x.yaml:6:39: error: "),
+		  "unknown list 'partner' (did you mean 'list:partners'?)" },
+		{ "bad unless",
+		  lg_strdup("policy:\n  rules:\n    - name: r\n      when: records > 1\n"
+			    "      unless: sender >= 3\n      action: hold\n"),
+		  lg_strdup("x.yaml:5:15: error: "), "'sender' is an address, not a number" },
+		{ "reason map: unknown language",
+		  lg_strdup("policy:\n  rules:\n    - name: r\n      when: records > 1\n"
+			    "      action: hold\n      reason: {en: x, fr: y}\n"),
+		  lg_strdup("x.yaml:6:23: error: "), "unknown key 'fr' in reason" },
+		{ "reason map: empty",
+		  lg_strdup("policy:\n  rules:\n    - name: r\n      when: records > 1\n"
+			    "      action: hold\n      reason: {}\n"),
+		  lg_strdup("x.yaml:6:15: error: "), "reason needs 'en' or 'ja' (or both)" },
+		{ "notify: bad",
+		  lg_strdup("policy:\n  rules:\n    - name: r\n      when: records > 1\n"
+			    "      action: hold\n      notify: boss\n"),
+		  lg_strdup("x.yaml:6:15: error: "),
+		  "notify must be sender, none, list:NAME or group:NAME, not 'boss'" },
+		{ "notify: unknown group",
+		  lg_strdup("policy:\n  rules:\n    - name: r\n      when: records > 1\n"
+			    "      action: hold\n      notify: group:admins\n"),
+		  lg_strdup("x.yaml:6:15: error: "), "notify: unknown group 'admins' (define it under 'groups:')" },
+		{ "allow: unknown key", lg_strdup("policy:\n  allow: {sender: [a@b.example]}\n"),
+		  lg_strdup("x.yaml:2:11: error: "), "unknown key 'sender' in allow (did you mean 'senders'?)" },
+		{ "allow: an address as a domain",
+		  lg_strdup("policy:\n  allow:\n    sender_domains: [a@b.example]\n"),
+		  lg_strdup("x.yaml:3:22: error: "), "allow.sender_domains: 'a@b.example' is not a domain" },
+		{ "allow: unknown list", lg_strdup("policy:\n  allow:\n    senders: list:nope\n"),
+		  lg_strdup("x.yaml:3:14: error: "), "allow.senders: unknown list:nope" },
+		{ "allow: a group as domains",
+		  lg_strdup("groups:\n  g: [a@b.example]\npolicy:\n  allow:\n    sender_domains: [group:g]\n"),
+		  lg_strdup("x.yaml:5:22: error: "), "allow.sender_domains: group:g holds addresses, not domains" },
+		{ "include: no such file", lg_strdup("policy:\n  include: [/nonexistent/x.yaml]\n"),
+		  lg_strdup("x.yaml:2:13: error: "), "include: /nonexistent/x.yaml: no such file" },
+		{ "include: a bad condition at the included file's line and column",
+		  lg_asprintf("lists:\n  partners: [a.example]\npolicy:\n  include: [%s]\n", incbad),
+		  lg_asprintf("%s:5:35: error: ", incbad),
+		  "unknown list 'partner' (did you mean 'list:partners'?)" },
+		{ "include: a rule name used already",
+		  lg_asprintf("policy:\n  include: %s\n  rules:\n    - name: many\n"
+			      "      when: records > 1\n      action: hold\n", incdup),
+		  lg_asprintf("%s:1:9: error: ", incdup),
+		  "duplicate rule name 'many' (first used in x.yaml:4)" },
+	};
+	for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+		c = load_str("x.yaml", bad_cases[i].yaml, &errors);
+		check_refused(bad_cases[i].label, c, &errors, bad_cases[i].prefix, bad_cases[i].msg);
+		free(bad_cases[i].yaml);
+		free(bad_cases[i].prefix);
+	}
+
+	/* the built-in rules need their detectors: a clear error, not a crash */
+	c = load_str("x.yaml", "detectors:\n  disable: [email]\n", &errors);
+	tap_ok(c == NULL && strstr(lg_buf_cstr(&errors),
+				   "x.yaml: error: the built-in rule 'personal-data-external' cannot "
+				   "be used with these detectors (unknown fact 'findings.email'"),
+	       "built-in rules with a detector they name disabled: refused, saying why");
+	lg_config_free(c);
+	c = load_str("x.yaml", "detectors:\n  disable: [email]\npolicy:\n  rules: []\n", &errors);
+	tap_ok(c != NULL, "... and fine with rules of one's own");
+	lg_config_free(c);
+
+	const char *files[] = { partners, payroll, badgroup, inc, incbad, incdup };
+	for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+		unlink(files[i]);
+		free((char *)files[i]);
+	}
+	rmdir(dir);
+	free(dir_t);
+	lg_buf_free(&errors);
+}
+
 int main(void)
 {
 	test_good();
 	test_bad();
+	test_lists_and_includes();
 	return tap_done();
 }

@@ -34,6 +34,7 @@ struct policy_case {
 #define F false
 
 static struct lg_detectors *dets;	/* the built-in set: findings.<id> facts */
+static const struct lg_sets *sets;	/* no lists or groups in these rules */
 
 /* The report below has records == 3, findings.total == 11, recipients.external == 2. */
 static const struct policy_case cases[] = {
@@ -105,7 +106,7 @@ static int build_policy(const struct policy_case *c, struct lg_policy *p)
 		size_t off;
 		r->name = lg_strdup(s->name);
 		r->when_src = lg_strdup(s->when);
-		r->when = lg_expr_compile(s->when, dets, &off, err, sizeof err);
+		r->when = lg_expr_compile(s->when, dets, sets, &off, err, sizeof err);
 		r->action = s->action;
 		r->reason = s->reason ? lg_strdup(s->reason) : NULL;
 		r->stop = s->stop;
@@ -190,9 +191,55 @@ static void test_builtin(void)
 
 	set_found(&r, 6, 40);
 	r.recipients.external = 0;
+	r.records = 40;
+	r.dets[lg_detector_find(dets, "my_number")].high = 3;
+	r.dets[lg_detector_find(dets, "payment_card")].counted = 9;
+	r.unscannable = 2;
+	r.recipients.visible_external = 30;
+	r.recipients.visible_external_domains = 5;
 	lg_policy_eval(&cfg->policy, &r, &v);
-	tap_is_str(lg_action_name(v.action), "accept", "built-in: internal mail passes");
+	tap_is_str(lg_action_name(v.action), "accept",
+		   "built-in: internal mail passes, whatever it carries");
 	lg_verdict_free(&v);
+
+	/* each of the other built-in rules alone, to one outsider */
+	static const struct {
+		const char *label, *rule, *action;
+		unsigned records, contacts, my_high, my_medium, cards, unscannable, visible, vdomains;
+	} alone[] = {
+		{ "10 records", "personal-data-external", "hold", 10, 0, 0, 0, 0, 0, 0, 0 },
+		{ "9 records", NULL, "accept", 9, 0, 0, 0, 0, 0, 0, 0 },
+		{ "a My Number of high confidence", "my-number-external", "hold", 1, 0, 1, 1, 0, 0, 0, 0 },
+		{ "a My Number of medium confidence only", NULL, "accept", 1, 0, 0, 1, 0, 0, 0, 0 },
+		{ "5 card numbers", "payment-cards-external", "hold", 5, 0, 0, 0, 5, 0, 0, 0 },
+		{ "4 card numbers", NULL, "accept", 4, 0, 0, 0, 4, 0, 0, 0 },
+		{ "an unscannable attachment", "unscannable-external", "hold", 0, 0, 0, 0, 0, 1, 0, 0 },
+		{ "10 visible outsiders of 2 domains", "visible-recipients-bcc", "bcc", 0, 0, 0, 0, 0, 0, 10, 2 },
+		{ "10 visible outsiders of 1 domain", NULL, "accept", 0, 0, 0, 0, 0, 0, 10, 1 },
+		{ "9 visible outsiders of 2 domains", NULL, "accept", 0, 0, 0, 0, 0, 0, 9, 2 },
+		{ "personal data and visible outsiders: hold", "personal-data-external", "hold", 0, 10, 0,
+		  0, 0, 0, 30, 5 },
+	};
+	for (size_t i = 0; i < sizeof alone / sizeof alone[0]; i++) {
+		struct lg_report one = { 0 };
+		set_found(&one, alone[i].contacts, 0);
+		one.records = alone[i].records;
+		one.dets[lg_detector_find(dets, "my_number")].high = alone[i].my_high;
+		one.dets[lg_detector_find(dets, "my_number")].counted = alone[i].my_medium;
+		one.dets[lg_detector_find(dets, "payment_card")].counted = alone[i].cards;
+		one.unscannable = alone[i].unscannable;
+		one.recipients.total = one.recipients.external = 1;
+		one.recipients.visible_external = alone[i].visible;
+		one.recipients.visible_external_domains = alone[i].vdomains;
+		lg_policy_eval(&cfg->policy, &one, &v);
+		if (!tap_ok(!strcmp(lg_action_name(v.action), alone[i].action), "built-in: %s: %s",
+			    alone[i].label, alone[i].action))
+			tap_diag("got %s", lg_action_name(v.action));
+		tap_is_str(v.nrules ? v.rules[0] : NULL, alone[i].rule, "  the rule");
+		tap_ok(!alone[i].rule || (v.reason && strstr(v.reason, " / ")), "  a reason in two languages");
+		lg_verdict_free(&v);
+		lg_report_free(&one);
+	}
 	lg_report_free(&r);
 	lg_config_free(cfg);
 	lg_buf_free(&errors);
@@ -242,6 +289,19 @@ int main(void)
 	tap_ok(p.rules == NULL && p.nrules == 0, "policy cleared by free");
 
 	test_builtin();
+
+	/* the log line names the deciding rule's notify (sending notices is a later step) */
+	struct lg_report lr = { 0 };
+	lr.verdict.action = LG_ACT_HOLD;
+	lr.verdict.rules = lg_calloc(1, sizeof *lr.verdict.rules);
+	lr.verdict.rules[lr.verdict.nrules++] = lg_strdup("x");
+	lr.verdict.notify = lg_strdup("group:admins");
+	struct lg_buf line = LG_BUF_INIT;
+	lg_report_summary(&lr, &line);
+	tap_ok(strstr(lg_buf_cstr(&line), "action=hold rules=x notify=group:admins rcpts=") != NULL,
+	       "log line: notify after the rules");
+	lg_buf_free(&line);
+	lg_report_free(&lr);
 	lg_report_free(&r);
 	lg_detectors_free(dets);
 	return tap_done();
