@@ -112,6 +112,7 @@ struct lg_expr {
 	size_t end;		/* where it ends (one past its last byte) */
 	long value;		/* N_INT, N_BOOL */
 	int fact;		/* N_FACT: enum lg_fact or a detector's fact; N_VFACT: lg_vfact */
+	bool some;		/* N_VFACT written in the singular (attachment.type): 'in' is 'any in' */
 	enum cmp_op op;		/* N_CMP */
 	enum quant quant;	/* N_IN */
 	const struct lg_set *set;	/* N_IN: the set (a policy's named one, or own_set) */
@@ -565,6 +566,14 @@ static struct lg_expr *parse_primary(struct parser *p)
 			f = lg_fact_lookup(p->dets, name);
 			vf = f < 0 ? lg_vfact_lookup(name) : -1;
 		}
+		/* "attachment.type in [...]": some attachment's type; likewise attachment.name */
+		bool some = false;
+		if (f < 0 && vf < 0 && t.len <= LG_EXPR_QUOTE_MAX &&
+		    (!strcmp(name, "attachment.type") || !strcmp(name, "attachment.name"))) {
+			strcat(name, "s");
+			vf = lg_vfact_lookup(name);
+			some = vf >= 0;
+		}
 		if (f < 0 && vf < 0) {
 			unknown_ident(p, &t);
 			return NULL;
@@ -575,6 +584,7 @@ static struct lg_expr *parse_primary(struct parser *p)
 		} else {
 			e = node_new(N_VFACT, lg_vfact_single(vf) ? TY_VALUE : TY_VALUES, t.off);
 			e->fact = vf;
+			e->some = some;
 		}
 		e->end = t.off + t.len;
 		advance(p);
@@ -841,7 +851,16 @@ static struct lg_expr *parse_in(struct parser *p, struct lg_expr *left)
 		fail(p, qt.off, "'%s' is one value: write '%s in' or '%s not in'", fname, fname, fname);
 		goto bad;
 	}
-	if (left->type == TY_VALUES && (q == Q_IN || q == Q_NOT_IN)) {
+	if (left->kind == N_VFACT && left->some) {
+		/* the singular names one attachment: in = some is, not in = none is */
+		if (q != Q_IN && q != Q_NOT_IN) {
+			fail(p, qt.off, "'%.*s' names one attachment: write 'in' or 'not in' (or use "
+					"'%s' with any/all/none)",
+			     (int)(left->end - left->off), p->src + left->off, fname);
+			goto bad;
+		}
+		q = q == Q_IN ? Q_ANY : Q_NONE;
+	} else if (left->type == TY_VALUES && (q == Q_IN || q == Q_NOT_IN)) {
 		fail(p, qt.off,
 		     "'%s' is %s: write '%s any in', '%s all in' or '%s none in'", fname,
 		     vfact_what(left->fact), fname, fname, fname);

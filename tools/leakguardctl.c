@@ -53,8 +53,8 @@ static int read_all(const char *path, struct lg_buf *out)
 	return 0;
 }
 
-/* load_config - the config or exit with its errors */
-static struct lg_config *load_config(const char *path)
+/* load_config - the config, or its errors on stderr and exit with status */
+static struct lg_config *load_config(const char *path, int status)
 {
 	struct lg_buf errs = LG_BUF_INIT;
 	struct lg_config *cfg = lg_config_load(path, &errs);
@@ -63,7 +63,7 @@ static struct lg_config *load_config(const char *path)
 		fprintf(stderr, "leakguardctl: configuration %s has errors\n",
 			path ? path : "<built-in>");
 		lg_buf_free(&errs);
-		exit(EX_CONFIG_);
+		exit(status);
 	}
 	lg_buf_free(&errs);
 	return cfg;
@@ -286,7 +286,7 @@ static int cmd_scan(int argc, char **argv)
 	}
 	if (optind != argc - 1 || json + findings + explain > 1)
 		usage(EX_USAGE_);
-	struct lg_config *cfg = load_config(cfgpath);
+	struct lg_config *cfg = load_config(cfgpath, EX_CONFIG_);
 	lg_library_init();
 	struct lg_buf msg = LG_BUF_INIT;
 	if (read_all(argv[optind], &msg) < 0) {
@@ -356,7 +356,7 @@ static int cmd_check_config(int argc, char **argv)
 		default: usage(EX_USAGE_);
 		}
 	}
-	struct lg_config *cfg = load_config(cfgpath);
+	struct lg_config *cfg = load_config(cfgpath, 1);	/* check-config: 0 valid, 1 not */
 	printf("%s: configuration OK (%zu policy rules, %zu lists and groups)\n", cfg->source,
 	       cfg->policy.nrules, cfg->policy.sets.n);
 	lg_config_free(cfg);
