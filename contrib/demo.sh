@@ -152,9 +152,12 @@ say ""
 say "2. leakguard with its BUILT-IN configuration. Only these keys are set for the demo"
 say "   ($DEMO/leakguard.yaml):"
 grep -v '^#' "$DEMO/leakguard.yaml" | indent "      "
-say "   The built-in policy holds mail that carries 10 or more phone numbers / e-mail addresses"
-say "   to anyone outside the sender's domain:"
-say "      findings.total >= 10 and recipients.external >= 1  ->  hold"
+say "   The built-in policy holds mail to anyone outside the sender's domain that carries 10 or"
+say "   more personal records or phone numbers and e-mail addresses, a My Number, 5 or more card"
+say "   numbers, or an attachment it could not read; it moves 10 or more visible outside"
+say "   addresses from 2 or more domains into Bcc:"
+say "      (records >= 10 or findings.phone_jp + findings.phone_intl + findings.email >= 10)"
+say "        and recipients.external >= 1  ->  hold   (and four more rules: leakguard.yaml(5))"
 "$LEAKGUARD" -c "$DEMO/leakguard.yaml" -f -p "$LG_PIDFILE" </dev/null >>"$LG_LOG" 2>&1 &
 LG_BG=$!
 lg_up_or_dead() { grep -q 'starting:' "$LG_LOG" || ! kill -0 "$LG_BG" 2>/dev/null; }
