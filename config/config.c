@@ -512,6 +512,32 @@ static int parse_facility(struct loader *ld, const struct key *k, void *base, co
 	return fail(ld, "unknown %s '%s' (expected mail, daemon or local0 to local7)", k->name, v);
 }
 
+/* parse_qurl - the quarantine store: "sqlite:/absolute/path" or "postgresql://..." */
+static int parse_qurl(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	if (!strncmp(v, "sqlite:", 7)) {
+		const char *path = v + 7;
+		if (path[0] == '/' && path[1] == '/')
+			path += 2;
+		if (path[0] != '/' || !path[1])
+			return fail(ld, "bad %s '%s': the SQLite database path must be absolute "
+					"(sqlite:/var/lib/leakguard/quarantine.db)", k->name, v);
+	} else if (strncmp(v, "postgresql://", 13) && strncmp(v, "postgres://", 11)) {
+		return fail(ld, "bad %s '%s' (expected sqlite:/path or postgresql://...)", k->name,
+			    v);
+	}
+	return parse_string(ld, k, base, v);
+}
+
+/* parse_hold_mode - store or mta */
+static int parse_hold_mode(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	if (strcmp(v, "store") && strcmp(v, "mta"))
+		return fail(ld, "unknown %s '%s' (expected store or mta)", k->name, v);
+	set_string(FIELD(base, k, char *), v);
+	return 0;
+}
+
 /* parse_number - a decimal with an optional k/M/G (1024-based) suffix when sizes is set */
 static int parse_number(const char *v, bool sizes, unsigned long long *out)
 {
@@ -1003,6 +1029,15 @@ static const struct key bcc_keys[] = {
 	{ .name = NULL },
 };
 
+static const struct key quarantine_keys[] = {
+	{ .name = "url", .offset = offsetof(struct lg_qcfg, url),
+	  .def = "sqlite:/var/lib/leakguard/quarantine.db", .parse = parse_qurl,
+	  .type = "sqlite:/path or postgresql://..." },
+	{ .name = "hold_mode", .offset = offsetof(struct lg_qcfg, hold_mode), .def = "mta",
+	  .parse = parse_hold_mode, .type = "store or mta" },
+	{ .name = NULL },
+};
+
 static const struct key config_keys[] = {
 	{ .name = "listen", .offset = offsetof(struct lg_config, listen),
 	  .def = "unix:/run/leakguard/leakguard.sock", .parse = parse_listen,
@@ -1024,6 +1059,8 @@ static const struct key config_keys[] = {
 	  .sub = policy_keys, .type = "a mapping" },
 	{ .name = "bcc", .kind = K_MAPPING, .offset = offsetof(struct lg_config, bcc),
 	  .sub = bcc_keys, .type = "a mapping" },
+	{ .name = "quarantine", .kind = K_MAPPING, .offset = offsetof(struct lg_config, quarantine),
+	  .sub = quarantine_keys, .type = "a mapping" },
 	{ .name = "detectors", .kind = K_EARLY, .offset = offsetof(struct lg_config, detcfg),
 	  .sub = detcfg_keys, .type = "a mapping" },
 	{ .name = "lists", .kind = K_SETS, .type = "a mapping of list names to entries" },
@@ -2224,6 +2261,8 @@ void lg_config_free(struct lg_config *c)
 	free(c->pidfile);
 	free(c->spool_dir);
 	free(c->log_facility);
+	free(c->quarantine.url);
+	free(c->quarantine.hold_mode);
 	for (size_t i = 0; i < c->n_internal_domains; i++)
 		free(c->internal_domains[i]);
 	free(c->internal_domains);

@@ -40,6 +40,13 @@ struct lg_bcc {
 	bool keep_internal;	/* keep_internal: internal addresses stay visible in To and Cc */
 };
 
+/* quarantine: where held messages are kept (quarantine/quarantine.h). */
+struct lg_qcfg {
+	char *url;		/* url: "sqlite:/path" or "postgresql://..." */
+	char *hold_mode;	/* hold_mode: "mta" (Postfix's hold queue; the milter does not use
+				   the store yet) or "store" (the quarantine store) */
+};
+
 struct lg_config {
 	char *source;		/* file the config came from, or "<built-in>" */
 	char *listen;		/* listen: "unix:/path" or "inet:port@host" */
@@ -55,6 +62,7 @@ struct lg_config {
 	struct lg_policy policy;
 	struct lg_detcfg detcfg;
 	struct lg_bcc bcc;
+	struct lg_qcfg quarantine;
 	struct lg_detectors *detectors; /* compiled at load */
 };
 

@@ -65,4 +65,7 @@ const char lg_default_config_yaml[] =
 	"      reason:\n"
 	"        en: \"10 or more external addresses of 2 or more organisations were visible to each other in To/Cc; they were moved to Bcc.\"\n"
 	"        ja: \"To/Ccで複数の外部組織の宛先10件以上が互いに見える状態だったため、Bccに移しました。\"\n"
-	"      stop: true\n";
+	"      stop: true\n"
+	"quarantine:\n"
+	"  url: \"sqlite:/var/lib/leakguard/quarantine.db\"\n"
+	"  hold_mode: mta\n";

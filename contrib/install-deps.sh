@@ -7,11 +7,12 @@ want_tests=no
 
 BUILD="build-essential autoconf automake pkg-config \
  libmilter-dev libpcre2-dev libmagic-dev libxml2-dev libgmime-3.0-dev libarchive-dev \
- liblzma-dev libutf8proc-dev libuchardet-dev libsqlite3-dev libfyaml-dev libpoppler-glib-dev"
+ liblzma-dev libutf8proc-dev libuchardet-dev libsqlite3-dev libfyaml-dev libpoppler-glib-dev libpq-dev"
 # The demo runs a private Postfix instance and sends with swaks.
 RUN="libmagic-mgc postfix swaks ca-certificates"
 # clang and its libFuzzer runtime: test-all.sh runs every fuzz harness briefly.
-TESTS="miltertest procps coreutils clang libclang-rt-14-dev"
+# postgresql: tests/quarantine/pg.sh runs the quarantine suite against a private server.
+TESTS="miltertest procps coreutils clang libclang-rt-14-dev postgresql"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps.sh: run as root (sudo), it uses apt-get" >&2

@@ -1,5 +1,6 @@
 /* leakguardctl.c - the administrator's tool: scan a saved message with the milter's own analysis and
- * policy (same verdict as the milter), check a configuration. */
+ * policy (same verdict as the milter), check a configuration, review the quarantine
+ * (tools/quarantine_cmd.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -15,9 +16,7 @@
 #include "lg_buf.h"
 #include "lg_json.h"
 #include "lg_log.h"
-
-#define EX_USAGE_ 64
-#define EX_CONFIG_ 78
+#include "tools/ctl.h"
 
 /* usage - print the commands and exit */
 static void usage(int status)
@@ -26,12 +25,13 @@ static void usage(int status)
 		"usage: leakguardctl scan [-c CONFIG] [-f SENDER] [-r RCPT]...\n"
 		"                         [--json | --findings | --explain] [--dump-parts DIR] FILE|-\n"
 		"       leakguardctl check-config [-c CONFIG]\n"
+		"       leakguardctl quarantine list|show|delete|purge|audit|put ... (--help)\n"
 		"       leakguardctl --version\n");
 	exit(status);
 }
 
 /* read_all - the whole file (or stdin for "-") into memory */
-static int read_all(const char *path, struct lg_buf *out)
+int read_all(const char *path, struct lg_buf *out)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	if (!f) {
@@ -54,7 +54,7 @@ static int read_all(const char *path, struct lg_buf *out)
 }
 
 /* load_config - the config, or its errors on stderr and exit with status */
-static struct lg_config *load_config(const char *path, int status)
+struct lg_config *load_config(const char *path, int status)
 {
 	struct lg_buf errs = LG_BUF_INIT;
 	struct lg_config *cfg = lg_config_load(path, &errs);
@@ -376,6 +376,8 @@ int main(int argc, char **argv)
 		usage(0);
 	if (!strcmp(argv[1], "scan"))
 		return cmd_scan(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "quarantine"))
+		return cmd_quarantine(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check-config"))
 		return cmd_check_config(argc - 1, argv + 1);
 	fprintf(stderr, "leakguardctl: unknown command '%s'\n", argv[1]);

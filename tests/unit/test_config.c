@@ -96,6 +96,12 @@ static const struct bad_case bad[] = {
 	  "policy:\n  rules:\n    - name: a\n      when: records > 1\n      action: tag\n      colour: red\n",
 	  "6:7", "unknown key 'colour' in rule 'a'" },
 	{ "listen: unknown scheme", "listen: tcp:25\n", "1:9", "bad listen address 'tcp:25'" },
+	{ "quarantine.url: unknown scheme", "quarantine:\n  url: mysql://db/q\n", "2:8",
+	  "bad url 'mysql://db/q' (expected sqlite:/path or postgresql://...)" },
+	{ "quarantine.url: relative SQLite path", "quarantine:\n  url: sqlite:q.db\n", "2:8",
+	  "the SQLite database path must be absolute" },
+	{ "quarantine.hold_mode: unknown", "quarantine:\n  hold_mode: queue\n", "2:14",
+	  "unknown hold_mode 'queue' (expected store or mta)" },
 	{ "listen: port out of range", "listen: inet:99999@localhost\n", "1:9",
 	  "port must be a number from 1 to 65535" },
 	{ "listen: port missing", "listen: \"inet:@localhost\"\n", "1:10", "port must be a number" },
@@ -316,6 +322,9 @@ static void check_same_settings(const char *label, const struct lg_config *a, co
 		       same_str(a->spool_dir, b->spool_dir) && same_str(a->log_facility, b->log_facility) &&
 		       domains,
 	       "%s: same daemon settings", label);
+	tap_ok(same_str(a->quarantine.url, b->quarantine.url) &&
+		       same_str(a->quarantine.hold_mode, b->quarantine.hold_mode),
+	       "%s: same quarantine settings", label);
 	const struct lg_limits *x = &a->limits, *y = &b->limits;
 	tap_ok(x->spool_memory == y->spool_memory && x->message_size == y->message_size &&
 		       x->depth == y->depth && x->parts == y->parts && x->part_size == y->part_size &&
