@@ -538,6 +538,18 @@ static int parse_hold_mode(struct loader *ld, const struct key *k, void *base, c
 	return 0;
 }
 
+/* parse_relay_url - the release relay: "smtp://host[:port]" or "smtps://host[:port]" */
+static int parse_relay_url(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	const char *host = !strncmp(v, "smtp://", 7) ? v + 7 : !strncmp(v, "smtps://", 8) ? v + 8 : NULL;
+	if (!host)
+		return fail(ld, "bad %s '%s' (expected smtp://host:port or smtps://host:port)",
+			    k->name, v);
+	if (!*host || *host == ':' || *host == '/')
+		return fail(ld, "bad %s '%s': no host (smtp://127.0.0.1:10026)", k->name, v);
+	return parse_string(ld, k, base, v);
+}
+
 /* parse_number - a decimal with an optional k/M/G (1024-based) suffix when sizes is set */
 static int parse_number(const char *v, bool sizes, unsigned long long *out)
 {
@@ -1029,12 +1041,25 @@ static const struct key bcc_keys[] = {
 	{ .name = NULL },
 };
 
+static const struct key release_keys[] = {
+	{ .name = "url", .offset = offsetof(struct lg_relcfg, url), .def = NULL,
+	  .parse = parse_relay_url, .type = "smtp://host:port or smtps://host:port",
+	  .nullable = true },
+	{ .name = "helo", .offset = offsetof(struct lg_relcfg, helo), .def = NULL,
+	  .parse = parse_string, .type = "a host name", .nullable = true },
+	{ .name = "timeout", .offset = offsetof(struct lg_relcfg, timeout), .def = "60",
+	  .parse = parse_uint, .min = 1, .max = 3600, .type = "seconds (1 to 3600)" },
+	{ .name = NULL },
+};
+
 static const struct key quarantine_keys[] = {
 	{ .name = "url", .offset = offsetof(struct lg_qcfg, url),
 	  .def = "sqlite:/var/lib/leakguard/quarantine.db", .parse = parse_qurl,
 	  .type = "sqlite:/path or postgresql://..." },
 	{ .name = "hold_mode", .offset = offsetof(struct lg_qcfg, hold_mode), .def = "mta",
 	  .parse = parse_hold_mode, .type = "store or mta" },
+	{ .name = "release", .kind = K_MAPPING, .offset = offsetof(struct lg_qcfg, release),
+	  .sub = release_keys, .type = "a mapping" },
 	{ .name = NULL },
 };
 
@@ -2263,6 +2288,8 @@ void lg_config_free(struct lg_config *c)
 	free(c->log_facility);
 	free(c->quarantine.url);
 	free(c->quarantine.hold_mode);
+	free(c->quarantine.release.url);
+	free(c->quarantine.release.helo);
 	for (size_t i = 0; i < c->n_internal_domains; i++)
 		free(c->internal_domains[i]);
 	free(c->internal_domains);

@@ -40,11 +40,20 @@ struct lg_bcc {
 	bool keep_internal;	/* keep_internal: internal addresses stay visible in To and Cc */
 };
 
+/* quarantine.release: where "leakguardctl quarantine release" re-submits a held message. */
+struct lg_relcfg {
+	char *url;		/* url: "smtp://host:port" or "smtps://host:port", an MTA listener that
+				   does not pass mail through leakguard again; NULL: not configured */
+	char *helo;		/* helo: the name given in EHLO, NULL for libcurl's default */
+	unsigned timeout;	/* timeout: seconds for the whole SMTP transaction */
+};
+
 /* quarantine: where held messages are kept (quarantine/quarantine.h). */
 struct lg_qcfg {
 	char *url;		/* url: "sqlite:/path" or "postgresql://..." */
-	char *hold_mode;	/* hold_mode: "mta" (Postfix's hold queue; the milter does not use
-				   the store yet) or "store" (the quarantine store) */
+	char *hold_mode;	/* hold_mode: "mta" (Postfix's hold queue) or "store" (the milter
+				   stores the message here and answers discard) */
+	struct lg_relcfg release;
 };
 
 struct lg_config {

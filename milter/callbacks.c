@@ -1,11 +1,13 @@
 /* callbacks.c - thin libmilter callbacks: collect envelope and message into per-message state, then
- * at end of message call lg_analyze() and lg_enact(). Any internal error answers tempfail.
+ * at end of message call lg_analyze() and lg_enact(), or with hold_mode store lg_hold_store() for
+ * a hold verdict. Any internal error answers tempfail.
  * Each message holds a reference to the configuration that was current at its MAIL FROM, so a
  * reload never changes the rules under a message in flight. */
 #include "milter/callbacks.h"
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,6 +18,7 @@
 #include "lg_log.h"
 #include "milter/bcc.h"
 #include "milter/enact.h"
+#include "milter/hold.h"
 #include "milter/spool.h"
 
 /* The original To and Cc in the verdict line, and per continuation line beyond that. */
@@ -229,7 +232,9 @@ static int spool_or_fail(SMFICTX *ctx, struct conn *c, const void *p, size_t n)
 	return 1;
 }
 
-/* cb_header - one header: written to the spool as the message had it */
+/* cb_header - one header, written to the spool as "Name: value" CRLF with the value as the MTA
+ * passed it, folding kept; the line breaks of a folded value (LF in the milter protocol) become
+ * CRLF, so that the spooled (and quarantined) message has one line ending throughout */
 static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
 {
 	struct conn *c = get_message(ctx, "header");
@@ -237,7 +242,13 @@ static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
 		return SMFIS_TEMPFAIL;
 	lg_vis_hdrs_add(&c->vis, name, value);
 	struct lg_buf b = LG_BUF_INIT;
-	lg_buf_printf(&b, "%s: %s\r\n", name, value ? value : "");
+	lg_buf_printf(&b, "%s: ", name);
+	for (const char *p = value ? value : ""; *p; p++) {
+		if (*p == '\n' && (p == value || p[-1] != '\r'))
+			lg_buf_putc(&b, '\r');
+		lg_buf_putc(&b, *p);
+	}
+	lg_buf_puts(&b, "\r\n");
 	int ok = spool_or_fail(ctx, c, b.data, b.len);
 	lg_buf_free(&b);
 	return ok ? SMFIS_CONTINUE : SMFIS_TEMPFAIL;
@@ -319,7 +330,7 @@ static void log_orig(struct lg_buf *line, struct lg_buf *more, const char *qid, 
  * records, unscannable, size, attachments), for bcc what was hidden and the original To and Cc,
  * and last the redacted samples (they may hold spaces) */
 static void log_verdict(const char *qid, const struct conn *c, const struct lg_report *rep,
-			const struct lg_bcc_plan *plan, bool enact_failed)
+			const struct lg_bcc_plan *plan, bool enact_failed, const char *quarantine)
 {
 	struct lg_buf line = LG_BUF_INIT, more = LG_BUF_INIT, sum = LG_BUF_INIT;
 	lg_report_summary(rep, &sum);
@@ -337,6 +348,8 @@ static void log_verdict(const char *qid, const struct conn *c, const struct lg_r
 		log_orig(&line, &more, qid, "orig_to", c->vis.to, c->vis.nto);
 		log_orig(&line, &more, qid, "orig_cc", c->vis.cc, c->vis.ncc);
 	}
+	if (quarantine)
+		lg_buf_printf(&line, " quarantine=%s", quarantine);
 	if (enact_failed)
 		lg_buf_puts(&line, " enact=failed,tempfail");
 	lg_buf_puts(&line, s + head);
@@ -348,6 +361,24 @@ static void log_verdict(const char *qid, const struct conn *c, const struct lg_r
 	}
 	lg_buf_free(&line);
 	lg_buf_free(&more);
+}
+
+/* hold_in_store - hold_mode store: put the message into the quarantine store; discard only once
+ * it is committed there, else tempfail (the message stays with the sending MTA). The outcome
+ * for the verdict line goes to what: the id, or "failed". */
+static sfsistat hold_in_store(struct conn *c, const char *qid, const struct lg_report *rep,
+			      const char *data, size_t len, char *what, size_t whatlen)
+{
+	char id[LG_Q_ID_LEN + 1], err[512];
+	struct lg_held h = { rep, c->sender, c->rcpts, c->nrcpts,
+			     strcmp(qid, "NOQUEUE") ? qid : NULL, data, len };
+	if (lg_hold_store(c->cfg->cfg->quarantine.url, &h, id, err, sizeof err) < 0) {
+		lg_error("%s: quarantine store: %s; answering tempfail", qid, err);
+		snprintf(what, whatlen, "failed");
+		return SMFIS_TEMPFAIL;
+	}
+	snprintf(what, whatlen, "%s", id);
+	return SMFIS_DISCARD;
 }
 
 /* cb_eom - end of message: analyse, log one line, enact */
@@ -383,9 +414,17 @@ static sfsistat cb_eom(SMFICTX *ctx)
 	bool bcc = rep.verdict.action == LG_ACT_BCC;
 	if (bcc)
 		lg_bcc_plan(cfg, c->sender, &c->vis, &plan);
-	sfsistat st = lg_enact(ctx, &rep, bcc ? &plan : NULL);
+	sfsistat st;
+	char stored[LG_Q_ID_LEN + 16];
+	bool to_store = rep.verdict.action == LG_ACT_HOLD && !rep.verdict.monitor &&
+			!strcmp(cfg->quarantine.hold_mode, "store");
+	if (to_store)
+		st = hold_in_store(c, qid, &rep, data, len, stored, sizeof stored);
+	else
+		st = lg_enact(ctx, &rep, bcc ? &plan : NULL);
 	log_verdict(qid, c, &rep, bcc ? &plan : NULL,
-		    st == SMFIS_TEMPFAIL && rep.verdict.action != LG_ACT_TEMPFAIL);
+		    st == SMFIS_TEMPFAIL && rep.verdict.action != LG_ACT_TEMPFAIL,
+		    to_store ? stored : NULL);
 	lg_bcc_plan_free(&plan);
 	lg_report_free(&rep);
 	message_reset(c);

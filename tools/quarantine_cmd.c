@@ -1,7 +1,8 @@
-/* quarantine_cmd.c - leakguardctl quarantine: review held messages (list, show, delete, purge,
- * audit) and put a saved message into the quarantine by hand (the same analysis as scan).
- * Exit: 0 done (also: already deleted), 1 error, 2 no such entry, 4 in another state
- * (released while deleting), 64 usage, 78 bad configuration. */
+/* quarantine_cmd.c - leakguardctl quarantine: review held messages (list, show, release, delete,
+ * purge, audit) and put a saved message into the quarantine by hand (the same analysis as scan).
+ * Exit: 0 done (also: already deleted, already released), 1 error (a failed release too),
+ * 2 no such entry, 4 in another state (released while deleting, deleted while releasing),
+ * 64 usage, 78 bad configuration. */
 #include "config.h"
 
 #include <getopt.h>
@@ -18,6 +19,7 @@
 #include "lg_buf.h"
 #include "lg_json.h"
 #include "quarantine/quarantine.h"
+#include "quarantine/release.h"
 #include "tools/ctl.h"
 
 #define EX_NOTFOUND 2
@@ -30,6 +32,7 @@ static void qusage(int status)
 		"usage: leakguardctl quarantine list [--status S] [--sender ADDR] [--recipient-domain D]\n"
 		"                 [--rule R] [--since DATE] [--until DATE] [--page N] [--json]\n"
 		"       leakguardctl quarantine show ID [--raw | --json]\n"
+		"       leakguardctl quarantine release ID [--reason TEXT] [--reviewer NAME]\n"
 		"       leakguardctl quarantine delete ID [--reason TEXT] [--reviewer NAME]\n"
 		"       leakguardctl quarantine purge --older-than AGE [--include-held] [--reviewer NAME]\n"
 		"       leakguardctl quarantine audit [--json]\n"
@@ -310,6 +313,76 @@ static int q_delete(const struct qopts *o, const char *id)
 	return rc;
 }
 
+/* q_release - leakguardctl quarantine release ID: the entry moves held -> released first, in one
+ * transaction (of two reviewers releasing at once exactly one wins, and only the winner sends);
+ * then the stored bytes go to the release relay with the original envelope. If sending fails the
+ * entry moves back to held with the error in the audit trail. Releasing a released entry is a
+ * no-op. */
+static int q_release(const struct qopts *o, const char *id)
+{
+	struct lg_config *cfg;
+	struct lg_qstore *q = open_store(o, &cfg);
+	char err[1024];
+	int rc = 0;
+	struct lg_q_record r;
+	struct lg_buf msg = LG_BUF_INIT;
+	int found = -1;
+	if (!cfg->quarantine.release.url) {
+		fprintf(stderr, "leakguardctl: no release relay configured (quarantine.release.url in "
+				"%s)\n", cfg->source);
+		rc = EX_CONFIG_;
+		goto out;
+	}
+	found = lg_q_get(q, id, &r, &msg, err, sizeof err);
+	if (found <= 0) {
+		fprintf(stderr, "leakguardctl: %s\n", found < 0 ? err : "no such quarantine entry");
+		rc = found < 0 ? 1 : EX_NOTFOUND;
+		goto out;
+	}
+	const char *who = reviewer_name(o);
+	switch (lg_q_set_status(q, id, LG_Q_HELD, LG_Q_RELEASED, who, o->reason, err, sizeof err)) {
+	case LG_Q_CHANGED:
+		break;
+	case LG_Q_ALREADY:
+		printf("%s: already released; nothing sent\n", id);
+		goto out;
+	case LG_Q_CONFLICT:
+		/* neither held nor released: only deleted is left */
+		fprintf(stderr, "leakguardctl: %s: already deleted; not released\n", id);
+		rc = EX_CONFLICT;
+		goto out;
+	case LG_Q_NOT_FOUND:
+		fprintf(stderr, "leakguardctl: %s: no such quarantine entry\n", id);
+		rc = EX_NOTFOUND;
+		goto out;
+	case LG_Q_ERROR:
+		fprintf(stderr, "leakguardctl: %s\n", err);
+		rc = 1;
+		goto out;
+	}
+	char serr[768];
+	if (lg_q_send(&cfg->quarantine.release, r.sender, r.rcpts, r.nrcpts, msg.data, msg.len, serr,
+		      sizeof serr) == 0) {
+		printf("%s: released to %zu recipient%s via %s\n", id, r.nrcpts,
+		       r.nrcpts == 1 ? "" : "s", cfg->quarantine.release.url);
+		goto out;
+	}
+	fprintf(stderr, "leakguardctl: %s: release failed: %s\n", id, serr);
+	rc = 1;
+	char *why = lg_asprintf("release failed: %s", serr);
+	if (lg_q_set_status(q, id, LG_Q_RELEASED, LG_Q_HELD, who, why, err, sizeof err) !=
+	    LG_Q_CHANGED)
+		fprintf(stderr, "leakguardctl: %s: could not put it back to held: %s\n", id, err);
+	free(why);
+out:
+	if (found > 0)
+		lg_q_record_free(&r);
+	lg_buf_free(&msg);
+	lg_q_close(q);
+	lg_config_free(cfg);
+	return rc;
+}
+
 /* q_purge - leakguardctl quarantine purge --older-than AGE */
 static int q_purge(const struct qopts *o)
 {
@@ -446,6 +519,8 @@ int cmd_quarantine(int argc, char **argv)
 		rc = q_list(&o);
 	else if (!strcmp(sub, "show") && nargs == 1 && !(o.raw && o.json))
 		rc = q_show(&o, argv[first]);
+	else if (!strcmp(sub, "release") && nargs == 1)
+		rc = q_release(&o, argv[first]);
 	else if (!strcmp(sub, "delete") && nargs == 1)
 		rc = q_delete(&o, argv[first]);
 	else if (!strcmp(sub, "purge") && nargs == 0)

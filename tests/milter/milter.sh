@@ -172,6 +172,60 @@ kill -0 "$pid"
 result $? "leakguard is still running after three reloads"
 stop_lg
 
+# hold_mode store: a held message goes into the SQLite store, then the milter answers discard
+CTL=$top_builddir/leakguardctl
+mkdir -p "$tmp/q" "$tmp/ro"
+[ "$(id -u)" -eq 0 ] && chown nobody "$tmp/q" "$tmp/ro"
+sed "s|@DB@|$tmp/q/q.db|" "$cf/store.yaml.in" >"$tmp/store.yaml"
+printf 'From: hanako@pref.example.lg.jp\nTo: =?UTF-8?B?5bGx55Sw5aSq6YOO?= <taro@pref.example.lg.jp>,\n x@example.com\nSubject: held\nMessage-ID: <held-1@pref.example.lg.jp>\n\nline one\n.line with a dot\n\nlast line\n' >"$tmp/held.eml"
+start_lg store "$tmp/store.yaml"
+result $? "leakguard starts with hold_mode store (SQLite in a scratch directory)"
+run "hold_mode store: a hold verdict answers discard (not Postfix's hold queue)" "$tmp/held.eml" discard \
+	hanako@pref.example.lg.jp "taro@pref.example.lg.jp,x@example.com"
+heldq=Q$((LG_TESTS_RUN - 1))
+qid=$(sed -n "s/.*queue_id=$heldq .*action=hold .*quarantine=\([0-9a-f]\{32\}\).*/\1/p" "$log")
+[ -n "$qid" ]
+result $? "hold_mode store: the verdict line names the entry (quarantine=ID)"
+"$CTL" quarantine list --url "sqlite:$tmp/q/q.db" | grep -q "^$qid .* held .*hanako@pref.example.lg.jp .* 2 rcpts"
+result $? "hold_mode store: the entry is listed as held with the envelope sender and 2 recipients"
+"$CTL" quarantine show --json --url "sqlite:$tmp/q/q.db" "$qid" >"$tmp/held.json" 2>&1
+grep -q '"sender":"hanako@pref.example.lg.jp"' "$tmp/held.json" &&
+	grep -q '"recipients":\["taro@pref.example.lg.jp","x@example.com"\]' "$tmp/held.json" &&
+	grep -q "\"queue_id\":\"$heldq\"" "$tmp/held.json"
+result $? "hold_mode store: the record keeps the envelope (sender, recipients in order) and the queue id"
+[ $? -eq 0 ] || diag "$(cat "$tmp/held.json")"
+"$CTL" quarantine show --raw --url "sqlite:$tmp/q/q.db" "$qid" >"$tmp/held.raw"
+sed 's/$/\r/' "$tmp/held.eml" | cmp -s - "$tmp/held.raw"
+result $? "hold_mode store: show --raw gives the message as sent (headers folded as received, CRLF)"
+[ $? -eq 0 ] || diag "$(od -c "$tmp/held.raw" | head -n 20)"
+run "hold_mode store: mail that matches no rule is accepted" "$fx/ordinary.eml" accept \
+	hanako@pref.example.lg.jp "a@pref.example.lg.jp"
+stop_lg
+
+# an unwritable store: a read-only directory, then a read-only database file
+sed "s|@DB@|$tmp/ro/sub/q.db|" "$cf/store.yaml.in" >"$tmp/store-ro.yaml"
+chmod 0555 "$tmp/ro"
+start_lg store-ro "$tmp/store-ro.yaml"
+result $? "leakguard starts with a store in a read-only directory"
+run "hold_mode store: the store cannot be created: tempfail, never discard" "$tmp/held.eml" \
+	tempfail-internal hanako@pref.example.lg.jp "x@example.com"
+logged "quarantine store: .*answering tempfail" "the store failure is logged"
+logged "action=hold .*quarantine=failed" "the verdict line says quarantine=failed"
+stop_lg
+chmod 0755 "$tmp/ro"
+"$CTL" quarantine list --url "sqlite:$tmp/ro/q.db" >/dev/null 2>&1
+[ "$(id -u)" -eq 0 ] && chown nobody "$tmp/ro/q.db"
+chmod 0444 "$tmp/ro/q.db"
+chmod 0555 "$tmp/ro"
+sed "s|@DB@|$tmp/ro/q.db|" "$cf/store.yaml.in" >"$tmp/store-ro2.yaml"
+start_lg store-ro2 "$tmp/store-ro2.yaml"
+result $? "leakguard starts with a read-only store file"
+run "hold_mode store: a read-only database file: tempfail" "$tmp/held.eml" \
+	tempfail-internal hanako@pref.example.lg.jp "x@example.com"
+logged "quarantine store: .*answering tempfail" "the read-only store is logged"
+stop_lg
+chmod 0755 "$tmp/ro"
+
 start_lg broken "$cf/unwritable-spool.yaml"
 result $? "leakguard starts with an unwritable spool directory"
 run "an internal error (spool write fails) answers tempfail, never accept" "$fx/incident.eml" \

@@ -184,6 +184,7 @@ local ok, err = pcall(function()
 		end
 	elseif EXPECT == "discard" then
 		if r ~= SMFIR_DISCARD then fail("eom: expected discard, got " .. string.format("%q", r)) end
+		if mt.eom_check(conn, MT_QUARANTINE) then fail("discarded mail was also put in the MTA's hold queue") end
 	elseif EXPECT == "hold" then
 		if r ~= SMFIR_CONTINUE and r ~= SMFIR_ACCEPT then fail("eom: unexpected reply " .. string.format("%q", r)) end
 		if not mt.eom_check(conn, MT_QUARANTINE) then fail("message was not quarantined") end
