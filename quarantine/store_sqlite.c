@@ -153,16 +153,21 @@ static struct lg_qstore *sq_open(const char *url, char *err, size_t errlen)
 		return NULL;
 	}
 	/* create the file ourselves so that it is 0600 whatever the umask (SQLite gives the
-	 * -wal and -shm files the database file's permissions) */
-	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		snprintf(err, errlen, "quarantine: %s: %s", path, strerror(errno));
-		return NULL;
-	}
+	 * -wal and -shm files the database file's permissions). Only when it does not exist yet:
+	 * closing any descriptor of a database file drops every POSIX lock this process holds on
+	 * it, including those of other connections (the milter has one per thread), after which
+	 * another process may checkpoint and delete the WAL under them and their commits are
+	 * lost. */
 	struct stat sb;
-	if (fstat(fd, &sb) == 0 && (sb.st_mode & 0077) && sb.st_size == 0)
-		(void)fchmod(fd, 0600);
-	close(fd);
+	if (stat(path, &sb) != 0) {
+		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST) {
+			snprintf(err, errlen, "quarantine: %s: %s", path, strerror(errno));
+			return NULL;
+		}
+		if (fd >= 0)
+			close(fd);	/* new: no connection of ours can have it open */
+	}
 	struct sq_store *s = lg_calloc(1, sizeof *s);
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL) !=
 	    SQLITE_OK) {
