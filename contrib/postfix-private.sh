@@ -2,7 +2,10 @@
 #
 # A library of bash functions, sourced by contrib/demo.sh and tests/scenario/postfix.sh:
 #
-#   pf_setup DIR SMTPD_PORT SINK_PORT [MILTER]   write DIR/etc/{main,master}.cf, make the queue
+#   pf_setup DIR SMTPD_PORT SINK_PORT [MILTER [RELEASE_PORT]]
+#                                                 write DIR/etc/{main,master}.cf, make the queue;
+#                                                 RELEASE_PORT: a second smtpd without milters
+#                                                 (where leakguardctl quarantine release sends)
 #   pf_start DIR / pf_stop DIR / pf_flush DIR     start, stop (and make sure nothing is left), flush
 #   pf_queue_json DIR                             `postqueue -j`: one JSON object per queued message
 #   pf_hold_count DIR / pf_hold_ids DIR           messages in the hold queue
@@ -66,9 +69,9 @@ pf__not() { ! "$@"; }
 
 # pf_setup DIR SMTPD_PORT SINK_PORT [MILTER]
 pf_setup() {
-	local dir=$1 port=$2 sink_port=$3 milter=${4:-}
+	local dir=$1 port=$2 sink_port=$3 milter=${4:-} release_port=${5:-}
 	if [ -z "$dir" ] || [ -z "$port" ] || [ -z "$sink_port" ]; then
-		pf__say "usage: pf_setup DIR SMTPD_PORT SINK_PORT [unix:/path/to/milter.sock]"
+		pf__say "usage: pf_setup DIR SMTPD_PORT SINK_PORT [unix:/path/to/milter.sock [RELEASE_PORT]]"
 		return 2
 	fi
 	case $dir in /*) ;; *) dir=$(cd "$dir" 2>/dev/null && pwd) || return 1 ;; esac
@@ -142,6 +145,13 @@ anvil             unix  -       -       n       -       1       anvil
 scache            unix  -       -       n       -       1       scache
 postlog           unix-dgram n  -       n       -       1       postlogd
 EOF
+	# The release listener: released mail must not pass through leakguard again.
+	[ -z "$release_port" ] || cat >>"$dir/etc/master.cf" <<EOF
+127.0.0.1:$release_port   inet  n       -       n       -       -       smtpd
+  -o smtpd_milters=
+  -o non_smtpd_milters=
+  -o syslog_name=postfix-lgtest/release
+EOF
 	# "postfix check" creates the queue subdirectories (owners and modes from postfix-files).
 	"$PF_POSTFIX" -c "$dir/etc" check >"$dir/setup.log" 2>&1 || {
 		pf__say "pf_setup: postfix check failed:"
@@ -168,7 +178,7 @@ pf_master_pid() {
 
 pf_running() { pf_master_pid "$1" >/dev/null; }
 
-pf__smtpd_port() { sed -n 's/^127\.0\.0\.1:\([0-9]*\)[[:space:]].*/\1/p' "$1/etc/master.cf"; }
+pf__smtpd_port() { sed -n 's/^127\.0\.0\.1:\([0-9]*\)[[:space:]].*/\1/p' "$1/etc/master.cf" | head -n 1; }
 
 # pf_start DIR: start the instance and wait until its smtpd answers (at most 20 s).
 pf_start() {
