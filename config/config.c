@@ -664,42 +664,37 @@ static int parse_rule_name(struct loader *ld, const struct key *k, void *base, c
 	return 0;
 }
 
-/* parse_when - a rule's condition, compiled now so that a bad one is refused at load */
-static int parse_when(struct loader *ld, const struct key *k, void *base, const char *v)
+/* compile_condition - a rule's condition (when or unless), compiled now so that a bad one is
+ * refused at load; the source and the compiled form replace what the fields held */
+static int compile_condition(struct loader *ld, const char *v, char **src, struct lg_expr **expr)
 {
-	struct lg_rule *rule = base;
 	char err[256];
 	size_t off = 0;
 	struct lg_expr *e = lg_expr_compile(v, ld->dets, ld->sets, &off, err, sizeof err);
-
-	(void)k;
 	if (!e) {
 		ld->msg_off = off;
 		return fail(ld, "%s", err);
 	}
-	set_string(&rule->when_src, v);
-	lg_expr_free(rule->when);
-	rule->when = e;
+	set_string(src, v);
+	lg_expr_free(*expr);
+	*expr = e;
 	return 0;
+}
+
+/* parse_when - a rule's condition */
+static int parse_when(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	struct lg_rule *rule = base;
+	(void)k;
+	return compile_condition(ld, v, &rule->when_src, &rule->when);
 }
 
 /* parse_unless - a rule's exception, a condition like 'when' */
 static int parse_unless(struct loader *ld, const struct key *k, void *base, const char *v)
 {
 	struct lg_rule *rule = base;
-	char err[256];
-	size_t off = 0;
-	struct lg_expr *e = lg_expr_compile(v, ld->dets, ld->sets, &off, err, sizeof err);
-
 	(void)k;
-	if (!e) {
-		ld->msg_off = off;
-		return fail(ld, "%s", err);
-	}
-	set_string(&rule->unless_src, v);
-	lg_expr_free(rule->unless);
-	rule->unless = e;
-	return 0;
+	return compile_condition(ld, v, &rule->unless_src, &rule->unless);
 }
 
 /* parse_notify - who is told about a match: sender, none, or a list or group of addresses */
