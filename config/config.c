@@ -1136,16 +1136,26 @@ static void load_scalar(struct loader *ld, const struct key *k, struct fy_node *
 	free(text);
 }
 
+/* value_of_kind - is the key's value there and of this kind? An absent or null value is not (and
+ * is no error); one of another kind is not, and is reported at its place */
+static bool value_of_kind(struct loader *ld, const struct key *k, struct fy_node *v,
+			  enum fy_node_type want, struct pos at)
+{
+	if (is_null(v))
+		return false;
+	if (fy_node_get_type(v) != want) {
+		error_at(ld, at, "%s must be %s, not %s", k->name, k->type, kind_name(v));
+		return false;
+	}
+	return true;
+}
+
 /* load_domains - internal_domains: a sequence of domain names, normalised and de-duplicated */
 static void load_domains(struct loader *ld, const struct key *k, struct fy_node *seq,
 			 struct lg_config *cfg, struct pos at)
 {
-	if (is_null(seq))
+	if (!value_of_kind(ld, k, seq, FYNT_SEQUENCE, at))
 		return;
-	if (fy_node_get_type(seq) != FYNT_SEQUENCE) {
-		error_at(ld, at, "%s must be %s, not %s", k->name, k->type, kind_name(seq));
-		return;
-	}
 	void *it = NULL;
 	struct fy_node *item;
 	while ((item = fy_node_sequence_iterate(seq, &it)) != NULL) {
@@ -1185,12 +1195,8 @@ static void load_strlist(struct loader *ld, const struct key *k, struct fy_node 
 			 struct pos at)
 {
 	char ***field = FIELD(base, k, char **);
-	if (is_null(seq))
+	if (!value_of_kind(ld, k, seq, FYNT_SEQUENCE, at))
 		return;
-	if (fy_node_get_type(seq) != FYNT_SEQUENCE) {
-		error_at(ld, at, "%s must be %s, not %s", k->name, k->type, kind_name(seq));
-		return;
-	}
 	size_t n = (size_t)fy_node_sequence_item_count(seq), k2 = 0;
 	for (size_t i = 0; *field && (*field)[i]; i++)
 		free((*field)[i]);
@@ -1217,12 +1223,8 @@ static void load_strlist(struct loader *ld, const struct key *k, struct fy_node 
 static void load_rules(struct loader *ld, const struct key *k, struct fy_node *seq,
 		       struct lg_policy *pol, struct pos at)
 {
-	if (is_null(seq))
+	if (!value_of_kind(ld, k, seq, FYNT_SEQUENCE, at))
 		return;
-	if (fy_node_get_type(seq) != FYNT_SEQUENCE) {
-		error_at(ld, at, "%s must be %s, not %s", k->name, k->type, kind_name(seq));
-		return;
-	}
 	size_t n = (size_t)fy_node_sequence_item_count(seq);
 	pol->rules = lg_calloc(n, sizeof *pol->rules);
 	int *name_line = lg_calloc(n, sizeof *name_line);
@@ -1333,12 +1335,8 @@ static void allow_entry(struct loader *ld, struct lg_set *set, const char *what,
 static void load_allow(struct loader *ld, const struct key *k, struct fy_node *map,
 		       struct lg_policy *pol, struct pos at)
 {
-	if (is_null(map))
+	if (!value_of_kind(ld, k, map, FYNT_MAPPING, at))
 		return;
-	if (fy_node_get_type(map) != FYNT_MAPPING) {
-		error_at(ld, at, "%s must be %s, not %s", k->name, k->type, kind_name(map));
-		return;
-	}
 	void *it = NULL;
 	struct fy_node_pair *pair;
 	while ((pair = fy_node_mapping_iterate(map, &it)) != NULL) {
