@@ -1058,6 +1058,24 @@ static const struct key quarantine_keys[] = {
 	{ .name = NULL },
 };
 
+static const struct key workers_keys[] = {
+	{ .name = "count", .offset = offsetof(struct lg_wcfg, count), .def = "2",
+	  .parse = parse_uint, .type = "a whole number (0: no worker processes)", .min = 0,
+	  .max = 256 },
+	{ .name = "max_messages", .offset = offsetof(struct lg_wcfg, max_messages), .def = "500",
+	  .parse = parse_uint, .type = "a whole number", .min = 1, .max = 1000000 },
+	{ .name = "memory", .offset = offsetof(struct lg_wcfg, memory), .def = "2G",
+	  .parse = parse_size, .type = "a size such as 2G", .min = 64 << 20, .max = SIZE_LIMIT },
+	{ .name = "cpu_seconds", .offset = offsetof(struct lg_wcfg, cpu_seconds), .def = "60",
+	  .parse = parse_uint, .type = "a whole number of seconds", .min = 1, .max = 86400 },
+	{ .name = "timeout", .offset = offsetof(struct lg_wcfg, timeout), .def = "0",
+	  .parse = parse_uint, .type = "a whole number of seconds (0: limits.time_budget + 30)",
+	  .min = 0, .max = 3600 },
+	{ .name = "seccomp", .offset = offsetof(struct lg_wcfg, seccomp), .def = "true",
+	  .parse = parse_bool, .type = "true or false" },
+	{ .name = NULL },
+};
+
 static const struct key config_keys[] = {
 	{ .name = "listen", .offset = offsetof(struct lg_config, listen),
 	  .def = "unix:/run/leakguard/leakguard.sock", .parse = parse_listen,
@@ -1081,6 +1099,8 @@ static const struct key config_keys[] = {
 	  .sub = bcc_keys, .type = "a mapping" },
 	{ .name = "quarantine", .kind = K_MAPPING, .offset = offsetof(struct lg_config, quarantine),
 	  .sub = quarantine_keys, .type = "a mapping" },
+	{ .name = "workers", .kind = K_MAPPING, .offset = offsetof(struct lg_config, workers),
+	  .sub = workers_keys, .type = "a mapping" },
 	{ .name = "detectors", .kind = K_EARLY, .offset = offsetof(struct lg_config, detcfg),
 	  .sub = detcfg_keys, .type = "a mapping" },
 	{ .name = "lists", .kind = K_SETS, .type = "a mapping of list names to entries" },

@@ -56,6 +56,18 @@ struct lg_qcfg {
 	struct lg_relcfg release;
 };
 
+/* workers: analysis in separate, confined processes (milter/workers.c). */
+struct lg_wcfg {
+	unsigned count;		/* count: worker processes; 0 analyses in the milter's own threads */
+	unsigned max_messages;	/* max_messages: a worker is replaced after this many messages */
+	size_t memory;		/* memory: RLIMIT_AS of a worker */
+	unsigned cpu_seconds;	/* cpu_seconds: CPU time of one message in a worker
+				   (RLIMIT_CPU, raised by this much before each message) */
+	unsigned timeout;	/* timeout: seconds a message may take in a worker; 0: limits.time_budget
+				   plus 30 */
+	bool seccomp;		/* seccomp: confine workers with a seccomp filter */
+};
+
 struct lg_config {
 	char *source;		/* file the config came from, or "<built-in>" */
 	char *listen;		/* listen: "unix:/path" or "inet:port@host" */
@@ -72,6 +84,7 @@ struct lg_config {
 	struct lg_detcfg detcfg;
 	struct lg_bcc bcc;
 	struct lg_qcfg quarantine;
+	struct lg_wcfg workers;
 	struct lg_detectors *detectors; /* compiled at load */
 };
 

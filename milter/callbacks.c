@@ -1,6 +1,7 @@
 /* callbacks.c - thin libmilter callbacks: collect envelope and message into per-message state, then
- * at end of message call lg_analyze() and lg_enact(), or with hold_mode store lg_hold_store() for
- * a hold verdict. Any internal error answers tempfail.
+ * at end of message have the message analysed (in a worker process, milter/workers.c, or with
+ * workers.count 0 by lg_analyze() in this thread) and call lg_enact(), or with hold_mode store
+ * lg_hold_store() for a hold verdict. Any internal error answers tempfail.
  * Each message holds a reference to the configuration that was current at its MAIL FROM, so a
  * reload never changes the rules under a message in flight. */
 #include "milter/callbacks.h"
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "analyze/analyze.h"
 #include "lg_alloc.h"
@@ -20,6 +22,7 @@
 #include "milter/enact.h"
 #include "milter/hold.h"
 #include "milter/spool.h"
+#include "milter/workers.h"
 
 /* The original To and Cc in the verdict line, and per continuation line beyond that. */
 #define ORIG_IN_LINE 1000
@@ -60,6 +63,7 @@ static void cfg_release(struct cfg_ref *r)
 	pthread_mutex_unlock(&cfg_lock);
 	if (last) {
 		lg_debug("configuration generation %lu freed", r->generation);
+		lg_workers_unbind(r->cfg);
 		lg_config_free(r->cfg);
 		free(r);
 	}
@@ -381,6 +385,38 @@ static sfsistat hold_in_store(struct conn *c, const char *qid, const struct lg_r
 	return SMFIS_DISCARD;
 }
 
+/* analyze_message - the report on the spooled message: in a worker process when there is a pool
+ * (workers.count > 0), else in this thread; -1 (logged) when it must be tempfail */
+static int analyze_message(struct conn *c, const char *qid, const char *data, size_t len,
+			   struct lg_report *rep)
+{
+	const struct lg_config *cfg = c->cfg->cfg;
+	struct lg_envelope env = { c->sender, (const char *const *)c->rcpts, c->nrcpts };
+	char err[512];
+	if (lg_workers_enabled()) {
+		int fd = lg_spool_readonly_fd(&c->spool, err, sizeof err);
+		if (fd < 0) {
+			lg_error("%s: %s; answering tempfail", qid, err);
+			return -1;
+		}
+		int rc = lg_workers_analyze(cfg, &env, qid, fd, len, rep, NULL, err, sizeof err);
+		close(fd);
+		if (rc < 0)
+			lg_error("%s: analysis failed: %s; answering tempfail", qid, err);
+		return rc;
+	}
+	struct lg_analyzer *an = thread_analyzer(err, sizeof err);
+	if (!an) {
+		lg_error("%s: analyzer: %s; answering tempfail", qid, err);
+		return -1;
+	}
+	if (lg_analyze(an, cfg, &env, data, len, rep, err, sizeof err) < 0) {
+		lg_error("%s: analysis failed: %s; answering tempfail", qid, err);
+		return -1;
+	}
+	return 0;
+}
+
 /* cb_eom - end of message: analyse, log one line, enact */
 static sfsistat cb_eom(SMFICTX *ctx)
 {
@@ -392,21 +428,13 @@ static sfsistat cb_eom(SMFICTX *ctx)
 	char err[256];
 	const char *data;
 	size_t len;
-	struct lg_analyzer *an = thread_analyzer(err, sizeof err);
-	if (!an) {
-		lg_error("%s: analyzer: %s; answering tempfail", qid, err);
-		message_reset(c);
-		return SMFIS_TEMPFAIL;
-	}
 	if (lg_spool_data(&c->spool, &data, &len, err, sizeof err) < 0) {
 		lg_error("%s: %s; answering tempfail", qid, err);
 		message_reset(c);
 		return SMFIS_TEMPFAIL;
 	}
-	struct lg_envelope env = { c->sender, (const char *const *)c->rcpts, c->nrcpts };
 	struct lg_report rep;
-	if (lg_analyze(an, cfg, &env, data, len, &rep, err, sizeof err) < 0) {
-		lg_error("%s: analysis failed: %s; answering tempfail", qid, err);
+	if (analyze_message(c, qid, data, len, &rep) < 0) {
 		message_reset(c);
 		return SMFIS_TEMPFAIL;
 	}

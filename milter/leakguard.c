@@ -30,6 +30,7 @@
 #include "lg_log.h"
 #include "milter/callbacks.h"
 #include "milter/privs.h"
+#include "milter/workers.h"
 
 #define EX_USAGE_ 64
 #define EX_CONFIG_ 78
@@ -81,6 +82,7 @@ struct started {
 	const char *listen, *user, *pidfile;	/* -l, -u, -p overrides, or NULL */
 	char *run_listen, *run_user, *run_pidfile, *run_facility;	/* in effect */
 	mode_t run_socket_mode;
+	unsigned run_workers;		/* workers.count */
 };
 
 static int signal_pipe[2] = { -1, -1 };	/* handler and milter thread -> main thread */
@@ -148,6 +150,9 @@ static void warn_restart_only(const struct lg_config *n, const struct started *s
 	if (!same_str(n->log_facility, st->run_facility))
 		lg_warning(fmt, "log_facility", st->run_facility, n->log_facility,
 			   "logging to the old facility");
+	if (n->workers.count != st->run_workers)
+		lg_warning("reload: workers.count changed (%u -> %u): it takes a restart",
+			   st->run_workers, n->workers.count);
 	if (n->socket_mode != st->run_socket_mode)
 		lg_warning("reload: socket_mode changed (%04o -> %04o): it takes a restart",
 			   (unsigned)st->run_socket_mode, (unsigned)n->socket_mode);
@@ -175,6 +180,13 @@ static void reload(const struct started *st)
 	lg_buf_free(&errs);
 	apply_overrides(n, st);
 	warn_restart_only(n, st);
+	char werr[512];
+	if (lg_workers_bind(n, werr, sizeof werr) < 0) {
+		lg_error("reload: the worker spawner could not load %s: %s; keeping the running one",
+			 name, werr);
+		lg_config_free(n);
+		return;
+	}
 	size_t nrules = n->policy.nrules, ndomains = n->n_internal_domains;
 	unsigned long gen = lg_callbacks_set_config(n);
 	lg_info("reload: configuration %s loaded (generation %lu): rules=%zu internal_domains=%zu; "
@@ -280,6 +292,7 @@ int main(int argc, char **argv)
 	st.run_pidfile = cfg->pidfile ? lg_strdup(cfg->pidfile) : NULL;
 	st.run_facility = lg_strdup(cfg->log_facility ? cfg->log_facility : "mail");
 	st.run_socket_mode = cfg->socket_mode;
+	st.run_workers = cfg->workers.count;
 
 	lg_library_init();
 	if (!foreground) {
@@ -311,6 +324,9 @@ int main(int argc, char **argv)
 			   lg_action_name(cfg->policy.default_action));
 	lg_info("starting: listen=%s config=%s rules=%zu internal_domains=%zu", cfg->listen,
 		cfg->source, cfg->policy.nrules, cfg->n_internal_domains);
+	/* the spawner is forked now, while this process has one thread */
+	if (lg_workers_start(cfg, cfgpath, err, sizeof err) < 0)
+		lg_fatal("cannot start the worker pool: %s", err);
 	lg_callbacks_set_config(cfg);	/* owned by the callbacks from here on */
 	cfg = NULL;
 	pthread_t tid;
@@ -321,6 +337,7 @@ int main(int argc, char **argv)
 	if (st.run_pidfile)
 		unlink(st.run_pidfile);
 	lg_callbacks_set_config(NULL);
+	lg_workers_stop();
 	free(st.run_listen);
 	free(st.run_user);
 	free(st.run_pidfile);

@@ -3,6 +3,7 @@
 #include "milter/spool.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,32 @@ int lg_spool_data(struct lg_spool *s, const char **data, size_t *len, char *err,
 	s->map_len = s->len;
 	*data = m;
 	return 0;
+}
+
+/* lg_spool_readonly_fd - see spool.h */
+int lg_spool_readonly_fd(struct lg_spool *s, char *err, size_t errlen)
+{
+	if (s->fd >= 0) {
+		char path[64];
+		snprintf(path, sizeof path, "/proc/self/fd/%d", s->fd);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			snprintf(err, errlen, "cannot reopen the spool file read-only (%s): %s", path,
+				 strerror(errno));
+		return fd;
+	}
+	int fd = memfd_create("leakguard-message", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0) {
+		snprintf(err, errlen, "memfd_create: %s", strerror(errno));
+		return -1;
+	}
+	if (write_all(fd, s->mem.data ? s->mem.data : "", s->mem.len) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_SEAL) < 0) {
+		snprintf(err, errlen, "cannot fill the message memfd: %s", strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
 }
 
 /* lg_spool_spilled - whether a temp file holds the message */

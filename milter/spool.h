@@ -21,6 +21,10 @@ void lg_spool_init(struct lg_spool *s, size_t mem_limit, const char *dir);
 int lg_spool_write(struct lg_spool *s, const void *p, size_t n, char *err, size_t errlen);
 /* lg_spool_data - the whole message as one contiguous read-only range (mmap for a file) */
 int lg_spool_data(struct lg_spool *s, const char **data, size_t *len, char *err, size_t errlen);
+/* lg_spool_readonly_fd - a new descriptor from which the message can be read but not changed,
+ * for an analysis worker: the temp file reopened read-only, or the memory copied into a sealed
+ * memfd. The caller closes it. -1 with err on failure. */
+int lg_spool_readonly_fd(struct lg_spool *s, char *err, size_t errlen);
 /* lg_spool_spilled - true when the message went to a temp file */
 int lg_spool_spilled(const struct lg_spool *s);
 void lg_spool_free(struct lg_spool *s);

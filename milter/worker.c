@@ -1,0 +1,109 @@
+/* worker.c - the analysis worker process. Set-up happens before confinement (libmagic's database,
+ * gconv modules, the time zone); then resource limits and the seccomp filter; then a loop: one
+ * request (the message as a read-only descriptor, the envelope), lg_analyze() on the mapped bytes
+ * under the configuration the worker was started with, one reply. Any trouble ends the process;
+ * the front sees it and replaces the worker. */
+#include "milter/worker.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "analyze/analyze.h"
+#include "lg_buf.h"
+#include "lg_log.h"
+#include "milter/channel.h"
+#include "milter/sandbox.h"
+#include "milter/wire.h"
+
+/* worker_fatal - log and end the process (the front answers for the message) */
+__attribute__((noreturn, format(printf, 1, 2))) static void worker_fatal(const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	lg_error("worker %ld: %s", (long)getpid(), line);
+	_exit(2);
+}
+
+/* serve - one request: map, analyse, reply. Returns 0, or -1 when the front went away. */
+static int serve(struct lg_analyzer *an, const struct lg_config *cfg, int sock, struct lg_buf *in,
+		 int fd)
+{
+	char err[512];
+	struct lg_wire_request q;
+	if (fd < 0)
+		worker_fatal("request without a message descriptor");
+	if (lg_wire_get_request(in->data, in->len, &q, err, sizeof err) < 0)
+		worker_fatal("bad request: %s", err);
+	struct stat st;
+	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size < q.size)
+		worker_fatal("%s: message descriptor holds %lld bytes, %llu announced", q.queue_id,
+			     (long long)st.st_size, (unsigned long long)q.size);
+	const char *data = "";
+	void *map = NULL;
+	if (q.size) {
+		map = mmap(NULL, (size_t)q.size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (map == MAP_FAILED)
+			worker_fatal("%s: cannot map the message: %s", q.queue_id, strerror(errno));
+		data = map;
+	}
+	lg_sandbox_cpu(cfg->workers.cpu_seconds);
+	struct lg_envelope env = { q.sender, (const char *const *)q.rcpts, q.nrcpts };
+	struct lg_report rep;
+	struct lg_buf out = LG_BUF_INIT;
+	if (lg_analyze(an, cfg, &env, data, (size_t)q.size, &rep, err, sizeof err) < 0) {
+		lg_buf_putc(&out, LG_WORKER_ERROR);
+		lg_buf_puts(&out, err);
+	} else {
+		lg_buf_putc(&out, LG_WORKER_REPORT);
+		lg_wire_put_report(&out, &rep);
+		lg_report_free(&rep);
+	}
+	if (map)
+		munmap(map, (size_t)q.size);
+	close(fd);
+	lg_wire_request_free(&q);
+	int rc = lg_chan_send(sock, out.data, out.len, -1) == LG_CHAN_OK ? 0 : -1;
+	lg_buf_free(&out);
+	return rc;
+}
+
+/* lg_worker_main - see worker.h */
+void lg_worker_main(const struct lg_config *cfg, int sock)
+{
+	signal(SIGHUP, SIG_IGN);	/* the front reloads; a worker keeps its configuration */
+	signal(SIGUSR1, SIG_IGN);
+	signal(SIGINT, SIG_IGN);	/* ^C in a foreground run: the front stops its workers */
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGTERM, SIG_DFL);
+	char err[256];
+	struct lg_analyzer *an = lg_analyzer_new(err, sizeof err);
+	if (!an)
+		worker_fatal("cannot start analysis: %s", err);
+	lg_sandbox_prepare();
+	struct lg_sandbox_limits lim = { cfg->workers.memory, 32 };
+	if (lg_sandbox_limits(&lim, err, sizeof err) < 0)
+		worker_fatal("%s", err);
+	if (cfg->workers.seccomp && lg_sandbox_seccomp(err, sizeof err) < 0)
+		worker_fatal("%s", err);
+	struct lg_buf in = LG_BUF_INIT;
+	for (;;) {
+		int fd = -1;
+		int rc = lg_chan_recv(sock, &in, LG_WIRE_MAX_FRAME, &fd, -1, err, sizeof err);
+		if (rc == LG_CHAN_EOF)
+			_exit(0);
+		if (rc != LG_CHAN_OK)
+			worker_fatal("request: %s", err);
+		if (serve(an, cfg, sock, &in, fd) < 0)
+			_exit(0);
+	}
+}

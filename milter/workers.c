@@ -1,0 +1,618 @@
+/* workers.c - the pool of analysis workers, seen from the milter front, and the spawner.
+ *
+ * The front forks one spawner while it is still single-threaded (before libmilter's threads):
+ * forking the multi-threaded front later could copy a lock some other thread holds (GLib's, the
+ * iconv cache's) into the child. The spawner only ever forks: on request it makes a socket pair
+ * and forks twice, so that the worker is orphaned at once and re-parented to the front, which
+ * made itself a child subreaper. The front thus waits for its workers itself (waitpid on their
+ * pids, never on -1, and no SIGCHLD handler: libmilter is not disturbed) and sees how each one
+ * ended. The spawner sends the front its end of the socket pair (SCM_RIGHTS) and the pid.
+ *
+ * Configurations: the spawner has its own copy of each configuration in force. The first is
+ * inherited at fork; on reload the spawner reads the file again (lg_workers_bind) and the front
+ * refuses the reload if that fails. Each worker runs under one configuration (its generation);
+ * a message is only given to a worker of the configuration the message is bound to, and idle
+ * workers of other configurations are replaced as needed.
+ *
+ * A message: the front takes an idle worker (or spawns one, or waits for one), sends the request
+ * and the message's descriptor, and waits for the report up to workers.timeout. A worker that
+ * dies, times out or sends garbage is killed, reaped and replaced; the message gets the report
+ * "worker failed". A worker is replaced after workers.max_messages messages or any error. */
+#include "milter/workers.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analyze/recipients.h"
+#include "lg_alloc.h"
+#include "lg_buf.h"
+#include "lg_log.h"
+#include "milter/channel.h"
+#include "milter/wire.h"
+#include "milter/worker.h"
+
+#define TIMEOUT_MARGIN 30	/* workers.timeout 0: limits.time_budget plus this many seconds */
+#define EXIT_GRACE_MS 2000	/* after a worker closed its socket, how long it may take to exit */
+#define CTL_MAX 4096		/* bytes of one spawner control message */
+
+/* One control message between the front and the spawner. */
+struct ctl_msg {
+	char op;		/* request: 'S' spawn, 'L' load, 'D' drop; reply: 'K' ok, 'E' error */
+	uint64_t gen;		/* the configuration generation */
+	int32_t pid;		/* reply to 'S': the worker's pid */
+	char text[256];		/* reply 'E': what went wrong */
+};
+
+struct worker {
+	pid_t pid;		/* 0: empty slot */
+	int fd;			/* the front's end of the socket pair */
+	uint64_t gen;		/* configuration generation it runs under */
+	unsigned uses;		/* messages analysed */
+	bool busy;
+};
+
+struct binding {
+	const struct lg_config *cfg;
+	uint64_t gen;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t changed;		/* a worker became idle or a slot empty */
+	bool on;
+	pid_t spawner;
+	int ctl;			/* -1 once the spawner is gone */
+	struct worker *w;
+	size_t nw;
+	struct binding *b;
+	size_t nb;
+	uint64_t last_gen;
+} pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, 0, -1, NULL, 0, NULL, 0, 0 };
+
+/* now_ms - CLOCK_MONOTONIC in milliseconds */
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* describe_status - how a process ended, in words */
+static void describe_status(int st, char *out, size_t len)
+{
+	if (WIFSIGNALED(st))
+		snprintf(out, len, "killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
+	else if (WIFEXITED(st))
+		snprintf(out, len, "exited with status %d", WEXITSTATUS(st));
+	else
+		snprintf(out, len, "ended (status 0x%x)", (unsigned)st);
+}
+
+/* ---- the spawner process ------------------------------------------------------------------- */
+
+/* A configuration the spawner holds, by generation. */
+struct sp_cfg {
+	uint64_t gen;
+	struct lg_config *cfg;
+};
+
+/* sp_reply - send one control reply, with a descriptor or not */
+static void sp_reply(int ctl, char op, int32_t pid, const char *text, int fd)
+{
+	struct ctl_msg m = { .op = op, .pid = pid };
+	snprintf(m.text, sizeof m.text, "%s", text ? text : "");
+	if (lg_chan_send(ctl, &m, sizeof m, fd) != LG_CHAN_OK)
+		_exit(0);	/* the front is gone */
+}
+
+/* sp_spawn - fork a worker for cfg, orphaned at once (the front, a subreaper, adopts it) */
+static void sp_spawn(int ctl, const struct lg_config *cfg)
+{
+	int sv[2], pp[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		sp_reply(ctl, 'E', 0, strerror(errno), -1);
+		return;
+	}
+	if (pipe2(pp, O_CLOEXEC) < 0) {
+		sp_reply(ctl, 'E', 0, strerror(errno), -1);
+		close(sv[0]);
+		close(sv[1]);
+		return;
+	}
+	pid_t mid = fork();
+	if (mid == 0) {
+		pid_t w = fork();
+		if (w == 0) {
+			close(ctl);
+			close(sv[0]);
+			close(pp[0]);
+			close(pp[1]);
+			lg_worker_main(cfg, sv[1]);
+		}
+		ssize_t n = write(pp[1], &w, sizeof w);
+		_exit(n == (ssize_t)sizeof w && w > 0 ? 0 : 1);
+	}
+	close(sv[1]);
+	close(pp[1]);
+	pid_t w = -1;
+	int e = errno;
+	if (mid > 0 && read(pp[0], &w, sizeof w) != (ssize_t)sizeof w)
+		w = -1;
+	close(pp[0]);
+	if (mid > 0)
+		while (waitpid(mid, NULL, 0) < 0 && errno == EINTR)
+			;
+	if (w <= 0)
+		sp_reply(ctl, 'E', 0, mid < 0 ? strerror(e) : "fork of the worker failed", -1);
+	else
+		sp_reply(ctl, 'K', w, NULL, sv[0]);
+	close(sv[0]);
+}
+
+/* close_listeners - the milter's listening socket is not the spawner's nor a worker's business */
+static void close_listeners(int keep)
+{
+	for (int fd = 3; fd < 1024; fd++) {
+		int on = 0;
+		socklen_t l = sizeof on;
+		if (fd != keep && getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &on, &l) == 0 && on)
+			close(fd);
+	}
+}
+
+/* spawner_main - serve the front's control requests until it closes the channel */
+__attribute__((noreturn)) static void spawner_main(int ctl, const struct lg_config *cfg0,
+						   const char *cfgpath)
+{
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	close_listeners(ctl);
+	struct sp_cfg *cfgs = lg_calloc(1, sizeof *cfgs);
+	size_t ncfgs = 1;
+	cfgs[0] = (struct sp_cfg){ 1, (struct lg_config *)cfg0 };
+	struct lg_buf in = LG_BUF_INIT;
+	char err[256];
+	for (;;) {
+		int rc = lg_chan_recv(ctl, &in, CTL_MAX, NULL, -1, err, sizeof err);
+		if (rc != LG_CHAN_OK || in.len != sizeof(struct ctl_msg))
+			_exit(0);
+		struct ctl_msg m;
+		memcpy(&m, in.data, sizeof m);
+		size_t i = 0;
+		while (i < ncfgs && cfgs[i].gen != m.gen)
+			i++;
+		if (m.op == 'S') {
+			if (i == ncfgs)
+				sp_reply(ctl, 'E', 0, "no such configuration generation", -1);
+			else
+				sp_spawn(ctl, cfgs[i].cfg);
+		} else if (m.op == 'L') {
+			struct lg_buf errs = LG_BUF_INIT;
+			struct lg_config *c = lg_config_load(cfgpath, &errs);
+			if (!c) {
+				sp_reply(ctl, 'E', 0, lg_buf_cstr(&errs), -1);
+			} else {
+				cfgs = lg_realloc(cfgs, (ncfgs + 1) * sizeof *cfgs);
+				cfgs[ncfgs++] = (struct sp_cfg){ m.gen, c };
+				sp_reply(ctl, 'K', 0, NULL, -1);
+			}
+			lg_buf_free(&errs);
+		} else if (m.op == 'D') {
+			if (i < ncfgs) {
+				lg_config_free(cfgs[i].cfg);
+				cfgs[i] = cfgs[--ncfgs];
+			}
+			sp_reply(ctl, 'K', 0, NULL, -1);
+		} else {
+			_exit(0);
+		}
+	}
+}
+
+/* ---- the front: talking to the spawner ------------------------------------------------------ */
+
+/* ctl_call - one request to the spawner and its reply (pool.lock held); -1 with err */
+static int ctl_call(char op, uint64_t gen, int32_t *pid, int *fd, char *err, size_t errlen)
+{
+	if (pool.ctl < 0) {
+		snprintf(err, errlen, "the worker spawner is gone");
+		return -1;
+	}
+	struct ctl_msg m = { .op = op, .gen = gen };
+	struct lg_buf in = LG_BUF_INIT;
+	int got = -1;
+	char cerr[128];
+	int rc = lg_chan_send(pool.ctl, &m, sizeof m, -1) == LG_CHAN_OK
+			 ? lg_chan_recv(pool.ctl, &in, CTL_MAX, &got, -1, cerr, sizeof cerr)
+			 : LG_CHAN_ERROR;
+	if (rc != LG_CHAN_OK || in.len != sizeof m) {
+		int st = 0;
+		char how[96] = "still running";
+		if (rc == LG_CHAN_OK)
+			snprintf(how, sizeof how, "sent a malformed reply");
+		else if (waitpid(pool.spawner, &st, WNOHANG) == pool.spawner)
+			describe_status(st, how, sizeof how);
+		snprintf(err, errlen, "the worker spawner (pid %ld) is gone: %s", (long)pool.spawner,
+			 how);
+		lg_error("%s; no more workers can be started", err);
+		close(pool.ctl);
+		pool.ctl = -1;
+		if (got >= 0)
+			close(got);
+		lg_buf_free(&in);
+		return -1;
+	}
+	memcpy(&m, in.data, sizeof m);
+	lg_buf_free(&in);
+	m.text[sizeof m.text - 1] = '\0';
+	if (m.op != 'K') {
+		snprintf(err, errlen, "%s", m.text);
+		if (got >= 0)
+			close(got);
+		return -1;
+	}
+	if (pid)
+		*pid = m.pid;
+	if (fd)
+		*fd = got;
+	else if (got >= 0)
+		close(got);
+	return 0;
+}
+
+/* spawn_into - start a worker of generation gen in the empty slot w (pool.lock held) */
+static int spawn_into(struct worker *w, uint64_t gen, char *err, size_t errlen)
+{
+	int32_t pid = 0;
+	int fd = -1;
+	if (ctl_call('S', gen, &pid, &fd, err, errlen) < 0)
+		return -1;
+	if (fd < 0 || pid <= 0) {
+		snprintf(err, errlen, "the spawner sent no worker");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*w = (struct worker){ .pid = pid, .fd = fd, .gen = gen };
+	lg_info("worker %ld started (configuration generation %llu)", (long)pid,
+		(unsigned long long)gen);
+	return 0;
+}
+
+/* retire - stop the worker in slot w and empty the slot (pool.lock held, or the slot busy) */
+static void retire(struct worker *w, const char *why)
+{
+	if (!w->pid)
+		return;
+	close(w->fd);
+	kill(w->pid, SIGKILL);
+	while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	lg_info("worker %ld retired after %u messages: %s", (long)w->pid, w->uses, why);
+	*w = (struct worker){0};
+}
+
+/* gen_of - the generation cfg is bound to, or 0 (pool.lock held) */
+static uint64_t gen_of(const struct lg_config *cfg)
+{
+	for (size_t i = 0; i < pool.nb; i++)
+		if (pool.b[i].cfg == cfg)
+			return pool.b[i].gen;
+	return 0;
+}
+
+/* idle_gone - has this idle worker died or written something unasked? (then it is no use) */
+static bool idle_gone(const struct worker *w)
+{
+	struct pollfd p = { .fd = w->fd, .events = POLLIN };
+	return poll(&p, 1, 0) != 0;
+}
+
+/* acquire - a worker of cfg's generation, marked busy; NULL with err when none can be had */
+static struct worker *acquire(const struct lg_config *cfg, char *err, size_t errlen)
+{
+	pthread_mutex_lock(&pool.lock);
+	struct worker *got = NULL;
+	uint64_t gen = gen_of(cfg);
+	if (!gen)
+		snprintf(err, errlen, "configuration not bound to the worker pool");
+	while (gen && !got) {
+		struct worker *empty = NULL, *other = NULL;
+		for (size_t i = 0; i < pool.nw && !got; i++) {
+			struct worker *w = &pool.w[i];
+			if (w->pid && !w->busy && idle_gone(w))
+				retire(w, "died while idle");
+			if (!w->pid)
+				empty = empty ? empty : w;
+			else if (!w->busy && w->gen == gen)
+				got = w;
+			else if (!w->busy)
+				other = other ? other : w;
+		}
+		if (got)
+			break;
+		if (!empty && other) {
+			retire(other, "its configuration was replaced");
+			empty = other;
+		}
+		if (empty) {
+			if (spawn_into(empty, gen, err, errlen) < 0)
+				break;
+			got = empty;
+			break;
+		}
+		pthread_cond_wait(&pool.changed, &pool.lock);
+		gen = gen_of(cfg);
+	}
+	if (got)
+		got->busy = true;
+	pthread_mutex_unlock(&pool.lock);
+	return got;
+}
+
+/* release - a message is done with worker w: count it, retire on error, after max_messages or
+ * when its configuration is gone; dead: it has already been reaped, just empty the slot */
+static void release(struct worker *w, const struct lg_config *cfg, bool ok, bool dead)
+{
+	pthread_mutex_lock(&pool.lock);
+	w->busy = false;
+	w->uses++;
+	if (dead)
+		*w = (struct worker){0};
+	else if (!ok)
+		retire(w, "error");
+	else if (w->uses >= cfg->workers.max_messages)
+		retire(w, "workers.max_messages reached");
+	else if (gen_of(cfg) != w->gen)
+		retire(w, "its configuration was replaced");
+	pthread_cond_broadcast(&pool.changed);
+	pthread_mutex_unlock(&pool.lock);
+}
+
+/* reap_failed - the worker closed, timed out or misbehaved: make sure it is gone, say how */
+static void reap_failed(struct worker *w, bool kill_now, char *how, size_t howlen)
+{
+	int st = 0;
+	pid_t r = 0;
+	for (int64_t end = now_ms() + EXIT_GRACE_MS; !kill_now && now_ms() < end;) {
+		r = waitpid(w->pid, &st, WNOHANG);
+		if (r != 0)
+			break;
+		struct timespec ts = { 0, 10 * 1000000 };
+		nanosleep(&ts, NULL);
+	}
+	if (r == 0) {
+		kill(w->pid, SIGKILL);
+		while ((r = waitpid(w->pid, &st, 0)) < 0 && errno == EINTR)
+			;
+		if (!kill_now && r == w->pid) {
+			snprintf(how, howlen, "did not exit; killed");
+			return;
+		}
+	}
+	if (r == w->pid)
+		describe_status(st, how, howlen);
+	else
+		snprintf(how, howlen, "gone (not reaped: %s)", strerror(errno));
+	close(w->fd);
+}
+
+/* ---- the front: the interface ------------------------------------------------------------- */
+
+/* lg_workers_start - see workers.h */
+int lg_workers_start(const struct lg_config *cfg, const char *cfgpath, char *err, size_t errlen)
+{
+	if (cfg->workers.count == 0)
+		return 0;
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0) {
+		snprintf(err, errlen, "prctl(PR_SET_CHILD_SUBREAPER): %s", strerror(errno));
+		return -1;
+	}
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		snprintf(err, errlen, "socketpair: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		snprintf(err, errlen, "fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		spawner_main(sv[1], cfg, cfgpath);
+	}
+	close(sv[1]);
+	pthread_mutex_lock(&pool.lock);
+	pool.spawner = pid;
+	pool.ctl = sv[0];
+	pool.nw = cfg->workers.count;
+	pool.w = lg_calloc(pool.nw, sizeof *pool.w);
+	pool.b = lg_calloc(1, sizeof *pool.b);
+	pool.b[0] = (struct binding){ cfg, 1 };
+	pool.nb = 1;
+	pool.last_gen = 1;
+	pool.on = true;
+	pthread_mutex_unlock(&pool.lock);
+	lg_info("worker pool: spawner %ld, up to %u workers, %u messages each", (long)pid,
+		cfg->workers.count, cfg->workers.max_messages);
+	return 0;
+}
+
+/* lg_workers_enabled - see workers.h */
+bool lg_workers_enabled(void)
+{
+	return pool.on;
+}
+
+/* lg_workers_bind - see workers.h */
+int lg_workers_bind(const struct lg_config *cfg, char *err, size_t errlen)
+{
+	if (!pool.on)
+		return 0;
+	pthread_mutex_lock(&pool.lock);
+	uint64_t gen = pool.last_gen + 1;
+	int rc = ctl_call('L', gen, NULL, NULL, err, errlen);
+	if (rc == 0) {
+		pool.last_gen = gen;
+		pool.b = lg_realloc(pool.b, (pool.nb + 1) * sizeof *pool.b);
+		pool.b[pool.nb++] = (struct binding){ cfg, gen };
+	}
+	pthread_mutex_unlock(&pool.lock);
+	return rc;
+}
+
+/* lg_workers_unbind - see workers.h */
+void lg_workers_unbind(const struct lg_config *cfg)
+{
+	if (!pool.on)
+		return;
+	pthread_mutex_lock(&pool.lock);
+	uint64_t gen = 0;
+	for (size_t i = 0; i < pool.nb; i++)
+		if (pool.b[i].cfg == cfg) {
+			gen = pool.b[i].gen;
+			pool.b[i] = pool.b[--pool.nb];
+			break;
+		}
+	if (gen) {
+		for (size_t i = 0; i < pool.nw; i++)
+			if (pool.w[i].pid && !pool.w[i].busy && pool.w[i].gen == gen)
+				retire(&pool.w[i], "its configuration was replaced");
+		char err[256];
+		if (ctl_call('D', gen, NULL, NULL, err, sizeof err) < 0)
+			lg_warning("worker spawner: dropping configuration %llu: %s",
+				   (unsigned long long)gen, err);
+	}
+	pthread_cond_broadcast(&pool.changed);
+	pthread_mutex_unlock(&pool.lock);
+}
+
+/* lg_report_worker_failed - see workers.h */
+void lg_report_worker_failed(const struct lg_config *cfg, const struct lg_envelope *env,
+			     size_t len, struct lg_report *out)
+{
+	*out = (struct lg_report){ .message_size = len };
+	out->error = lg_strdup(LG_WORKER_FAILED);
+	out->unscannable = 1;
+	lg_report_init_dets(out, cfg->detectors);
+	lg_recipients_count(cfg, env->sender ? env->sender : "", env->rcpts, env->nrcpts, NULL, 0,
+			    &out->recipients);
+	lg_policy_eval(&cfg->policy, out, &out->verdict);
+}
+
+/* exchange - one request and its reply on a worker; LG_CHAN_ code, reply in in */
+static int exchange(struct worker *w, const struct lg_buf *req, int fd, int64_t deadline,
+		    struct lg_buf *in, char *err, size_t errlen)
+{
+	if (lg_chan_send(w->fd, req->data, req->len, fd) != LG_CHAN_OK) {
+		snprintf(err, errlen, "send: %s", strerror(errno));
+		return LG_CHAN_ERROR;
+	}
+	return lg_chan_recv(w->fd, in, LG_WIRE_MAX_FRAME + 1, NULL, deadline, err, errlen);
+}
+
+/* lg_workers_analyze - see workers.h */
+int lg_workers_analyze(const struct lg_config *cfg, const struct lg_envelope *env, const char *qid,
+		       int fd, size_t len, struct lg_report *out, pid_t *pidp, char *err,
+		       size_t errlen)
+{
+	unsigned timeout = cfg->workers.timeout ? cfg->workers.timeout
+						: cfg->limits.time_budget + TIMEOUT_MARGIN;
+	struct lg_buf req = LG_BUF_INIT, in = LG_BUF_INIT;
+	lg_wire_put_request(&req, len, qid, env->sender, env->rcpts, env->nrcpts);
+	int result = -1;
+	/* A worker found dead when the request is sent has not seen the message: one more try. */
+	for (int attempt = 0; attempt < 2; attempt++) {
+		struct worker *w = acquire(cfg, err, errlen);
+		if (!w)
+			break;
+		pid_t pid = w->pid;
+		if (pidp)
+			*pidp = pid;
+		char cerr[256], how[128];
+		int64_t start = now_ms();
+		int rc = exchange(w, &req, fd, start + (int64_t)timeout * 1000, &in, cerr,
+				  sizeof cerr);
+		if (rc == LG_CHAN_OK && in.len >= 1 && in.data[0] == LG_WORKER_REPORT) {
+			if (lg_wire_get_report(in.data + 1, in.len - 1, out, cerr, sizeof cerr) == 0) {
+				release(w, cfg, true, false);
+				result = 0;
+				break;
+			}
+			reap_failed(w, true, how, sizeof how);
+			lg_error("%s: worker %ld failed: malformed report (%s); %s", qid, (long)pid,
+				 cerr, how);
+		} else if (rc == LG_CHAN_OK && in.len >= 1 && in.data[0] == LG_WORKER_ERROR) {
+			snprintf(err, errlen, "%.*s", (int)(in.len - 1), in.data + 1);
+			release(w, cfg, false, false);
+			break;
+		} else if (rc == LG_CHAN_OK) {
+			reap_failed(w, true, how, sizeof how);
+			lg_error("%s: worker %ld failed: unknown reply; %s", qid, (long)pid, how);
+		} else if (rc == LG_CHAN_TIMEOUT) {
+			reap_failed(w, true, how, sizeof how);
+			lg_error("%s: worker %ld failed: no report after %u s (workers.timeout); %s",
+				 qid, (long)pid, timeout, how);
+		} else {
+			bool unsent = !strncmp(cerr, "send:", 5);
+			reap_failed(w, false, how, sizeof how);
+			if (unsent && attempt == 0) {
+				lg_warning("%s: worker %ld was gone before the message was sent (%s); "
+					   "trying another", qid, (long)pid, how);
+				release(w, cfg, false, true);
+				continue;
+			}
+			lg_error("%s: worker %ld failed after %lld ms: %s; %s", qid, (long)pid,
+				 (long long)(now_ms() - start), cerr, how);
+		}
+		release(w, cfg, false, true);
+		lg_error("%s: the message is not scannable: %s", qid, LG_WORKER_FAILED);
+		lg_report_worker_failed(cfg, env, len, out);
+		result = 0;
+		break;
+	}
+	lg_buf_free(&req);
+	lg_buf_free(&in);
+	return result;
+}
+
+/* lg_workers_stop - see workers.h */
+void lg_workers_stop(void)
+{
+	if (!pool.on)
+		return;
+	pthread_mutex_lock(&pool.lock);
+	for (size_t i = 0; i < pool.nw; i++)
+		if (!pool.w[i].busy)
+			retire(&pool.w[i], "stopping");
+	if (pool.ctl >= 0)
+		close(pool.ctl);
+	pool.ctl = -1;
+	while (waitpid(pool.spawner, NULL, 0) < 0 && errno == EINTR)
+		;
+	free(pool.w);
+	free(pool.b);
+	pool.w = NULL;
+	pool.b = NULL;
+	pool.nw = pool.nb = 0;
+	pool.on = false;
+	pthread_mutex_unlock(&pool.lock);
+}

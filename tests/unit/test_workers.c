@@ -1,0 +1,364 @@
+/* test_workers.c - the worker pool as the milter front uses it: every corpus message gets the same
+ * report from a confined worker (seccomp on) as from lg_analyze() in-process (what leakguardctl
+ * scan prints); workers are recycled after max_messages; a worker killed mid-scan, one over
+ * workers.timeout and one over workers.cpu_seconds yield "worker failed" held for external
+ * recipients, and the next message is analysed normally; the seccomp filter kills a process
+ * that calls socket() and refuses open() with EACCES. */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analyze/analyze.h"
+#include "lg_buf.h"
+#include "milter/sandbox.h"
+#include "milter/spool.h"
+#include "milter/workers.h"
+#include "tap.h"
+
+/* limits high enough that the big message is read whole (it must take time, not hit a limit) */
+#define LIMITS "limits: {part_size: 100M, text_size: 100M}\n"
+
+static const char *top;
+static char cfgpath[256];
+
+/* slurp - a whole file into b; -1 when it cannot be read */
+static int slurp(const char *path, struct lg_buf *b)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		lg_buf_append(b, chunk, n);
+	fclose(f);
+	return 0;
+}
+
+/* start_pool - write yaml to the config file, load it and start a pool under it */
+static struct lg_config *start_pool(const char *yaml)
+{
+	FILE *f = fopen(cfgpath, "w");
+	if (!f || fputs(yaml, f) < 0 || fclose(f) != 0) {
+		tap_diag("cannot write %s", cfgpath);
+		exit(1);
+	}
+	struct lg_buf errs = LG_BUF_INIT;
+	struct lg_config *cfg = lg_config_load(cfgpath, &errs);
+	if (!cfg) {
+		tap_diag("config: %s", lg_buf_cstr(&errs));
+		exit(1);
+	}
+	lg_buf_free(&errs);
+	char err[256];
+	if (lg_workers_start(cfg, cfgpath, err, sizeof err) < 0) {
+		tap_diag("lg_workers_start: %s", err);
+		exit(1);
+	}
+	return cfg;
+}
+
+/* stop_pool - stop the pool and free its configuration */
+static void stop_pool(struct lg_config *cfg)
+{
+	lg_workers_unbind(cfg);
+	lg_workers_stop();
+	lg_config_free(cfg);
+}
+
+static const char *const rcpts[] = { "someone@example.com", "other@example.org",
+				     "colleague@pref.example.lg.jp" };
+static const struct lg_envelope env = { "hanako.yamada@pref.example.lg.jp", rcpts, 3 };
+
+/* in_worker - analyse msg in the pool through a spool (memory or file, by mem_limit) */
+static int in_worker(const struct lg_config *cfg, const struct lg_buf *msg, size_t mem_limit,
+		     struct lg_report *rep, pid_t *pid, char *err, size_t errlen)
+{
+	struct lg_spool s;
+	lg_spool_init(&s, mem_limit, getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (lg_spool_write(&s, msg->data ? msg->data : "", msg->len, err, errlen) < 0)
+		return -1;
+	int fd = lg_spool_readonly_fd(&s, err, errlen);
+	if (fd < 0) {
+		lg_spool_free(&s);
+		return -1;
+	}
+	int rc = lg_workers_analyze(cfg, &env, "TEST", fd, msg->len, rep, pid, err, errlen);
+	close(fd);
+	lg_spool_free(&s);
+	return rc;
+}
+
+/* show_difference - where two JSON reports part */
+static void show_difference(const char *file, int rc1, int rc2, struct lg_buf *a, struct lg_buf *b)
+{
+	size_t i = 0;
+	while (i < a->len && i < b->len && a->data[i] == b->data[i])
+		i++;
+	size_t from = i > 80 ? i - 80 : 0;
+	tap_diag("%s: differs (rc %d/%d) at byte %zu: in-process ...%.200s / worker ...%.200s", file,
+		 rc1, rc2, i, lg_buf_cstr(a) + (from < a->len ? from : a->len),
+		 lg_buf_cstr(b) + (from < b->len ? from : b->len));
+}
+
+/* corpus - every message of the fixtures, the evaluation set and the evasion cases: the worker's
+ * report (JSON, verdict included) equals lg_analyze()'s in this process */
+static void corpus(const struct lg_config *cfg)
+{
+	static const char *const patterns[] = { "tests/fixtures/*.eml", "tests/fixtures/*/*.eml",
+						"tests/eval/messages/*.eml",
+						"tests/robust/evasion/*.eml" };
+	char err[512];
+	struct lg_analyzer *an = lg_analyzer_new(err, sizeof err);
+	if (!tap_ok(an != NULL, "in-process analyzer starts"))
+		return;
+	size_t n = 0, same = 0, held = 0;
+	for (size_t p = 0; p < sizeof patterns / sizeof patterns[0]; p++) {
+		char pat[1024];
+		snprintf(pat, sizeof pat, "%s/%s", top, patterns[p]);
+		glob_t g;
+		if (glob(pat, 0, NULL, &g) != 0)
+			continue;
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			struct lg_buf msg = LG_BUF_INIT, a = LG_BUF_INIT, b = LG_BUF_INIT;
+			if (slurp(g.gl_pathv[i], &msg) < 0)
+				continue;
+			n++;
+			struct lg_report r1, r2;
+			int rc1 = lg_analyze(an, cfg, &env, msg.data ? msg.data : "", msg.len, &r1, err,
+					     sizeof err);
+			/* half through a file spool, half through a sealed memfd */
+			int rc2 = in_worker(cfg, &msg, n % 2 ? 0 : 1 << 30, &r2, NULL, err, sizeof err);
+			if (rc1 == 0)
+				lg_report_json(&r1, &a);
+			if (rc2 == 0)
+				lg_report_json(&r2, &b);
+			if (rc1 == 0 && rc2 == 0 && a.len == b.len && !memcmp(a.data, b.data, a.len) &&
+			    r1.verdict.action == r2.verdict.action && !r2.error)
+				same++;
+			else
+				show_difference(g.gl_pathv[i], rc1, rc2, &a, &b);
+			held += rc2 == 0 && r2.verdict.action == LG_ACT_HOLD;
+			if (rc1 == 0)
+				lg_report_free(&r1);
+			if (rc2 == 0)
+				lg_report_free(&r2);
+			lg_buf_free(&msg);
+			lg_buf_free(&a);
+			lg_buf_free(&b);
+		}
+		globfree(&g);
+	}
+	tap_ok(n >= 100, "the corpus has %zu messages", n);
+	tap_is_long((long)same, (long)n, "every report from a confined worker equals the in-process one");
+	tap_ok(held > 0 && held < n, "some are held, some not (%zu of %zu held)", held, n);
+	lg_analyzer_free(an);
+}
+
+/* recycling - with max_messages 3, seven messages in a row use three distinct workers */
+static void recycling(const struct lg_config *cfg, const struct lg_buf *msg)
+{
+	pid_t pids[7], distinct[7];
+	size_t nd = 0;
+	bool ok = true;
+	char err[256];
+	for (int i = 0; i < 7; i++) {
+		struct lg_report r;
+		pids[i] = 0;
+		if (in_worker(cfg, msg, 1 << 20, &r, &pids[i], err, sizeof err) < 0) {
+			tap_diag("message %d: %s", i, err);
+			ok = false;
+			continue;
+		}
+		ok &= !r.error && r.verdict.action == LG_ACT_ACCEPT;
+		lg_report_free(&r);
+		size_t k = 0;
+		while (k < nd && distinct[k] != pids[i])
+			k++;
+		if (k == nd)
+			distinct[nd++] = pids[i];
+	}
+	tap_ok(ok, "seven ordinary messages analysed and accepted");
+	tap_is_long((long)nd, 3, "max_messages 3: seven messages in a row took three workers");
+	tap_ok(pids[0] == pids[2] && pids[2] != pids[3] && pids[3] == pids[5] && pids[5] != pids[6],
+	       "each worker served three messages, then was replaced");
+}
+
+/* A message analysed in a thread of its own, so that its worker can be killed meanwhile. */
+struct bg {
+	const struct lg_config *cfg;
+	const struct lg_buf *msg;
+	pid_t pid;
+	int rc;
+	struct lg_report rep;
+	char err[256];
+};
+
+/* bg_run - the thread: analyse, publishing the worker's pid as soon as it is known */
+static void *bg_run(void *arg)
+{
+	struct bg *b = arg;
+	b->rc = in_worker(b->cfg, b->msg, 1 << 20, &b->rep, &b->pid, b->err, sizeof b->err);
+	return NULL;
+}
+
+/* sleep_ms - pause */
+static void sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
+	nanosleep(&ts, NULL);
+}
+
+/* worker_failed - the report is "worker failed", held by the default policy (external
+ * recipients, fail closed) */
+static void worker_failed(int rc, struct lg_report *r, const char *what)
+{
+	tap_ok(rc == 0 && r->error && !strcmp(r->error, LG_WORKER_FAILED) && r->unscannable == 1,
+	       "%s: the report says '%s', one unscannable", what, LG_WORKER_FAILED);
+	if (rc == 0 && (!r->error || strcmp(r->error, LG_WORKER_FAILED)))
+		tap_diag("error %s, unscannable %u, action %s", r->error ? r->error : "none",
+			 r->unscannable, lg_action_name(r->verdict.action));
+	tap_ok(rc == 0 && r->verdict.action == LG_ACT_HOLD && r->verdict.nrules &&
+		       !strcmp(r->verdict.rules[0], "unscannable-external"),
+	       "%s: the default policy holds it (unscannable-external)", what);
+	if (rc == 0)
+		lg_report_free(r);
+}
+
+/* next_is_normal - after a failure the next message is analysed by a healthy worker */
+static void next_is_normal(const struct lg_config *cfg, const struct lg_buf *msg, const char *what)
+{
+	struct lg_report r;
+	char err[256];
+	int rc = in_worker(cfg, msg, 1 << 20, &r, NULL, err, sizeof err);
+	tap_ok(rc == 0 && !r.error && r.verdict.action == LG_ACT_ACCEPT,
+	       "%s: the next message is analysed normally and accepted", what);
+	if (rc < 0)
+		tap_diag("%s", err);
+	else if (r.error || r.verdict.action != LG_ACT_ACCEPT)
+		tap_diag("error %s, action %s", r.error ? r.error : "none",
+			 lg_action_name(r.verdict.action));
+	if (rc == 0)
+		lg_report_free(&r);
+}
+
+/* killed_mid_scan - SIGKILL the worker while it analyses a large message */
+static void killed_mid_scan(const struct lg_config *cfg, const struct lg_buf *big,
+			    const struct lg_buf *small)
+{
+	struct bg b = { .cfg = cfg, .msg = big };
+	pthread_t t;
+	pthread_create(&t, NULL, bg_run, &b);
+	pid_t pid = 0;
+	for (int i = 0; i < 500 && !(pid = __atomic_load_n(&b.pid, __ATOMIC_SEQ_CST)); i++)
+		sleep_ms(10);
+	sleep_ms(400);	/* well into the scan, which takes seconds */
+	int k = pid > 0 ? kill(pid, SIGKILL) : -1;
+	pthread_join(t, NULL);
+	tap_ok(k == 0, "the worker (pid %ld) was killed mid-scan", (long)pid);
+	worker_failed(b.rc, &b.rep, "killed mid-scan");
+	next_is_normal(cfg, small, "killed mid-scan");
+}
+
+/* big_csv - a message with a large CSV attachment of contacts (seconds of analysis) */
+static void big_csv(struct lg_buf *m, size_t rows)
+{
+	lg_buf_puts(m, "From: hanako.yamada@pref.example.lg.jp\r\nTo: someone@example.com\r\n"
+		       "Subject: list\r\nMIME-Version: 1.0\r\n"
+		       "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
+		       "Content-Type: text/plain; charset=us-ascii\r\n\r\nthe list\r\n--b\r\n"
+		       "Content-Type: text/csv; charset=us-ascii\r\n"
+		       "Content-Disposition: attachment; filename=\"list.csv\"\r\n\r\n"
+		       "name,phone,email,note\r\n");
+	for (size_t i = 0; i < rows; i++)
+		lg_buf_printf(m, "person %zu,090-%04zu-%04zu,p%zu@example.ne.jp,%zu lorem ipsum dolor\r\n",
+			      i, (i / 10000) % 10000, i % 10000, i, i * 7);
+	lg_buf_puts(m, "--b--\r\n");
+}
+
+/* seccomp_kills - a child under the filter: open() is refused, socket() kills it with SIGSYS */
+static void seccomp_kills(void)
+{
+	char err[256];
+	pid_t p = fork();
+	if (p == 0) {
+		if (lg_sandbox_seccomp(err, sizeof err) < 0)
+			_exit(3);
+		if (open("/etc/passwd", O_RDONLY) >= 0 || errno != EACCES)
+			_exit(4);
+		socket(AF_INET, SOCK_STREAM, 0);
+		_exit(0);
+	}
+	int st = 0;
+	waitpid(p, &st, 0);
+	tap_ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS,
+	       "seccomp: open() is refused (EACCES) and socket() kills the process with SIGSYS");
+	if (!WIFSIGNALED(st))
+		tap_diag("child exited with %d (3: filter not installed, 4: open not refused)",
+			 WEXITSTATUS(st));
+	p = fork();
+	if (p == 0) {
+		if (lg_sandbox_seccomp(err, sizeof err) < 0)
+			_exit(3);
+		char c = 'x';
+		_exit(write(1, &c, 0) == 0 ? 0 : 5);
+	}
+	waitpid(p, &st, 0);
+	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "seccomp: write and exit stay allowed");
+}
+
+int main(void)
+{
+	top = getenv("top_srcdir") ? getenv("top_srcdir") : ".";
+	snprintf(cfgpath, sizeof cfgpath, "%s/lg-test-workers.%ld.yaml",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid());
+	lg_library_init();
+	signal(SIGPIPE, SIG_IGN);
+
+	seccomp_kills();
+
+	struct lg_config *cfg = start_pool("workers: {count: 2, max_messages: 1000, seccomp: true}\n");
+	tap_ok(lg_workers_enabled(), "the pool starts");
+	corpus(cfg);
+	stop_pool(cfg);
+
+	struct lg_buf ordinary = LG_BUF_INIT, big = LG_BUF_INIT;
+	char path[1024];
+	snprintf(path, sizeof path, "%s/tests/fixtures/ordinary.eml", top);
+	if (slurp(path, &ordinary) < 0)
+		tap_ok(0, "read %s", path);
+	big_csv(&big, 400000);	/* about 30 MB, seconds of CPU time */
+
+	cfg = start_pool(LIMITS "workers: {count: 2, max_messages: 3}\n");
+	recycling(cfg, &ordinary);
+	killed_mid_scan(cfg, &big, &ordinary);
+	stop_pool(cfg);
+
+	cfg = start_pool(LIMITS "workers: {count: 1, timeout: 1}\n");
+	struct bg b = { .cfg = cfg, .msg = &big };
+	bg_run(&b);
+	worker_failed(b.rc, &b.rep, "over workers.timeout");
+	next_is_normal(cfg, &ordinary, "over workers.timeout");
+	stop_pool(cfg);
+
+	cfg = start_pool(LIMITS "workers: {count: 1, cpu_seconds: 1, timeout: 600}\n");
+	b = (struct bg){ .cfg = cfg, .msg = &big };
+	bg_run(&b);
+	worker_failed(b.rc, &b.rep, "over workers.cpu_seconds");
+	next_is_normal(cfg, &ordinary, "over workers.cpu_seconds");
+	stop_pool(cfg);
+
+	lg_buf_free(&ordinary);
+	lg_buf_free(&big);
+	unlink(cfgpath);
+	return tap_done();
+}
