@@ -1,7 +1,8 @@
 #!/bin/bash
 # milter.sh - miltertest scenarios against the real daemon: accept, tag, bcc (header by header,
 # envelope untouched), hold, monitor, discard, reject and tempfail (policy tempfail and internal
-# errors), reload on SIGHUP; one leakguard per configuration.
+# errors), reload on SIGHUP, worker processes (recycling, a timeout held as "worker failed");
+# one leakguard per configuration.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/lib.sh"
@@ -231,6 +232,45 @@ result $? "leakguard starts with an unwritable spool directory"
 run "an internal error (spool write fails) answers tempfail, never accept" "$fx/incident.eml" \
 	tempfail-internal
 logged "answering tempfail" "the internal error is logged"
+stop_lg
+
+# worker processes: recycled after workers.max_messages; a message over workers.timeout is
+# killed with its worker and held as not scannable ("worker failed"); the next one goes on
+awk 'BEGIN {
+	printf "From: hanako.yamada@pref.example.lg.jp\r\nTo: someone@example.com\r\n"
+	printf "Subject: list\r\nMIME-Version: 1.0\r\n"
+	printf "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
+	printf "Content-Type: text/csv; charset=us-ascii\r\n"
+	printf "Content-Disposition: attachment; filename=\"list.csv\"\r\n\r\nname,phone,note\r\n"
+	for (i = 0; i < 400000; i++)
+		printf "person %d,090-%04d-%04d,%d lorem ipsum dolor sit amet\r\n", i,
+			int(i / 10000) % 10000, i % 10000, i * 7
+	printf "--b--\r\n"
+}' >"$tmp/big.eml"
+start_lg workers "$cf/workers.yaml"
+result $? "leakguard starts with one worker process (workers.yaml)"
+run "workers: ordinary mail is accepted" "$fx/ordinary.eml" accept
+run "workers: the incident mail is held" "$fx/incident.eml" hold
+run "workers: ordinary mail is accepted again" "$fx/ordinary.eml" accept
+[ "$(grep -c 'worker [0-9]* started' "$log")" -eq 2 ]
+result $? "workers: max_messages 2: three messages took two worker processes"
+logged "worker [0-9]* retired after 2 messages: workers.max_messages reached" \
+	"workers: the recycling is logged"
+if [ "$(id -u)" -eq 0 ]; then
+	wp=$(sed -n 's/.*worker pool: spawner \([0-9]*\).*/\1/p' "$log" | tail -n 1)
+	[ -n "$wp" ] && [ "$(ps -o user= -p "$wp" | tr -d ' ')" = nobody ] &&
+		[ "$(ps -o user= --ppid "$pid" | sort -u | tr -d ' ')" = nobody ]
+	result $? "workers: the spawner and the workers run as nobody too"
+fi
+run "workers: a message over workers.timeout (2 s) is held" "$tmp/big.eml" hold
+qbig=Q$((LG_TESTS_RUN - 1))
+logged "$qbig: worker [0-9]* failed: no report after 2 s (workers.timeout); killed by signal 9" \
+	"workers: the timeout is logged at error with the queue id and the signal"
+logged "queue_id=$qbig .*action=hold rules=unscannable-external .*unscannable=1 .*error=worker failed" \
+	"workers: the verdict line says unscannable=1 error=worker failed"
+run "workers: the next message is analysed by a new worker and accepted" "$fx/ordinary.eml" accept
+[ "$(grep -c 'worker [0-9]* started' "$log")" -eq 3 ]
+result $? "workers: the killed worker was replaced"
 stop_lg
 
 # inet socket, daemon mode (no -f) with a pid file, and the run-as user
