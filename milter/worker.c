@@ -82,9 +82,12 @@ void lg_worker_main(const struct lg_config *cfg, int sock)
 {
 	signal(SIGHUP, SIG_IGN);	/* the front reloads; a worker keeps its configuration */
 	signal(SIGUSR1, SIG_IGN);
-	signal(SIGINT, SIG_IGN);	/* ^C in a foreground run: the front stops its workers */
+	/* ^C in a foreground run, or systemd's SIGTERM to the whole unit: the front stops
+	 * gracefully and ends its workers (end of file on their socket) once their messages are
+	 * done; a worker dying on the signal would turn its message into "worker failed" */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGTERM, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGTERM, SIG_DFL);
 	char err[256];
 	struct lg_analyzer *an = lg_analyzer_new(err, sizeof err);
 	if (!an)
@@ -95,6 +98,9 @@ void lg_worker_main(const struct lg_config *cfg, int sock)
 		worker_fatal("%s", err);
 	if (cfg->workers.seccomp && lg_sandbox_seccomp(err, sizeof err) < 0)
 		worker_fatal("%s", err);
+	char ready = LG_WORKER_READY;
+	if (lg_chan_send(sock, &ready, 1, -1) != LG_CHAN_OK)
+		_exit(0);
 	struct lg_buf in = LG_BUF_INIT;
 	for (;;) {
 		int fd = -1;

@@ -8,6 +8,7 @@
 /* Reply kinds: the first byte of a worker's reply frame. */
 #define LG_WORKER_REPORT 'R'	/* an encoded report follows (milter/wire.h) */
 #define LG_WORKER_ERROR 'E'	/* analysis failed inside (the text follows): answer tempfail */
+#define LG_WORKER_READY 'Y'	/* the first frame: set up and confined, ready for messages */
 
 /* lg_worker_main - set up (analyzer, limits, seccomp per cfg->workers), then serve requests on
  * sock until the front closes it; never returns (_exit: no atexit handlers in a worker) */

@@ -46,6 +46,7 @@
 #define TIMEOUT_MARGIN 30	/* workers.timeout 0: limits.time_budget plus this many seconds */
 #define EXIT_GRACE_MS 2000	/* after a worker closed its socket, how long it may take to exit */
 #define CTL_MAX 4096		/* bytes of one spawner control message */
+#define READY_TIMEOUT_MS 60000	/* how long a new worker may take to set up */
 
 /* One control message between the front and the spawner. */
 struct ctl_msg {
@@ -178,7 +179,8 @@ __attribute__((noreturn)) static void spawner_main(int ctl, const struct lg_conf
 {
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGUSR1, SIG_IGN);
-	signal(SIGINT, SIG_IGN);
+	signal(SIGINT, SIG_IGN);	/* the front ends the spawner: end of file on ctl */
+	signal(SIGTERM, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 	close_listeners(ctl);
 	struct sp_cfg *cfgs = lg_calloc(1, sizeof *cfgs);
@@ -274,6 +276,8 @@ static int ctl_call(char op, uint64_t gen, int32_t *pid, int *fd, char *err, siz
 	return 0;
 }
 
+static void reap_failed(struct worker *w, bool kill_now, char *how, size_t howlen);
+
 /* spawn_into - start a worker of generation gen in the empty slot w (pool.lock held) */
 static int spawn_into(struct worker *w, uint64_t gen, char *err, size_t errlen)
 {
@@ -288,6 +292,19 @@ static int spawn_into(struct worker *w, uint64_t gen, char *err, size_t errlen)
 		return -1;
 	}
 	*w = (struct worker){ .pid = pid, .fd = fd, .gen = gen };
+	struct lg_buf in = LG_BUF_INIT;
+	char cerr[128], how[128];
+	int rc = lg_chan_recv(fd, &in, 16, NULL, now_ms() + READY_TIMEOUT_MS, cerr, sizeof cerr);
+	bool ready = rc == LG_CHAN_OK && in.len == 1 && in.data[0] == LG_WORKER_READY;
+	lg_buf_free(&in);
+	if (!ready) {
+		reap_failed(w, rc == LG_CHAN_TIMEOUT || rc == LG_CHAN_OK, how, sizeof how);
+		snprintf(err, errlen, "worker %ld did not start (%s): %s", (long)pid,
+			 rc == LG_CHAN_OK ? "unknown reply" : cerr, how);
+		lg_error("%s", err);
+		*w = (struct worker){0};
+		return -1;
+	}
 	lg_info("worker %ld started (configuration generation %llu)", (long)pid,
 		(unsigned long long)gen);
 	return 0;
@@ -450,7 +467,14 @@ int lg_workers_start(const struct lg_config *cfg, const char *cfgpath, char *err
 	pool.nb = 1;
 	pool.last_gen = 1;
 	pool.on = true;
+	/* one worker now, so that a worker that cannot set up (no seccomp in this kernel, the
+	 * libmagic database missing) stops the start instead of failing every message */
+	int rc = spawn_into(&pool.w[0], 1, err, errlen);
 	pthread_mutex_unlock(&pool.lock);
+	if (rc < 0) {
+		lg_workers_stop();
+		return -1;
+	}
 	lg_info("worker pool: spawner %ld, up to %u workers, %u messages each", (long)pid,
 		cfg->workers.count, cfg->workers.max_messages);
 	return 0;
