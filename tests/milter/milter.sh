@@ -242,7 +242,7 @@ awk 'BEGIN {
 	printf "Content-Type: multipart/mixed; boundary=\"b\"\r\n\r\n--b\r\n"
 	printf "Content-Type: text/csv; charset=us-ascii\r\n"
 	printf "Content-Disposition: attachment; filename=\"list.csv\"\r\n\r\nname,phone,note\r\n"
-	for (i = 0; i < 400000; i++)
+	for (i = 0; i < 600000; i++)
 		printf "person %d,090-%04d-%04d,%d lorem ipsum dolor sit amet\r\n", i,
 			int(i / 10000) % 10000, i % 10000, i * 7
 	printf "--b--\r\n"

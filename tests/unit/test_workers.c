@@ -25,7 +25,7 @@
 #include "tap.h"
 
 /* limits high enough that the big message is read whole (it must take time, not hit a limit) */
-#define LIMITS "limits: {part_size: 100M, text_size: 100M}\n"
+#define LIMITS "limits: {part_size: 100M, text_size: 100M, message_size: 100M}\n"
 
 static const char *top;
 static char cfgpath[256];
@@ -331,27 +331,28 @@ int main(void)
 	corpus(cfg);
 	stop_pool(cfg);
 
-	struct lg_buf ordinary = LG_BUF_INIT, big = LG_BUF_INIT;
+	struct lg_buf ordinary = LG_BUF_INIT, big = LG_BUF_INIT, huge = LG_BUF_INIT;
 	char path[1024];
 	snprintf(path, sizeof path, "%s/tests/fixtures/ordinary.eml", top);
 	if (slurp(path, &ordinary) < 0)
 		tap_ok(0, "read %s", path);
-	big_csv(&big, 400000);	/* about 30 MB, seconds of CPU time */
+	big_csv(&big, 400000);	/* about 30 MB: 3 s of CPU time on a 2026 laptop core */
+	big_csv(&huge, 700000);	/* about 55 MB: 5 s, well past 1 + 1 CPU seconds and 2 s wall */
 
 	cfg = start_pool(LIMITS "workers: {count: 2, max_messages: 3}\n");
 	recycling(cfg, &ordinary);
 	killed_mid_scan(cfg, &big, &ordinary);
 	stop_pool(cfg);
 
-	cfg = start_pool(LIMITS "workers: {count: 1, timeout: 1}\n");
-	struct bg b = { .cfg = cfg, .msg = &big };
+	cfg = start_pool(LIMITS "workers: {count: 1, timeout: 2}\n");
+	struct bg b = { .cfg = cfg, .msg = &huge };
 	bg_run(&b);
 	worker_failed(b.rc, &b.rep, "over workers.timeout");
 	next_is_normal(cfg, &ordinary, "over workers.timeout");
 	stop_pool(cfg);
 
 	cfg = start_pool(LIMITS "workers: {count: 1, cpu_seconds: 1, timeout: 600}\n");
-	b = (struct bg){ .cfg = cfg, .msg = &big };
+	b = (struct bg){ .cfg = cfg, .msg = &huge };
 	bg_run(&b);
 	worker_failed(b.rc, &b.rep, "over workers.cpu_seconds");
 	next_is_normal(cfg, &ordinary, "over workers.cpu_seconds");
@@ -359,6 +360,7 @@ int main(void)
 
 	lg_buf_free(&ordinary);
 	lg_buf_free(&big);
+	lg_buf_free(&huge);
 	unlink(cfgpath);
 	return tap_done();
 }
