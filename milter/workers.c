@@ -624,9 +624,16 @@ void lg_workers_stop(void)
 	if (!pool.on)
 		return;
 	pthread_mutex_lock(&pool.lock);
+	for (;;) {	/* libmilter has returned: a message still in a worker is about to end */
+		size_t busy = 0;
+		for (size_t i = 0; i < pool.nw; i++)
+			busy += pool.w[i].busy;
+		if (!busy)
+			break;
+		pthread_cond_wait(&pool.changed, &pool.lock);
+	}
 	for (size_t i = 0; i < pool.nw; i++)
-		if (!pool.w[i].busy)
-			retire(&pool.w[i], "stopping");
+		retire(&pool.w[i], "stopping");
 	if (pool.ctl >= 0)
 		close(pool.ctl);
 	pool.ctl = -1;

@@ -271,6 +271,14 @@ logged "queue_id=$qbig .*action=hold rules=unscannable-external .*unscannable=1 
 run "workers: the next message is analysed by a new worker and accepted" "$fx/ordinary.eml" accept
 [ "$(grep -c 'worker [0-9]* started' "$log")" -eq 3 ]
 result $? "workers: the killed worker was replaced"
+# with the spawner gone, the running worker serves its last message; then none can be started
+kill -9 "$(sed -n 's/.*worker pool: spawner \([0-9]*\).*/\1/p' "$log" | tail -n 1)"
+run "workers: spawner killed: the worker still running analyses its last message" \
+	"$fx/ordinary.eml" accept
+run "workers: no worker can be started: tempfail, never accept" "$fx/ordinary.eml" \
+	tempfail-internal
+logged "the worker spawner (pid [0-9]*) is gone: killed by signal 9.*no more workers can be started" \
+	"workers: the lost spawner is logged at error"
 stop_lg
 
 # inet socket, daemon mode (no -f) with a pid file, and the run-as user
