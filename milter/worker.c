@@ -34,6 +34,35 @@ __attribute__((noreturn, format(printf, 1, 2))) static void worker_fatal(const c
 	_exit(2);
 }
 
+#ifdef LG_WORKER_TEST_HOOKS
+#include <stdbool.h>
+#include <sys/socket.h>
+/* test_hook - a worker that misbehaves on purpose, for the front's tests: queue id "GARBAGE"
+ * sends a malformed report, "SHORT" a frame cut short, "SOCKET" calls socket() (the filter
+ * kills it), "ERROR" reports an analysis failure; true when it has replied in its way */
+static bool test_hook(int sock, const char *qid)
+{
+	if (!strcmp(qid, "GARBAGE")) {
+		static const char junk[] = "RLGRP\1\0\0\0 not a report";
+		lg_chan_send(sock, junk, sizeof junk - 1, -1);
+		return true;
+	}
+	if (!strcmp(qid, "SHORT")) {
+		static const char cut[] = { 100, 0, 0, 0, 'R' };
+		ssize_t w = write(sock, cut, sizeof cut);
+		_exit(w < 0);
+	}
+	if (!strcmp(qid, "SOCKET"))
+		socket(AF_INET, SOCK_STREAM, 0);
+	if (!strcmp(qid, "ERROR")) {
+		static const char e[] = "Edetector failure: test";
+		lg_chan_send(sock, e, sizeof e - 1, -1);
+		return true;
+	}
+	return false;
+}
+#endif
+
 /* serve - one request: map, analyse, reply. Returns 0, or -1 when the front went away. */
 static int serve(struct lg_analyzer *an, const struct lg_config *cfg, int sock, struct lg_buf *in,
 		 int fd)
@@ -44,6 +73,14 @@ static int serve(struct lg_analyzer *an, const struct lg_config *cfg, int sock, 
 		worker_fatal("request without a message descriptor");
 	if (lg_wire_get_request(in->data, in->len, &q, err, sizeof err) < 0)
 		worker_fatal("bad request: %s", err);
+#ifdef LG_WORKER_TEST_HOOKS
+	/* tests/unit/test_workers.c only (never in the daemon): misbehave as the queue id says */
+	if (test_hook(sock, q.queue_id)) {
+		close(fd);
+		lg_wire_request_free(&q);
+		return 0;
+	}
+#endif
 	struct stat st;
 	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size < q.size)
 		worker_fatal("%s: message descriptor holds %lld bytes, %llu announced", q.queue_id,

@@ -2,8 +2,10 @@
  * report from a confined worker (seccomp on) as from lg_analyze() in-process (what leakguardctl
  * scan prints); workers are recycled after max_messages; a worker killed mid-scan, one over
  * workers.timeout and one over workers.cpu_seconds yield "worker failed" held for external
- * recipients, and the next message is analysed normally; the seccomp filter kills a process
- * that calls socket() and refuses open() with EACCES. */
+ * recipients, and the next message is analysed normally; so do workers that (through hooks built
+ * into this test's copy of milter/worker.c only) send a malformed report, cut a frame short or
+ * call socket() under the filter, while an analysis error inside a worker is a tempfail; the
+ * seccomp filter kills a process that calls socket() and refuses open() with EACCES. */
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -80,8 +82,8 @@ static const char *const rcpts[] = { "someone@example.com", "other@example.org",
 static const struct lg_envelope env = { "hanako.yamada@pref.example.lg.jp", rcpts, 3 };
 
 /* in_worker - analyse msg in the pool through a spool (memory or file, by mem_limit) */
-static int in_worker(const struct lg_config *cfg, const struct lg_buf *msg, size_t mem_limit,
-		     struct lg_report *rep, pid_t *pid, char *err, size_t errlen)
+static int in_worker_q(const struct lg_config *cfg, const struct lg_buf *msg, size_t mem_limit,
+		       const char *qid, struct lg_report *rep, pid_t *pid, char *err, size_t errlen)
 {
 	struct lg_spool s;
 	lg_spool_init(&s, mem_limit, getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -92,10 +94,17 @@ static int in_worker(const struct lg_config *cfg, const struct lg_buf *msg, size
 		lg_spool_free(&s);
 		return -1;
 	}
-	int rc = lg_workers_analyze(cfg, &env, "TEST", fd, msg->len, rep, pid, err, errlen);
+	int rc = lg_workers_analyze(cfg, &env, qid, fd, msg->len, rep, pid, err, errlen);
 	close(fd);
 	lg_spool_free(&s);
 	return rc;
+}
+
+/* in_worker - the same with an ordinary queue id */
+static int in_worker(const struct lg_config *cfg, const struct lg_buf *msg, size_t mem_limit,
+		     struct lg_report *rep, pid_t *pid, char *err, size_t errlen)
+{
+	return in_worker_q(cfg, msg, mem_limit, "TEST", rep, pid, err, errlen);
 }
 
 /* show_difference - where two JSON reports part */
@@ -285,6 +294,29 @@ static void big_csv(struct lg_buf *m, size_t rows)
 	lg_buf_puts(m, "--b--\r\n");
 }
 
+/* misbehaving - workers that misbehave on purpose (this test's build of milter/worker.c only):
+ * a malformed report, a frame cut short and a forbidden system call under the filter are
+ * 'worker failed' (held); an analysis error inside is an error (tempfail); after each, the next
+ * message is analysed normally */
+static void misbehaving(const struct lg_config *cfg, const struct lg_buf *msg)
+{
+	static const char *const failing[] = { "GARBAGE", "SHORT", "SOCKET" };
+	char err[256];
+	for (size_t i = 0; i < sizeof failing / sizeof failing[0]; i++) {
+		struct lg_report r;
+		int rc = in_worker_q(cfg, msg, 1 << 20, failing[i], &r, NULL, err, sizeof err);
+		worker_failed(rc, &r, failing[i]);
+		next_is_normal(cfg, msg, failing[i]);
+	}
+	struct lg_report r;
+	int rc = in_worker_q(cfg, msg, 1 << 20, "ERROR", &r, NULL, err, sizeof err);
+	tap_ok(rc < 0 && strstr(err, "detector failure: test"),
+	       "an analysis error inside the worker is an error for the caller (tempfail): %s", err);
+	if (rc == 0)
+		lg_report_free(&r);
+	next_is_normal(cfg, msg, "ERROR");
+}
+
 /* seccomp_kills - a child under the filter: open() is refused, socket() kills it with SIGSYS */
 static void seccomp_kills(void)
 {
@@ -342,6 +374,7 @@ int main(void)
 	cfg = start_pool(LIMITS "workers: {count: 2, max_messages: 3}\n");
 	recycling(cfg, &ordinary);
 	killed_mid_scan(cfg, &big, &ordinary);
+	misbehaving(cfg, &ordinary);
 	stop_pool(cfg);
 
 	cfg = start_pool(LIMITS "workers: {count: 1, timeout: 2}\n");
