@@ -137,7 +137,9 @@ int lg_sandbox_seccomp(char *err, size_t errlen)
 	/* abort() and raise() signal the process itself, and nothing else */
 	if (rc == 0)
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
-				      SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+				      (struct scmp_arg_cmp){ .arg = 0, .op = SCMP_CMP_EQ,
+							     .datum_a = (scmp_datum_t)getpid(),
+							     .datum_b = 0 });
 	if (rc == 0) {
 		what = "seccomp_load";
 		rc = seccomp_load(ctx);

@@ -346,6 +346,27 @@ static void seccomp_kills(void)
 	}
 	waitpid(p, &st, 0);
 	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "seccomp: write and exit stay allowed");
+	p = fork();
+	if (p == 0) {
+		struct lg_sandbox_limits nocore = { 0, 0 };	/* and no core file */
+		if (lg_sandbox_limits(&nocore, err, sizeof err) < 0 ||
+		    lg_sandbox_seccomp(err, sizeof err) < 0)
+			_exit(3);
+		abort();
+	}
+	waitpid(p, &st, 0);
+	tap_ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT,
+	       "seccomp: abort() still signals the process itself (SIGABRT, not SIGSYS)");
+	p = fork();
+	if (p == 0) {
+		if (lg_sandbox_seccomp(err, sizeof err) < 0)
+			_exit(3);
+		kill(getppid(), 0);
+		_exit(0);
+	}
+	waitpid(p, &st, 0);
+	tap_ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS,
+	       "seccomp: kill() of another process kills the caller (SIGSYS)");
 }
 
 int main(void)
