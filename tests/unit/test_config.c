@@ -145,6 +145,12 @@ static const struct bad_case bad[] = {
 	{ "depth zero", "limits: {depth: 0}\n", "1:17", "from 1 to 100, not '0'" },
 	{ "parts too many", "limits:\n  parts: 1000000\n", "2:10", "parts must be a whole number from 1 to 100000" },
 	{ "limits: a scalar", "limits: big\n", "1:9", "limits must be a mapping, not a scalar" },
+	{ "workers.count too many", "workers:\n  count: 1000\n", "2:10",
+	  "count must be a whole number from 0 to 256, not '1000'" },
+	{ "workers.memory too small", "workers: {memory: 1M}\n", "1:19", "memory '1M' is out of range" },
+	{ "workers.seccomp not a boolean", "workers:\n  seccomp: maybe\n", "2:12",
+	  "seccomp must be true or false, not 'maybe'" },
+	{ "workers: unknown key", "workers:\n  cout: 2\n", "2:3", "unknown key 'cout'" },
 	{ "policy: a sequence", "policy: [a]\n", "1:9", "policy must be a mapping, not a sequence" },
 	{ "default_action: unknown", "policy:\n  default_action: quarantine\n", "2:19",
 	  "unknown default_action 'quarantine' (expected accept, tag, bcc, hold, discard, tempfail or reject)" },
@@ -340,6 +346,11 @@ static void check_same_settings(const char *label, const struct lg_config *a, co
 		       x->member_size == y->member_size && x->archive_members == y->archive_members &&
 		       x->archive_ratio == y->archive_ratio && x->time_budget == y->time_budget,
 	       "%s: same limits", label);
+	const struct lg_wcfg *v = &a->workers, *w = &b->workers;
+	tap_ok(v->count == w->count && v->max_messages == w->max_messages && v->memory == w->memory &&
+		       v->cpu_seconds == w->cpu_seconds && v->timeout == w->timeout &&
+		       v->seccomp == w->seccomp,
+	       "%s: same workers settings", label);
 }
 
 /* test_good - the built-in default, the sample, a minimal file and the ways of writing values */
