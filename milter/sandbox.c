@@ -19,7 +19,8 @@
  * RTF code pages and zip names use). glibc loads a gconv module at the first iconv_open of a
  * charset and may unload it after the last iconv_close, so the handles stay open for the life
  * of the worker. A charset not in this list that needs a module of its own cannot be loaded
- * under the filter (open fails with EACCES): its text is then not decoded and the part says so. */
+ * under the filter (open fails with EACCES): content/charset.c then falls back as it does when
+ * glibc lacks a charset (guessing, else the valid UTF-8 kept), and the part's charset says so. */
 static const char *const preload_charsets[] = {
 	"CP932", "SHIFT_JIS", "EUC-JP", "EUC-JP-MS", "ISO-2022-JP", "ISO-2022-JP-2",
 	"ISO-2022-JP-3", "CP949", "EUC-KR", "ISO-2022-KR", "GB18030", "GB2312", "GBK",
