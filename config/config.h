@@ -56,6 +56,40 @@ struct lg_qcfg {
 	struct lg_relcfg release;
 };
 
+/* ---- notices (notice/notice.h) ---- */
+struct lg_set;
+struct lg_notice_templates;
+
+/* notices.languages: one override of the notice language, first match wins. */
+struct lg_nlang {
+	char *match;		/* match: an address, a domain, or *.domain / .domain (subdomains) */
+	char *language;		/* language: ja, en or ja+en */
+	struct lg_set *set;	/* match, compiled */
+};
+
+/* notices.compliance: who reviews, and how they hear of holds. */
+struct lg_ncompliance {
+	char **to;		/* to: addresses (NULL-terminated); needed unless mode is none */
+	char *mode;		/* mode: each (a notice per held mail), digest, none */
+	unsigned digest_interval; /* digest_interval: seconds of one digest period */
+	char *language;		/* language: ja, en or ja+en (default: notices.language) */
+};
+
+/* notices: what senders and compliance staff are told (needs quarantine.hold_mode store). */
+struct lg_ncfg {
+	bool enabled;		/* enabled: false (default) sends and enqueues nothing */
+	char *from;		/* from: the From and MAIL FROM address of every notice */
+	char *language;		/* language: ja, en or ja+en (both, Japanese first) */
+	struct lg_nlang *langs;	/* languages: per sender or sender domain */
+	size_t nlangs;
+	char *templates;	/* templates: a directory of KIND.LANG.txt files, NULL: built-in */
+	char *contact;		/* contact: whom senders may ask (a line of text), or NULL */
+	unsigned interval;	/* interval: seconds between the daemon's passes over the outbox */
+	unsigned give_up;	/* give_up: seconds after which an unsent notice is given up */
+	struct lg_ncompliance compliance;
+	struct lg_notice_templates *tpl;	/* loaded and checked at load when enabled */
+};
+
 struct lg_config {
 	char *source;		/* file the config came from, or "<built-in>" */
 	char *listen;		/* listen: "unix:/path" or "inet:port@host" */
@@ -72,6 +106,7 @@ struct lg_config {
 	struct lg_detcfg detcfg;
 	struct lg_bcc bcc;
 	struct lg_qcfg quarantine;
+	struct lg_ncfg notices;
 	struct lg_detectors *detectors; /* compiled at load */
 };
 
