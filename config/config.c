@@ -1549,8 +1549,8 @@ static void check_notices(struct loader *ld, struct fy_node *root, struct lg_con
 	struct fy_node *nk = NULL, *nv = find_value(root, "notices", &nk);
 	struct pos np = node_pos(nk, at);
 	(void)nv;
-	if (!nc->enabled)
-		return;
+	if (!nc->enabled || ld->nerrors)
+		return;	/* a bad value of these keys is already reported where it is */
 	if (!nc->from)
 		error_at(ld, np, "notices: enabled needs 'from' (the address notices come from)");
 	if (!cfg->quarantine.hold_mode || strcmp(cfg->quarantine.hold_mode, "store"))

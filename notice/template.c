@@ -120,6 +120,8 @@ static void parse_text(struct tparse *tp, const char *s, size_t len, int line, i
 		if (c == '\n') {
 			line++;
 			col = 0;
+			lg_buf_putc(&lit, c);
+			continue;
 		}
 		col++;
 		if (c == '{' && i + 1 < len && s[i + 1] == '{') {
