@@ -1146,6 +1146,8 @@ static const struct key notices_keys[] = {
 	{ .name = "give_up", .offset = offsetof(struct lg_ncfg, give_up), .def = "2d",
 	  .parse = parse_duration, .min = 60, .max = 90 * 86400,
 	  .type = "a duration such as 2d" },
+	{ .name = "retry", .kind = K_STRLIST, .offset = offsetof(struct lg_ncfg, retry_src),
+	  .type = "a sequence of durations such as [1m, 5m, 15m, 1h]" },
 	{ .name = "compliance", .kind = K_MAPPING, .offset = offsetof(struct lg_ncfg, compliance),
 	  .sub = compliance_keys, .type = "a mapping" },
 	{ .name = NULL },
@@ -1549,6 +1551,23 @@ static void check_notices(struct loader *ld, struct fy_node *root, struct lg_con
 	struct fy_node *nk = NULL, *nv = find_value(root, "notices", &nk);
 	struct pos np = node_pos(nk, at);
 	(void)nv;
+	static const unsigned retry_default[] = { 60, 300, 900, 3600 };
+	nc->nretry = 0;
+	for (size_t i = 0; nc->retry_src && nc->retry_src[i]; i++) {
+		int64_t w = lg_q_parse_age(nc->retry_src[i]);
+		if (w < 1 || w > 86400)
+			error_at(ld, np, "notices: retry: '%.40s' is not a duration from 1s to 1d "
+					 "(e.g. 5m)", nc->retry_src[i]);
+		else if (nc->nretry >= LG_NOTICE_RETRY_MAX)
+			error_at(ld, np, "notices: retry: at most %d waits (the last one repeats)",
+				 LG_NOTICE_RETRY_MAX);
+		else
+			nc->retry[nc->nretry++] = (unsigned)w;
+	}
+	if (!nc->nretry) {
+		memcpy(nc->retry, retry_default, sizeof retry_default);
+		nc->nretry = sizeof retry_default / sizeof retry_default[0];
+	}
 	if (!nc->enabled || ld->nerrors)
 		return;	/* a bad value of these keys is already reported where it is */
 	if (!nc->from)
@@ -2455,6 +2474,9 @@ void lg_config_free(struct lg_config *c)
 	free(c->notices.langs);
 	free(c->notices.templates);
 	free(c->notices.contact);
+	for (char **v = c->notices.retry_src; v && *v; v++)
+		free(*v);
+	free(c->notices.retry_src);
 	for (char **v = c->notices.compliance.to; v && *v; v++)
 		free(*v);
 	free(c->notices.compliance.to);

@@ -60,6 +60,8 @@ struct lg_qcfg {
 struct lg_set;
 struct lg_notice_templates;
 
+#define LG_NOTICE_RETRY_MAX 8	/* waits in notices.retry */
+
 /* notices.languages: one override of the notice language, first match wins. */
 struct lg_nlang {
 	char *match;		/* match: an address, a domain, or *.domain / .domain (subdomains) */
@@ -86,6 +88,10 @@ struct lg_ncfg {
 	char *contact;		/* contact: whom senders may ask (a line of text), or NULL */
 	unsigned interval;	/* interval: seconds between the daemon's passes over the outbox */
 	unsigned give_up;	/* give_up: seconds after which an unsent notice is given up */
+	char **retry_src;	/* retry: waits after the 1st, 2nd ... failure ("1m", ...); the
+				   last one repeats */
+	unsigned retry[LG_NOTICE_RETRY_MAX];	/* ... in seconds */
+	size_t nretry;
 	struct lg_ncompliance compliance;
 	struct lg_notice_templates *tpl;	/* loaded and checked at load when enabled */
 };

@@ -128,9 +128,9 @@ struct lg_notice_stats {
 	unsigned sent, deferred, failed, digests;
 };
 
-/* lg_notice_backoff - seconds before attempt number attempts + 1 (1 min, 5, 15, 60, then
- * hourly) */
-int64_t lg_notice_backoff(unsigned attempts);
+/* lg_notice_backoff - seconds before the next attempt after attempts failures: notices.retry
+ * (default 1 min, 5, 15, 60), its last wait repeating */
+int64_t lg_notice_backoff(const struct lg_ncfg *nc, unsigned attempts);
 
 /* lg_notice_run - one pass: make the digest that is due (compliance mode digest), then claim
  * and send every due notice; a failure is logged with the relay's error and retried after

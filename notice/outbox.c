@@ -83,12 +83,11 @@ long lg_notice_review(struct lg_qstore *q, const struct lg_config *cfg, const ch
 }
 
 /* lg_notice_backoff - the wait before the next attempt after attempts failures */
-int64_t lg_notice_backoff(unsigned attempts)
+int64_t lg_notice_backoff(const struct lg_ncfg *nc, unsigned attempts)
 {
-	static const int64_t steps[] = { 60, 300, 900, 3600 };
-	if (attempts == 0)
-		return 0;
-	return attempts <= 4 ? steps[attempts - 1] : 3600;
+	if (attempts == 0 || !nc->nretry)
+		return attempts ? 60 : 0;
+	return nc->retry[attempts <= nc->nretry ? attempts - 1 : nc->nretry - 1];
 }
 
 /* make_digest - the digest of the period that ended last, when one is due and had holds: it
@@ -179,7 +178,7 @@ int lg_notice_run(struct lg_qstore *q, const struct lg_config *cfg, int64_t now,
 				rc = lg_q_notice_done(q, x->seq, "failed", 0, serr, 0, err, errlen);
 				st->failed++;
 			} else {
-				int64_t wait = lg_notice_backoff(x->attempts + 1);
+				int64_t wait = lg_notice_backoff(nc, x->attempts + 1);
 				lg_warning("notice %lld (%s %s): attempt %u failed: %s; next in %llds",
 					   (long long)x->seq, x->kind, x->qid ? x->qid : "-",
 					   x->attempts + 1, serr, (long long)wait);

@@ -63,8 +63,6 @@ static bool smtp_line(int c, struct lg_buf *b)
 /* say - one reply */
 static void say(int c, const char *s)
 {
-	if (getenv("SMTP_TRACE"))
-		fprintf(stderr, "S: %s", s);
 	ssize_t w = write(c, s, strlen(s));
 	(void)w;
 }
@@ -76,8 +74,6 @@ static void smtp_session(int c)
 	say(c, "220 test ESMTP\r\n");
 	while (smtp_line(c, &l)) {
 		const char *s = lg_buf_cstr(&l);
-		if (getenv("SMTP_TRACE"))
-			fprintf(stderr, "C: %s\n", s);
 		if (!strncasecmp(s, "EHLO", 4) || !strncasecmp(s, "HELO", 4)) {
 			say(c, "250 test\r\n");
 		} else if (!strncasecmp(s, "MAIL FROM:", 10)) {
@@ -508,12 +504,20 @@ static void test_retry(struct lg_qstore *q)
 {
 	char err[512];
 	static const int64_t steps[] = { 60, 300, 900, 3600, 3600, 3600 };
+	struct lg_config *down = cfg_for(dead_port(), "none");
 	bool ok = true;
 	for (unsigned i = 0; i < 6; i++)
-		ok &= lg_notice_backoff(i + 1) == steps[i];
-	tap_ok(ok, "backoff: 1 min, 5, 15, 60, then hourly");
-
-	struct lg_config *down = cfg_for(dead_port(), "none");
+		ok &= lg_notice_backoff(&down->notices, i + 1) == steps[i];
+	tap_ok(ok, "backoff by default: 1 min, 5, 15, 60, then hourly");
+	char *y = lg_asprintf("quarantine: {hold_mode: store, release: {url: \"smtp://h:25\"}}\n"
+			      "notices: {retry: [2s, 10m], compliance: {mode: none}}\n");
+	struct lg_config *rc = lg_config_load_string("r.yaml", y, strlen(y), NULL);
+	tap_ok(rc && lg_notice_backoff(&rc->notices, 1) == 2 &&
+		       lg_notice_backoff(&rc->notices, 2) == 600 &&
+		       lg_notice_backoff(&rc->notices, 9) == 600,
+	       "notices.retry [2s, 10m]: 2 s, then 10 min, repeating");
+	lg_config_free(rc);
+	free(y);
 	int64_t now = (int64_t)time(NULL);
 	struct lg_q_notice n;
 	make_notice(&n, "held", "0123456789abcdef0123456789abcdef", "hanako@pref.example.lg.jp",
