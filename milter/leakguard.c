@@ -178,7 +178,11 @@ static void reload(const struct started *st)
 	warn_restart_only(n, st);
 	size_t nrules = n->policy.nrules, ndomains = n->n_internal_domains;
 	/* the notice thread gets a copy of its own: it never shares the milter's */
-	lg_notice_thread_set_config(lg_config_load(st->cfgpath, NULL));
+	struct lg_config *ncopy = lg_config_load(st->cfgpath, NULL);
+	if (ncopy)
+		lg_notice_thread_set_config(ncopy);
+	else
+		lg_error("reload: notices keep the previous configuration (a second read failed)");
 	unsigned long gen = lg_callbacks_set_config(n);
 	lg_info("reload: configuration %s loaded (generation %lu): rules=%zu internal_domains=%zu; "
 		"messages already under way finish under the previous one", name, gen, nrules,

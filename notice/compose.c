@@ -76,12 +76,13 @@ const char *lg_notice_language(const struct lg_ncfg *nc, const char *addr)
 	return nc->language ? nc->language : "ja";
 }
 
-/* one_line - text with line breaks and tabs made spaces (for a subject) */
+/* one_line - text with every control character (line breaks, tabs, escapes) made a space: what
+ * a sender wrote (a subject, a file name) cannot add lines or headers to a notice */
 static char *one_line(const char *s)
 {
 	char *d = lg_strdup(s ? s : "");
 	for (char *p = d; *p; p++)
-		if (*p == '\r' || *p == '\n' || *p == '\t')
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			*p = ' ';
 	return d;
 }
@@ -182,19 +183,21 @@ static char *why_lines(const struct lg_report *rep, enum lg_notice_lang l)
 				cnt[rep->items[j].det]++;
 		const struct lg_part *p = find_part(rep, path);
 		bool attachment = p ? p->attachment : strchr(path, '.') != NULL;
+		char *name = one_line(path);
 		if (b.len)
 			lg_buf_putc(&b, '\n');
 		if (l == LG_NL_JA) {
 			if (attachment)
-				lg_buf_printf(&b, "・添付ファイル「%s」に", path);
+				lg_buf_printf(&b, "・添付ファイル「%s」に", name);
 			else
 				lg_buf_puts(&b, "・本文に");
 		} else {
 			if (attachment)
-				lg_buf_printf(&b, "- in the attachment \"%s\": ", path);
+				lg_buf_printf(&b, "- in the attachment \"%s\": ", name);
 			else
 				lg_buf_puts(&b, "- in the text of the mail: ");
 		}
+		free(name);
 		bool first = true;
 		for (size_t d = 0; d < rep->ndets; d++) {
 			if (!cnt[d])
@@ -213,12 +216,14 @@ static char *why_lines(const struct lg_report *rep, enum lg_notice_lang l)
 			continue;
 		if (b.len)
 			lg_buf_putc(&b, '\n');
+		char *name = one_line(p->path);
 		if (l == LG_NL_JA)
-			lg_buf_printf(&b, "・添付ファイル「%s」は、%s中身を確認できませんでした", p->path,
+			lg_buf_printf(&b, "・添付ファイル「%s」は、%s中身を確認できませんでした", name,
 				      reason_words(p->reason, l));
 		else
-			lg_buf_printf(&b, "- the attachment \"%s\" could not be checked: %s", p->path,
+			lg_buf_printf(&b, "- the attachment \"%s\" could not be checked: %s", name,
 				      reason_words(p->reason, l));
+		free(name);
 	}
 	if (!b.len)
 		lg_buf_puts(&b, l == LG_NL_JA ? "・(本文・添付ファイルからの検出はありません)"
@@ -358,9 +363,10 @@ static void fill_vars(const struct about *a, enum lg_notice_kind kind, enum lg_n
 		same = i && !strcmp(rec->findings[i - 1].detector, f->detector) ? same + 1 : 0;
 		if (same >= LG_NOTICE_SAMPLES)
 			continue;
-		shown++;
-		lg_buf_printf(&b, "%s  %-18s %-22s %s", shown ? "\n" : "", f->detector,
-			      f->sample ? f->sample : "-", f->path ? f->path : "-");
+		char *fp = one_line(f->path ? f->path : "-");
+		lg_buf_printf(&b, "%s  %-18s %-22s %s", shown > 1 ? "\n" : "", f->detector,
+			      f->sample ? f->sample : "-", fp);
+		free(fp);
 		if (f->row)
 			lg_buf_printf(&b, l == LG_NL_JA ? " %lu 行 %u 列" : " row %lu, column %u",
 				      f->row, f->column);
@@ -375,12 +381,14 @@ static void fill_vars(const struct about *a, enum lg_notice_kind kind, enum lg_n
 	var_set(vs, "samples", lg_buf_steal(&b, NULL), true);
 	for (size_t i = 0; i < rec->nparts; i++) {
 		const struct lg_q_part *p = &rec->parts[i];
+		char *pp = one_line(p->path ? p->path : "-");
 		lg_buf_printf(&b, "%s  %s %s (%s, %llu bytes)%s%s", i ? "\n" : "",
 			      p->attachment ? (l == LG_NL_JA ? "添付" : "attachment")
 					    : (l == LG_NL_JA ? "本文" : "text"),
-			      p->path ? p->path : "-", p->type ? p->type : "-",
+			      pp, p->type ? p->type : "-",
 			      (unsigned long long)p->size, p->scanned ? "" : " NOT scanned: ",
 			      p->scanned ? "" : (p->reason ? p->reason : "?"));
+		free(pp);
 	}
 	if (!b.len)
 		lg_buf_puts(&b, "  -");

@@ -518,6 +518,56 @@ static void test_who(void)
 	lg_config_free(cfg);
 }
 
+/* test_hostile - what a sender wrote (an encoded subject with a line break and a header in it)
+ * cannot add a header or a line to a notice */
+static void test_hostile(void)
+{
+	struct lg_config *cfg = load_cfg("sender", "ja", "ja");
+	if (!cfg)
+		return;
+	/* "x\r\nBcc: evil@example.com" as an encoded word */
+	const char *subj = "Subject: =?UTF-8?B?eA0KQmNjOiBldmlsQGV4YW1wbGUuY29t?=\r\n";
+	struct lg_buf m = LG_BUF_INIT;
+	const char *s = strstr(incident, "\nSubject:");
+	const char *e = s ? strchr(s + 1, '\n') : NULL;
+	while (e && (e[1] == ' ' || e[1] == '\t'))
+		e = strchr(e + 1, '\n');
+	if (!s || !e) {
+		tap_ok(0, "incident.eml has a Subject");
+		lg_config_free(cfg);
+		return;
+	}
+	lg_buf_append(&m, incident, (size_t)(s - incident) + 1);
+	lg_buf_puts(&m, subj);
+	lg_buf_puts(&m, e + 1);
+	struct lg_report rep;
+	struct lg_q_record rec;
+	char err[256];
+	if (lg_analyze(an, cfg, NULL, m.data, m.len, &rep, err, sizeof err) == 0) {
+		lg_q_record_from_report(&rec, &rep, "Q", "r");
+		lg_q_id_new(rec.id);
+		struct lg_q_notice *ns = NULL;
+		size_t n = 0;
+		lg_notice_for_hold(cfg, &rec, &rep, m.data, m.len, &ns, &n);
+		const struct lg_q_notice *h = find_kind(ns, n, "held");
+		bool no_bcc = h && !strstr(h->message, "\nBcc:") && !strstr(h->message, "\nbcc:");
+		struct parsed p;
+		bool parsed = h && parse_notice(h, &p);
+		tap_ok(no_bcc && parsed && !strchr(p.subject, '\n') && !strchr(p.subject, '\r') &&
+			       strstr(p.subject, "x  Bcc: evil@example.com"),
+		       "a line break in the held mail's subject becomes a space: no header is added");
+		if (parsed)
+			parsed_free(&p);
+		lg_q_notices_free(ns, n);
+		lg_q_record_free(&rec);
+		lg_report_free(&rep);
+	} else {
+		tap_ok(0, "analysis: %s", err);
+	}
+	lg_buf_free(&m);
+	lg_config_free(cfg);
+}
+
 /* test_digest - the digest lists the period's holds */
 static void test_digest(void)
 {
@@ -685,6 +735,7 @@ int main(void)
 	test_templates();
 	test_kinds();
 	test_who();
+	test_hostile();
 	test_digest();
 	test_config();
 	lg_analyzer_free(an);
