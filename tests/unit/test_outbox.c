@@ -160,11 +160,22 @@ static void smtp_stop(void)
 	free(smtp.last_data);
 }
 
-/* dead_port - a loopback port nothing listens on */
+/* dead_port - a loopback port nothing listens on: bound (so that the responder cannot get it
+ * later) but not listening, so a connection is refused */
 static int dead_port(void)
 {
-	int port, fd = listen_any(&port);
-	close(fd);
+	static int fd = -1, port;
+	if (fd >= 0)
+		return port;
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t al = sizeof a;
+	if (fd < 0 || bind(fd, (struct sockaddr *)&a, sizeof a) < 0 ||
+	    getsockname(fd, (struct sockaddr *)&a, &al) < 0) {
+		printf("Bail out! cannot bind on loopback\n");
+		exit(1);
+	}
+	port = ntohs(a.sin_port);
 	return port;
 }
 
