@@ -1,7 +1,8 @@
 /* notice.h - notices about held mail: to the sender (held, released, deleted) and to compliance
  * staff (one per held mail, or a periodic digest). Rendered from administrator-editable
- * templates (notice/template.c) into MIME messages (notice/compose.c), queued in the quarantine
- * store's outbox and sent through the release relay with retries (notice/outbox.c). */
+ * templates (notice/template.c; the values: notice/compose.c) into MIME messages
+ * (notice/mime.c), queued in the quarantine store's outbox and sent through the release relay
+ * with retries (notice/outbox.c). */
 #ifndef LG_NOTICE_H
 #define LG_NOTICE_H
 

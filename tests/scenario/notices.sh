@@ -12,7 +12,9 @@
 #   (c) a second incident mail, leakguardctl delete: the sender gets the deleted notice;
 #   (d) the release relay is down when a third one is held: the notice fails (logged with the
 #       relay's error, kept in the outbox with it) and is delivered once the relay is back;
-#   (e) the null sender <> gets no notice.
+#   (e) the null sender <> gets no notice;
+#   (f) SIGTERM stops the daemon and its notice thread; a hold made with leakguardctl put is
+#       sent by "leakguardctl quarantine notices --send" (the cron way).
 # TAP output. Needs root, postfix, smtp-sink, swaks and python3; skipped otherwise.
 # Ports from LG_TEST_PORT_FROM..LG_TEST_PORT_TO (default 10025..10099) on 127.0.0.1 only.
 
@@ -330,6 +332,38 @@ if [ -n "$QN" ] && wait_for 20 _has_n; then
 else
 	not_ok "(e) a mail from <> is held"
 	diag_file "$T/swaks.null.log" 10
+fi
+
+# ------------------------------------------------------------------------------- (f) by hand
+
+# the daemon stops (its notice thread with it); a hold made by hand is sent by
+# "leakguardctl quarantine notices --send", as cron would in a setup without the daemon
+kill "$LG_PID" 2>/dev/null
+if wait_gone "$LG_PID" 15; then
+	wait "$LG_PID" 2>/dev/null
+	LG_PID=
+	ok "(f) SIGTERM stops leakguard with its notice thread"
+else
+	not_ok "(f) SIGTERM stops leakguard with its notice thread"
+	diag_file "$LG_LOG" 10
+fi
+IDF=$(ctl put -f "$SENDER" -r outside@example.com "$FX/incident.eml" 2>"$T/put.err")
+if [ -n "$IDF" ] && ctl notices --json >"$T/n.json" &&
+	grep -q "\"kind\":\"held\",\"id\":\"$IDF\",[^}]*\"status\":\"pending\",\"attempts\":0" "$T/n.json"; then
+	ok "(f) leakguardctl quarantine put queues the held notice (notices --json: pending, 0 attempts)"
+else
+	not_ok "(f) leakguardctl quarantine put queues the held notice"
+	diag "$(cat "$T/put.err")" "$(head -c 600 "$T/n.json")"
+fi
+ctl notices --send >"$T/send.out" 2>&1
+st=$?
+if [ $st -eq 0 ] && grep -q "^sent 2, deferred 0, given up 0" "$T/send.out" &&
+	wait_for 30 _notice_arrived held "$IDF" && decoded held "$IDF" "$T/f.txt" &&
+	grep -qF "宛先 (1 件):" "$T/f.txt"; then
+	ok "(f) leakguardctl quarantine notices --send sends it (and the reviewers'): $(tail -n 1 "$T/send.out")"
+else
+	not_ok "(f) leakguardctl quarantine notices --send sends it"
+	diag "exit $st" "$(cat "$T/send.out")"
 fi
 
 done_testing
