@@ -303,10 +303,10 @@ static int outcome_notices(struct lg_qstore *q, const struct lg_config *cfg, con
 	struct lg_q_notice *ns;
 	long m = lg_q_notice_list(q, NULL, id, (unsigned)n, false, &ns, err, sizeof err);
 	for (long i = 0; i < m; i++)
-		printf("%s: %s notice to %s: %s%s%s\n", id, ns[i].kind,
+		printf("%s: %s notice to %s: %s%s%s%s\n", id, ns[i].kind,
 		       ns[i].nrcpts ? ns[i].rcpts[0] : "-", ns[i].status,
 		       ns[i].last_error ? " (will be retried: " : "",
-		       ns[i].last_error ? ")" : "");
+		       ns[i].last_error ? ns[i].last_error : "", ns[i].last_error ? ")" : "");
 	lg_q_notices_free(ns, m > 0 ? (size_t)m : 0);
 	return 0;
 }
@@ -577,6 +577,14 @@ static int q_notices(const struct qopts *o)
 		lg_q_close(q);
 		lg_config_free(cfg);
 		return rc;
+	}
+	if (o->status && strcmp(o->status, "pending") && strcmp(o->status, "sent") &&
+	    strcmp(o->status, "failed")) {
+		fprintf(stderr, "leakguardctl: unknown notice status '%s' (pending, sent, failed)\n",
+			o->status);
+		lg_q_close(q);
+		lg_config_free(cfg);
+		return EX_USAGE_;
 	}
 	struct lg_q_notice *ns;
 	long n = lg_q_notice_list(q, o->status, NULL, 0, false, &ns, err, sizeof err);
