@@ -16,7 +16,8 @@
 #   (f) SIGTERM stops the daemon and its notice thread; a hold made with leakguardctl put is
 #       sent by "leakguardctl quarantine notices --send" (the cron way).
 # TAP output. Needs root, postfix, smtp-sink, swaks and python3; skipped otherwise.
-# Ports from LG_TEST_PORT_FROM..LG_TEST_PORT_TO (default 10025..10099) on 127.0.0.1 only.
+# Ports from the upper half of LG_TEST_PORT_FROM..LG_TEST_PORT_TO (default 10025..10099) on
+# 127.0.0.1 only.
 
 here=$(cd "$(dirname "$0")" && pwd)
 : "${top_srcdir:=$(cd "$here/../.." && pwd)}"
@@ -38,6 +39,9 @@ id nobody >/dev/null 2>&1 || skip_all "no user 'nobody' to run leakguard as"
 FX=$top_srcdir/tests/fixtures
 DECODE=$top_srcdir/tests/scenario/notice-decode.py
 from_port=${LG_TEST_PORT_FROM:-10025} to_port=${LG_TEST_PORT_TO:-10099}
+# the upper half of the range: postfix.sh and quarantine.sh (run in parallel by make -j) pick
+# from its bottom
+from_port=$((from_port + (to_port - from_port) / 2))
 PF_PORT=$(pick_port "$from_port" "$to_port") &&
 	SINK_PORT=$(pick_port "$from_port" "$to_port" "$PF_PORT") &&
 	REL_PORT=$(pick_port "$from_port" "$to_port" "$PF_PORT" "$SINK_PORT") ||

@@ -237,6 +237,7 @@ static void make_notice(struct lg_q_notice *n, const char *kind, const char *qid
 {
 	memset(n, 0, sizeof *n);
 	n->created = created;
+	n->next_at = created;	/* due from then (not from the clock at the insert) */
 	n->kind = lg_strdup(kind);
 	n->qid = qid ? lg_strdup(qid) : NULL;
 	n->from = lg_strdup("leakguard@pref.example.lg.jp");
@@ -583,6 +584,7 @@ static void test_retry(struct lg_qstore *q)
 	lg_q_notice_clear(&n);
 
 	/* give-up: a notice older than give_up (1d) that fails once more */
+	now = (int64_t)time(NULL);
 	make_notice(&n, "held", NULL, "old@pref.example.lg.jp", now - 86400 - 10);
 	lg_q_notice_add(q, &n, err, sizeof err);
 	lg_q_notice_clear(&n);
