@@ -18,6 +18,8 @@
 #include "lg_buf.h"
 #include "lg_strdist.h"
 #include "lg_log.h"
+#include "notice/notice.h"
+#include "quarantine/quarantine.h"
 #include "rules/detect.h"
 #include "rules/validate.h"
 
@@ -82,6 +84,7 @@ enum key_kind {
 	K_REASON,	/* a rule's reason: a text, or a mapping of en and ja (base: struct lg_rule) */
 	K_ALLOW,	/* policy.allow: senders and sender_domains (base: struct lg_policy) */
 	K_INCLUDE,	/* policy.include: rule files, read after the policy */
+	K_NLANGS,	/* notices.languages: a sequence of {match, language} (base: struct lg_ncfg) */
 };
 
 /* One known key: the table below is the whole configuration language. */
@@ -548,6 +551,52 @@ static int parse_relay_url(struct loader *ld, const struct key *k, void *base, c
 	if (!*host || *host == ':' || *host == '/')
 		return fail(ld, "bad %s '%s': no host (smtp://127.0.0.1:10026)", k->name, v);
 	return parse_string(ld, k, base, v);
+}
+
+/* ---- notices validators ---- */
+
+/* parse_nlanguage - a notice language: ja, en, or ja+en (both, Japanese first) */
+static int parse_nlanguage(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	if (strcmp(v, "ja") && strcmp(v, "en") && strcmp(v, "ja+en"))
+		return fail(ld, "unknown %s '%s' (expected ja, en or ja+en)", k->name, v);
+	set_string(FIELD(base, k, char *), v);
+	return 0;
+}
+
+/* parse_cmode - how compliance staff hear of holds: each, digest or none */
+static int parse_cmode(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	if (strcmp(v, "each") && strcmp(v, "digest") && strcmp(v, "none"))
+		return fail(ld, "unknown %s '%s' (expected each, digest or none)", k->name, v);
+	set_string(FIELD(base, k, char *), v);
+	return 0;
+}
+
+/* parse_duration - seconds, or a number with s, m, h or d, within the key's range */
+static int parse_duration(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	int64_t n = lg_q_parse_age(v);
+	if (n < 0)
+		return fail(ld, "bad %s '%s' (expected seconds or a number with s, m, h or d, e.g. "
+				"'1d', '90m')", k->name, v);
+	if ((unsigned long long)n < k->min || (unsigned long long)n > k->max)
+		return fail(ld, "%s '%s' is out of range (%llu to %llu seconds)", k->name, v, k->min,
+			    k->max);
+	*FIELD(base, k, unsigned) = (unsigned)n;
+	return 0;
+}
+
+/* parse_mailbox - a bare address local@domain (no display name, no spaces or brackets) */
+static int parse_mailbox(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	const char *at = strrchr(v, '@');
+	if (!at || at == v || !at[1] || strlen(v) > 254 || strpbrk(v, " <>,;\"()") ||
+	    has_control(v))
+		return fail(ld, "%s must be an address such as leakguard@example.lg.jp, not '%s'",
+			    k->name, v);
+	set_string(FIELD(base, k, char *), v);
+	return 0;
 }
 
 /* parse_number - a decimal with an optional k/M/G (1024-based) suffix when sizes is set */
@@ -1076,6 +1125,52 @@ static const struct key workers_keys[] = {
 	{ .name = NULL },
 };
 
+static const struct key nlang_keys[] = {
+	{ .name = "match", .offset = offsetof(struct lg_nlang, match), .parse = parse_string,
+	  .type = "an address, a domain, or *.domain", .required = true },
+	{ .name = "language", .offset = offsetof(struct lg_nlang, language),
+	  .parse = parse_nlanguage, .type = "ja, en or ja+en", .required = true },
+	{ .name = NULL },
+};
+
+static const struct key compliance_keys[] = {
+	{ .name = "to", .kind = K_STRLIST, .offset = offsetof(struct lg_ncompliance, to),
+	  .type = "a sequence of addresses" },
+	{ .name = "mode", .offset = offsetof(struct lg_ncompliance, mode), .def = "each",
+	  .parse = parse_cmode, .type = "each, digest or none" },
+	{ .name = "digest_interval", .offset = offsetof(struct lg_ncompliance, digest_interval),
+	  .def = "1d", .parse = parse_duration, .min = 60, .max = 31 * 86400,
+	  .type = "a duration such as 1d or 12h" },
+	{ .name = "language", .offset = offsetof(struct lg_ncompliance, language), .def = NULL,
+	  .parse = parse_nlanguage, .type = "ja, en or ja+en", .nullable = true },
+	{ .name = NULL },
+};
+
+static const struct key notices_keys[] = {
+	{ .name = "enabled", .offset = offsetof(struct lg_ncfg, enabled), .def = "false",
+	  .parse = parse_bool, .type = "true or false" },
+	{ .name = "from", .offset = offsetof(struct lg_ncfg, from), .def = NULL,
+	  .parse = parse_mailbox, .type = "an address", .nullable = true },
+	{ .name = "language", .offset = offsetof(struct lg_ncfg, language), .def = "ja",
+	  .parse = parse_nlanguage, .type = "ja, en or ja+en" },
+	{ .name = "languages", .kind = K_NLANGS,
+	  .type = "a sequence of {match: ADDRESS-OR-DOMAIN, language: ja|en|ja+en}" },
+	{ .name = "templates", .offset = offsetof(struct lg_ncfg, templates), .def = NULL,
+	  .parse = parse_path, .type = "a directory or null", .nullable = true },
+	{ .name = "contact", .offset = offsetof(struct lg_ncfg, contact), .def = NULL,
+	  .parse = parse_string, .type = "a line of text", .nullable = true },
+	{ .name = "interval", .offset = offsetof(struct lg_ncfg, interval), .def = "30",
+	  .parse = parse_uint, .min = 1, .max = 3600, .type = "seconds (1 to 3600)" },
+	{ .name = "give_up", .offset = offsetof(struct lg_ncfg, give_up), .def = "2d",
+	  .parse = parse_duration, .min = 60, .max = 90 * 86400,
+	  .type = "a duration such as 2d" },
+	{ .name = "retry", .kind = K_STRLIST, .offset = offsetof(struct lg_ncfg, retry_src),
+	  .type = "a sequence of durations such as [1m, 5m, 15m, 1h]" },
+	{ .name = "compliance", .kind = K_MAPPING, .offset = offsetof(struct lg_ncfg, compliance),
+	  .sub = compliance_keys, .type = "a mapping" },
+	{ .name = NULL },
+};
+
 static const struct key config_keys[] = {
 	{ .name = "listen", .offset = offsetof(struct lg_config, listen),
 	  .def = "unix:/run/leakguard/leakguard.sock", .parse = parse_listen,
@@ -1101,6 +1196,8 @@ static const struct key config_keys[] = {
 	  .sub = quarantine_keys, .type = "a mapping" },
 	{ .name = "workers", .kind = K_MAPPING, .offset = offsetof(struct lg_config, workers),
 	  .sub = workers_keys, .type = "a mapping" },
+	{ .name = "notices", .kind = K_MAPPING, .offset = offsetof(struct lg_config, notices),
+	  .sub = notices_keys, .type = "a mapping" },
 	{ .name = "detectors", .kind = K_EARLY, .offset = offsetof(struct lg_config, detcfg),
 	  .sub = detcfg_keys, .type = "a mapping" },
 	{ .name = "lists", .kind = K_SETS, .type = "a mapping of list names to entries" },
@@ -1434,6 +1531,86 @@ static void load_include(struct loader *ld, const struct key *k, struct fy_node 
 	}
 }
 
+/* load_nlangs - notices.languages: a sequence of {match, language}, first match wins */
+static void load_nlangs(struct loader *ld, const struct key *k, struct fy_node *seq,
+			struct lg_ncfg *nc, struct pos at)
+{
+	if (!value_of_kind(ld, k, seq, FYNT_SEQUENCE, at))
+		return;
+	void *it = NULL;
+	struct fy_node *item;
+	while ((item = fy_node_sequence_iterate(seq, &it)) != NULL) {
+		struct pos ip = node_pos(item, at);
+		if (fy_node_get_type(item) != FYNT_MAPPING) {
+			error_at(ld, ip, "each entry of languages must be a mapping {match: ..., "
+					 "language: ...}, not %s", kind_name(item));
+			continue;
+		}
+		struct lg_nlang l = {0};
+		size_t before = ld->nerrors;
+		load_mapping(ld, item, nlang_keys, &l, "languages", ip);
+		char err[200];
+		if (ld->nerrors == before && l.match) {
+			l.set = lg_set_new("notices.languages", false);
+			if (!lg_set_entry_fits(l.match, LG_VK_ADDRESS) ||
+			    lg_set_add(l.set, l.match, err, sizeof err) != 0)
+				error_at(ld, ip, "languages: match '%.80s' is not an address, a domain "
+						 "or *.domain", l.match);
+		}
+		nc->langs = lg_realloc(nc->langs, (nc->nlangs + 1) * sizeof *nc->langs);
+		nc->langs[nc->nlangs++] = l;
+	}
+}
+
+/* check_notices - what enabled notices need: a sender address, the store, a relay, reviewers,
+ * and templates that load (their problems are reported at the template's file:line) */
+static void check_notices(struct loader *ld, struct fy_node *root, struct lg_config *cfg,
+			  struct pos at)
+{
+	struct lg_ncfg *nc = &cfg->notices;
+	struct fy_node *nk = NULL, *nv = find_value(root, "notices", &nk);
+	struct pos np = node_pos(nk, at);
+	(void)nv;
+	static const unsigned retry_default[] = { 60, 300, 900, 3600 };
+	nc->nretry = 0;
+	for (size_t i = 0; nc->retry_src && nc->retry_src[i]; i++) {
+		int64_t w = lg_q_parse_age(nc->retry_src[i]);
+		if (w < 1 || w > 86400)
+			error_at(ld, np, "notices: retry: '%.40s' is not a duration from 1s to 1d "
+					 "(e.g. 5m)", nc->retry_src[i]);
+		else if (nc->nretry >= LG_NOTICE_RETRY_MAX)
+			error_at(ld, np, "notices: retry: at most %d waits (the last one repeats)",
+				 LG_NOTICE_RETRY_MAX);
+		else
+			nc->retry[nc->nretry++] = (unsigned)w;
+	}
+	if (!nc->nretry) {
+		memcpy(nc->retry, retry_default, sizeof retry_default);
+		nc->nretry = sizeof retry_default / sizeof retry_default[0];
+	}
+	if (!nc->enabled || ld->nerrors)
+		return;	/* a bad value of these keys is already reported where it is */
+	if (!nc->from)
+		error_at(ld, np, "notices: enabled needs 'from' (the address notices come from)");
+	if (!cfg->quarantine.hold_mode || strcmp(cfg->quarantine.hold_mode, "store"))
+		error_at(ld, np, "notices: enabled needs quarantine.hold_mode: store (a notice "
+				 "names the quarantine entry, which Postfix's hold queue does not "
+				 "have)");
+	if (!cfg->quarantine.release.url)
+		error_at(ld, np, "notices: enabled needs quarantine.release.url (notices are sent "
+				 "through the release relay)");
+	if (strcmp(nc->compliance.mode, "none") && !(nc->compliance.to && nc->compliance.to[0]))
+		error_at(ld, np, "notices: compliance.mode %s needs compliance.to (the reviewers' "
+				 "addresses)", nc->compliance.mode);
+	for (size_t i = 0; nc->compliance.to && nc->compliance.to[i]; i++) {
+		const char *a = nc->compliance.to[i], *atp = strrchr(a, '@');
+		if (!atp || atp == a || !atp[1] || strpbrk(a, " <>,;\"()"))
+			error_at(ld, np, "notices: compliance.to: '%.80s' is not an address", a);
+	}
+	if (ld->nerrors == 0)
+		ld->nrule_errors += lg_notice_templates_load(nc, &nc->tpl, &ld->rule_errors);
+}
+
 /* load_value - one key's value, by the key's kind */
 static void load_value(struct loader *ld, const struct key *k, struct fy_node *v, void *base,
 		       struct pos at)
@@ -1486,6 +1663,9 @@ static void load_value(struct loader *ld, const struct key *k, struct fy_node *v
 	case K_INCLUDE:
 		ld->rules_given = true;
 		load_include(ld, k, v, at);
+		break;
+	case K_NLANGS:
+		load_nlangs(ld, k, v, base, at);
 		break;
 	}
 }
@@ -2219,6 +2399,7 @@ static void config_root(struct loader *ld, struct fy_node *root, struct pos at, 
 	if (cfg->detectors) {	/* else only the detector problems: conditions would all fail */
 		load_mapping(ld, root, config_keys, cfg, NULL, at);
 		load_includes(ld, cfg);
+		check_notices(ld, root, cfg, at);
 	}
 	/* discard drops mail without a word to anyone: only where the policy says it may */
 	bool discard_default = cfg->policy.default_action == LG_ACT_DISCARD;
@@ -2303,6 +2484,25 @@ void lg_config_free(struct lg_config *c)
 	free(c->quarantine.hold_mode);
 	free(c->quarantine.release.url);
 	free(c->quarantine.release.helo);
+	free(c->notices.from);
+	free(c->notices.language);
+	for (size_t i = 0; i < c->notices.nlangs; i++) {
+		free(c->notices.langs[i].match);
+		free(c->notices.langs[i].language);
+		lg_set_free(c->notices.langs[i].set);
+	}
+	free(c->notices.langs);
+	free(c->notices.templates);
+	free(c->notices.contact);
+	for (char **v = c->notices.retry_src; v && *v; v++)
+		free(*v);
+	free(c->notices.retry_src);
+	for (char **v = c->notices.compliance.to; v && *v; v++)
+		free(*v);
+	free(c->notices.compliance.to);
+	free(c->notices.compliance.mode);
+	free(c->notices.compliance.language);
+	lg_notice_templates_free(c->notices.tpl);
 	for (size_t i = 0; i < c->n_internal_domains; i++)
 		free(c->internal_domains[i]);
 	free(c->internal_domains);

@@ -68,6 +68,46 @@ struct lg_wcfg {
 	bool seccomp;		/* seccomp: confine workers with a seccomp filter */
 };
 
+/* ---- notices (notice/notice.h) ---- */
+struct lg_set;
+struct lg_notice_templates;
+
+#define LG_NOTICE_RETRY_MAX 8	/* waits in notices.retry */
+
+/* notices.languages: one override of the notice language, first match wins. */
+struct lg_nlang {
+	char *match;		/* match: an address, a domain, or *.domain / .domain (subdomains) */
+	char *language;		/* language: ja, en or ja+en */
+	struct lg_set *set;	/* match, compiled */
+};
+
+/* notices.compliance: who reviews, and how they hear of holds. */
+struct lg_ncompliance {
+	char **to;		/* to: addresses (NULL-terminated); needed unless mode is none */
+	char *mode;		/* mode: each (a notice per held mail), digest, none */
+	unsigned digest_interval; /* digest_interval: seconds of one digest period */
+	char *language;		/* language: ja, en or ja+en (default: notices.language) */
+};
+
+/* notices: what senders and compliance staff are told (needs quarantine.hold_mode store). */
+struct lg_ncfg {
+	bool enabled;		/* enabled: false (default) sends and enqueues nothing */
+	char *from;		/* from: the From and MAIL FROM address of every notice */
+	char *language;		/* language: ja, en or ja+en (both, Japanese first) */
+	struct lg_nlang *langs;	/* languages: per sender or sender domain */
+	size_t nlangs;
+	char *templates;	/* templates: a directory of KIND.LANG.txt files, NULL: built-in */
+	char *contact;		/* contact: whom senders may ask (a line of text), or NULL */
+	unsigned interval;	/* interval: seconds between the daemon's passes over the outbox */
+	unsigned give_up;	/* give_up: seconds after which an unsent notice is given up */
+	char **retry_src;	/* retry: waits after the 1st, 2nd ... failure ("1m", ...); the
+				   last one repeats */
+	unsigned retry[LG_NOTICE_RETRY_MAX];	/* ... in seconds */
+	size_t nretry;
+	struct lg_ncompliance compliance;
+	struct lg_notice_templates *tpl;	/* loaded and checked at load when enabled */
+};
+
 struct lg_config {
 	char *source;		/* file the config came from, or "<built-in>" */
 	char *listen;		/* listen: "unix:/path" or "inet:port@host" */
@@ -85,6 +125,7 @@ struct lg_config {
 	struct lg_bcc bcc;
 	struct lg_qcfg quarantine;
 	struct lg_wcfg workers;
+	struct lg_ncfg notices;
 	struct lg_detectors *detectors; /* compiled at load */
 };
 

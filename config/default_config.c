@@ -68,4 +68,13 @@ const char lg_default_config_yaml[] =
 	"      stop: true\n"
 	"quarantine:\n"
 	"  url: \"sqlite:/var/lib/leakguard/quarantine.db\"\n"
-	"  hold_mode: mta\n";
+	"  hold_mode: mta\n"
+	"notices:\n"
+	"  enabled: false\n"
+	"  language: ja\n"
+	"  interval: 30\n"
+	"  retry: [1m, 5m, 15m, 1h]\n"
+	"  give_up: 2d\n"
+	"  compliance:\n"
+	"    mode: each\n"
+	"    digest_interval: 1d\n";

@@ -13,7 +13,8 @@ BUILD="build-essential autoconf automake pkg-config \
 RUN="libmagic-mgc postfix swaks ca-certificates"
 # clang and its libFuzzer runtime: test-all.sh runs every fuzz harness briefly.
 # postgresql: tests/quarantine/pg.sh runs the quarantine suite against a private server.
-TESTS="miltertest procps coreutils clang libclang-rt-14-dev postgresql"
+# python3: tests/scenario/notices.sh decodes notices with Python's e-mail package.
+TESTS="miltertest procps coreutils clang libclang-rt-14-dev postgresql python3"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps.sh: run as root (sudo), it uses apt-get" >&2

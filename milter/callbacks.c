@@ -376,7 +376,7 @@ static sfsistat hold_in_store(struct conn *c, const char *qid, const struct lg_r
 	char id[LG_Q_ID_LEN + 1], err[512];
 	struct lg_held h = { rep, c->sender, c->rcpts, c->nrcpts,
 			     strcmp(qid, "NOQUEUE") ? qid : NULL, data, len };
-	if (lg_hold_store(c->cfg->cfg->quarantine.url, &h, id, err, sizeof err) < 0) {
+	if (lg_hold_store(c->cfg->cfg, &h, id, err, sizeof err) < 0) {
 		lg_error("%s: quarantine store: %s; answering tempfail", qid, err);
 		snprintf(what, whatlen, "failed");
 		return SMFIS_TEMPFAIL;

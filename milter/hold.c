@@ -1,6 +1,7 @@
 /* hold.c - hold_mode store: each libmilter worker thread keeps its own connection to the
  * quarantine store (an SQLite or libpq connection is not to be shared between threads), opened
- * lazily and dropped after any error so that the next message reconnects. */
+ * lazily and dropped after any error so that the next message reconnects. The hold's notices
+ * (notices: in the config) are enqueued in the same transaction as the entry. */
 #include "milter/hold.h"
 
 #include <pthread.h>
@@ -10,7 +11,9 @@
 #include <unistd.h>
 
 #include "lg_alloc.h"
+#include "config/config.h"
 #include "lg_log.h"
+#include "notice/notice.h"
 
 /* One thread's store connection and the url it was opened with. */
 struct thread_store {
@@ -71,10 +74,10 @@ static struct thread_store *thread_store(const char *url, char *err, size_t errl
 }
 
 /* lg_hold_store - see hold.h */
-int lg_hold_store(const char *url, const struct lg_held *h, char id[LG_Q_ID_LEN + 1], char *err,
-		  size_t errlen)
+int lg_hold_store(const struct lg_config *cfg, const struct lg_held *h, char id[LG_Q_ID_LEN + 1],
+		  char *err, size_t errlen)
 {
-	struct thread_store *ts = thread_store(url, err, errlen);
+	struct thread_store *ts = thread_store(cfg->quarantine.url, err, errlen);
 	if (!ts)
 		return -1;
 	char host[256] = "";
@@ -93,7 +96,7 @@ int lg_hold_store(const char *url, const struct lg_held *h, char id[LG_Q_ID_LEN 
 	for (size_t i = 0; i < h->nrcpts; i++)
 		rec.rcpts[i] = lg_strdup(h->rcpts[i]);
 	rec.size = h->len;
-	int rc = lg_q_put(ts->q, &rec, h->msg, h->len, err, errlen);
+	int rc = lg_notice_put_held(ts->q, cfg, &rec, h->rep, h->msg, h->len, err, errlen);
 	if (rc == 0)
 		memcpy(id, rec.id, sizeof rec.id);
 	else

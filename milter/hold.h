@@ -7,6 +7,7 @@
 
 #include "quarantine/quarantine.h"
 
+struct lg_config;
 struct lg_report;
 
 /* What is held: the verdict's report, the envelope and the bytes as received. */
@@ -20,10 +21,11 @@ struct lg_held {
 	size_t len;
 };
 
-/* lg_hold_store - put a held message into the store at url over this thread's connection
- * (opened on first use, reopened after an error or when url changes); the new id in id.
+/* lg_hold_store - put a held message into the store at cfg's quarantine.url over this thread's
+ * connection (opened on first use, reopened after an error or when the url changes), with the
+ * notices cfg's notices: section asks for in the same transaction; the new id in id.
  * Returns only once the entry is committed and synced: 0, or -1 with err. */
-int lg_hold_store(const char *url, const struct lg_held *h, char id[LG_Q_ID_LEN + 1], char *err,
-		  size_t errlen);
+int lg_hold_store(const struct lg_config *cfg, const struct lg_held *h, char id[LG_Q_ID_LEN + 1],
+		  char *err, size_t errlen);
 
 #endif

@@ -29,6 +29,7 @@
 #include "lg_buf.h"
 #include "lg_log.h"
 #include "milter/callbacks.h"
+#include "milter/notice_thread.h"
 #include "milter/privs.h"
 #include "milter/workers.h"
 
@@ -188,6 +189,12 @@ static void reload(const struct started *st)
 		return;
 	}
 	size_t nrules = n->policy.nrules, ndomains = n->n_internal_domains;
+	/* the notice thread gets a copy of its own: it never shares the milter's */
+	struct lg_config *ncopy = lg_config_load(st->cfgpath, NULL);
+	if (ncopy)
+		lg_notice_thread_set_config(ncopy);
+	else
+		lg_error("reload: notices keep the previous configuration (a second read failed)");
 	unsigned long gen = lg_callbacks_set_config(n);
 	lg_info("reload: configuration %s loaded (generation %lu): rules=%zu internal_domains=%zu; "
 		"messages already under way finish under the previous one", name, gen, nrules,
@@ -329,11 +336,18 @@ int main(int argc, char **argv)
 		lg_fatal("cannot start the worker pool: %s", err);
 	lg_callbacks_set_config(cfg);	/* owned by the callbacks from here on */
 	cfg = NULL;
+	/* the notice sender: its own copy of the configuration, its own store connection */
+	struct lg_config *ncfg = lg_config_load(cfgpath, NULL);
+	if (!ncfg)
+		lg_error("notices: the configuration cannot be read again as the run-as user: no "
+			 "notices are sent until a reload succeeds");
+	lg_notice_thread_start(ncfg);
 	pthread_t tid;
 	start_signals(&tid);
 	wait_signals(&st);
 	pthread_join(tid, NULL);
 	lg_info("stopping (smfi_main returned %d)", milter_rc);
+	lg_notice_thread_stop();
 	if (st.run_pidfile)
 		unlink(st.run_pidfile);
 	lg_callbacks_set_config(NULL);

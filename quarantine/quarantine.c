@@ -58,7 +58,15 @@ int lg_q_schema_version(struct lg_qstore *q, char *err, size_t errlen)
 int lg_q_put(struct lg_qstore *q, struct lg_q_record *rec, const char *msg, size_t len,
 	     char *err, size_t errlen)
 {
-	if (lg_q_id_new(rec->id) < 0) {
+	rec->id[0] = '\0';
+	return lg_q_put_notices(q, rec, msg, len, NULL, 0, err, errlen);
+}
+
+/* lg_q_put_notices - store a record, the message and its notices in one transaction */
+int lg_q_put_notices(struct lg_qstore *q, struct lg_q_record *rec, const char *msg, size_t len,
+		     const struct lg_q_notice *notices, size_t nnotices, char *err, size_t errlen)
+{
+	if (!lg_q_id_valid(rec->id) && lg_q_id_new(rec->id) < 0) {
 		snprintf(err, errlen, "getrandom: %s", strerror(errno));
 		return -1;
 	}
@@ -66,7 +74,7 @@ int lg_q_put(struct lg_qstore *q, struct lg_q_record *rec, const char *msg, size
 		rec->created = (int64_t)time(NULL);
 	rec->status = LG_Q_HELD;
 	rec->size = len;
-	return q->be->put(q, rec, msg, len, err, errlen);
+	return q->be->put(q, rec, msg, len, notices, nnotices, err, errlen);
 }
 
 /* lg_q_get - one entry by id */
@@ -120,6 +128,70 @@ long lg_q_audit_list(struct lg_qstore *q, struct lg_q_audit **out, char *err, si
 long lg_q_purge(struct lg_qstore *q, int64_t cutoff, bool include_held, char *err, size_t errlen)
 {
 	return q->be->purge(q, cutoff, include_held, err, errlen);
+}
+
+/* ---- the notice outbox ------------------------------------------------------------------ */
+
+/* lg_q_notice_add - enqueue one notice */
+int lg_q_notice_add(struct lg_qstore *q, const struct lg_q_notice *n, char *err, size_t errlen)
+{
+	return q->be->notice_add(q, n, err, errlen);
+}
+
+/* lg_q_notice_list - the outbox, newest first */
+long lg_q_notice_list(struct lg_qstore *q, const char *status, const char *qid, unsigned limit,
+		      bool with_message, struct lg_q_notice **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	return q->be->notice_list(q, status, qid, limit, with_message, out, err, errlen);
+}
+
+/* lg_q_notice_claim - take due notices for a while */
+long lg_q_notice_claim(struct lg_qstore *q, int64_t now, unsigned lease, unsigned max,
+		       struct lg_q_notice **out, char *err, size_t errlen)
+{
+	*out = NULL;
+	return q->be->notice_claim(q, now, lease, max ? max : 1, out, err, errlen);
+}
+
+/* lg_q_notice_done - record one attempt */
+int lg_q_notice_done(struct lg_qstore *q, int64_t seq, const char *status, int64_t next_at,
+		     const char *error, int64_t sent, char *err, size_t errlen)
+{
+	return q->be->notice_done(q, seq, status, next_at, error, sent, err, errlen);
+}
+
+/* lg_q_notice_last_dedup - the newest dedup key with a prefix */
+int lg_q_notice_last_dedup(struct lg_qstore *q, const char *prefix, char *buf, size_t len,
+			   char *err, size_t errlen)
+{
+	return q->be->notice_last_dedup(q, prefix, buf, len, err, errlen);
+}
+
+/* lg_q_notice_clear - release what one notice owns */
+void lg_q_notice_clear(struct lg_q_notice *n)
+{
+	free(n->kind);
+	free(n->qid);
+	free(n->from);
+	for (size_t j = 0; j < n->nrcpts; j++)
+		free(n->rcpts[j]);
+	free(n->rcpts);
+	free(n->language);
+	free(n->subject);
+	free(n->message);
+	free(n->status);
+	free(n->last_error);
+	free(n->dedup);
+	memset(n, 0, sizeof *n);
+}
+
+/* lg_q_notices_free - release an array of notices */
+void lg_q_notices_free(struct lg_q_notice *n, size_t count)
+{
+	for (size_t i = 0; n && i < count; i++)
+		lg_q_notice_clear(&n[i]);
+	free(n);
 }
 
 /* ---- ids, names, times ------------------------------------------------------------------ */
@@ -608,4 +680,28 @@ void lg_q_record_json(const struct lg_q_record *rec, struct lg_buf *b)
 		lg_buf_putc(b, '}');
 	}
 	lg_buf_puts(b, "]}");
+}
+
+/* lg_q_notice_json - one notice without its bytes */
+void lg_q_notice_json(const struct lg_q_notice *n, struct lg_buf *b)
+{
+	lg_buf_printf(b, "{\"seq\":%lld,\"created\":%lld,\"kind\":", (long long)n->seq,
+		      (long long)n->created);
+	lg_json_str(b, n->kind);
+	lg_buf_puts(b, ",\"id\":");
+	lg_json_str(b, n->qid);
+	lg_buf_puts(b, ",\"from\":");
+	lg_json_str(b, n->from);
+	lg_buf_puts(b, ",\"recipients\":");
+	json_strv(b, n->rcpts, n->nrcpts);
+	lg_buf_puts(b, ",\"language\":");
+	lg_json_str(b, n->language);
+	lg_buf_puts(b, ",\"subject\":");
+	lg_json_str(b, n->subject);
+	lg_buf_puts(b, ",\"status\":");
+	lg_json_str(b, n->status);
+	lg_buf_printf(b, ",\"attempts\":%u,\"next_at\":%lld,\"last_error\":", n->attempts,
+		      (long long)n->next_at);
+	lg_json_str(b, n->last_error);
+	lg_buf_printf(b, ",\"sent\":%lld,\"size\":%zu}", (long long)n->sent, n->len);
 }

@@ -13,7 +13,8 @@ struct lg_report;
 struct lg_buf;
 
 #define LG_Q_ID_LEN 32		/* hex digits of a quarantine id (128 random bits) */
-#define LG_Q_SCHEMA_VERSION 1	/* the schema this code writes (migrated on open) */
+#define LG_Q_SCHEMA_VERSION 2	/* the schema this code writes (migrated on open); 2: the
+				   notice outbox */
 #define LG_Q_PAGE_SIZE 50	/* entries per page of a list */
 
 /* Review states of an entry. */
@@ -100,6 +101,27 @@ enum lg_q_change {
 	LG_Q_NOT_FOUND,
 };
 
+/* One notice in the outbox: a rendered message waiting to be sent (or sent, or given up). */
+struct lg_q_notice {
+	int64_t seq;		/* the outbox's own number */
+	int64_t created;	/* unix seconds */
+	char *kind;		/* held, released, deleted, compliance, digest */
+	char *qid;		/* the quarantine entry it is about, or NULL (digest) */
+	char *from;		/* envelope sender (MAIL FROM) */
+	char **rcpts;		/* envelope recipients */
+	size_t nrcpts;
+	char *language;		/* ja, en, ja+en */
+	char *subject;		/* the decoded subject, for listing */
+	char *message;		/* the rendered message, CRLF line ends (NULL when not loaded) */
+	size_t len;
+	char *status;		/* pending, sent, failed (given up) */
+	unsigned attempts;
+	int64_t next_at;	/* when a pending notice is next tried */
+	char *last_error;	/* the last attempt's error, or NULL */
+	int64_t sent;		/* unix seconds it was accepted by the relay, or 0 */
+	char *dedup;		/* a unique key (a digest's period), or NULL */
+};
+
 struct lg_qstore;
 
 /* lg_q_open - connect to the store named by url, creating or migrating its schema; NULL with a
@@ -113,6 +135,11 @@ int lg_q_schema_version(struct lg_qstore *q, char *err, size_t errlen);
  * random id written to rec->id (rec->created is set when 0); 0 or -1 with err */
 int lg_q_put(struct lg_qstore *q, struct lg_q_record *rec, const char *msg, size_t len,
 	     char *err, size_t errlen);
+/* lg_q_put_notices - lg_q_put, and the notices enqueued in the same transaction: a committed
+ * entry has its notices, a failed put leaves neither. An id already in rec->id is kept (the
+ * notices name it); else a new one is made. */
+int lg_q_put_notices(struct lg_qstore *q, struct lg_q_record *rec, const char *msg, size_t len,
+		     const struct lg_q_notice *notices, size_t nnotices, char *err, size_t errlen);
 /* lg_q_get - one entry (msg may be NULL when the bytes are not wanted); 1 found, 0 not, -1 error */
 int lg_q_get(struct lg_qstore *q, const char *id, struct lg_q_record *out, struct lg_buf *msg,
 	     char *err, size_t errlen);
@@ -133,6 +160,32 @@ long lg_q_audit_list(struct lg_qstore *q, struct lg_q_audit **out, char *err, si
 /* lg_q_purge - remove entries created before cutoff (held ones too only when include_held);
  * the number removed, or -1 */
 long lg_q_purge(struct lg_qstore *q, int64_t cutoff, bool include_held, char *err, size_t errlen);
+
+/* ---- the notice outbox ----------------------------------------------------------------- */
+
+/* lg_q_notice_add - enqueue one notice (created and next_at default to now); 1 added, 0 when
+ * its dedup key is already there (another relay made it), -1 error */
+int lg_q_notice_add(struct lg_qstore *q, const struct lg_q_notice *n, char *err, size_t errlen);
+/* lg_q_notice_list - notices, newest first (status NULL: any; without the message bytes unless
+ * with_message); limit 0: all. The count in *out (lg_q_notices_free), or -1 */
+long lg_q_notice_list(struct lg_qstore *q, const char *status, const char *qid, unsigned limit,
+		      bool with_message, struct lg_q_notice **out, char *err, size_t errlen);
+/* lg_q_notice_claim - atomically take up to max pending notices due at now for lease seconds
+ * (no other sender takes them meanwhile: relays sharing one PostgreSQL each get other rows);
+ * with the message bytes; the count or -1 */
+long lg_q_notice_claim(struct lg_qstore *q, int64_t now, unsigned lease, unsigned max,
+		       struct lg_q_notice **out, char *err, size_t errlen);
+/* lg_q_notice_done - record an attempt on a claimed notice: status (sent, pending with next_at,
+ * or failed), the attempt counted, the error kept; 0 or -1 */
+int lg_q_notice_done(struct lg_qstore *q, int64_t seq, const char *status, int64_t next_at,
+		     const char *error, int64_t sent, char *err, size_t errlen);
+/* lg_q_notice_last_dedup - the newest dedup key starting with prefix (into buf), 1; 0 none; -1 */
+int lg_q_notice_last_dedup(struct lg_qstore *q, const char *prefix, char *buf, size_t len,
+			   char *err, size_t errlen);
+void lg_q_notice_clear(struct lg_q_notice *n);
+void lg_q_notices_free(struct lg_q_notice *n, size_t count);
+/* lg_q_notice_json - one notice (without its bytes) as a JSON object */
+void lg_q_notice_json(const struct lg_q_notice *n, struct lg_buf *out);
 
 /* ---- records ---------------------------------------------------------------------------- */
 
@@ -177,7 +230,7 @@ struct lg_q_backend {
 	void (*close)(struct lg_qstore *q);
 	int (*version)(struct lg_qstore *q, char *err, size_t errlen);
 	int (*put)(struct lg_qstore *q, const struct lg_q_record *rec, const char *msg, size_t len,
-		   char *err, size_t errlen);
+		   const struct lg_q_notice *notices, size_t nnotices, char *err, size_t errlen);
 	int (*get)(struct lg_qstore *q, const char *id, struct lg_q_record *out,
 		   struct lg_buf *msg, char *err, size_t errlen);
 	long (*list)(struct lg_qstore *q, const struct lg_q_filter *f, unsigned page,
@@ -191,6 +244,17 @@ struct lg_q_backend {
 	long (*audit_list)(struct lg_qstore *q, struct lg_q_audit **out, char *err, size_t errlen);
 	long (*purge)(struct lg_qstore *q, int64_t cutoff, bool include_held, char *err,
 		      size_t errlen);
+	int (*notice_add)(struct lg_qstore *q, const struct lg_q_notice *n, char *err,
+			  size_t errlen);
+	long (*notice_list)(struct lg_qstore *q, const char *status, const char *qid,
+			    unsigned limit, bool with_message, struct lg_q_notice **out, char *err,
+			    size_t errlen);
+	long (*notice_claim)(struct lg_qstore *q, int64_t now, unsigned lease, unsigned max,
+			     struct lg_q_notice **out, char *err, size_t errlen);
+	int (*notice_done)(struct lg_qstore *q, int64_t seq, const char *status, int64_t next_at,
+			   const char *error, int64_t sent, char *err, size_t errlen);
+	int (*notice_last_dedup)(struct lg_qstore *q, const char *prefix, char *buf, size_t len,
+				 char *err, size_t errlen);
 };
 
 /* Every backend's store begins with this header. */

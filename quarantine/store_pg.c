@@ -11,6 +11,7 @@
 
 #include "lg_alloc.h"
 #include "lg_buf.h"
+#include "lg_log.h"
 #include "quarantine/quarantine.h"
 
 struct pg_store {
@@ -31,6 +32,16 @@ static const char *const migrations[] = {
 	"CREATE TABLE audit ("
 	" seq BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, reviewer TEXT NOT NULL,"
 	" action TEXT NOT NULL, qid TEXT, outcome TEXT NOT NULL, reason TEXT);",
+	/* 2: the notice outbox (existing entries and audit lines are kept as they are) */
+	"CREATE TABLE notices ("
+	" seq BIGSERIAL PRIMARY KEY, created BIGINT NOT NULL, kind TEXT NOT NULL,"
+	" qid TEXT, sender TEXT NOT NULL, rcpts TEXT NOT NULL, language TEXT NOT NULL,"
+	" subject TEXT, message BYTEA NOT NULL, status TEXT NOT NULL DEFAULT 'pending',"
+	" attempts INTEGER NOT NULL DEFAULT 0, next_at BIGINT NOT NULL,"
+	" claimed_until BIGINT NOT NULL DEFAULT 0, last_error TEXT,"
+	" sent BIGINT NOT NULL DEFAULT 0, dedup TEXT UNIQUE);"
+	"CREATE INDEX notices_due ON notices (status, next_at);"
+	"CREATE INDEX notices_qid ON notices (qid);",
 };
 
 #define COLUMNS "id, created, status, changed, reviewer, sender, rcpts, queue_id, relay, " \
@@ -166,11 +177,41 @@ static int pg_version(struct lg_qstore *q, char *err, size_t errlen)
 	return pg_version_of(((struct pg_store *)q)->conn, err, errlen);
 }
 
-/* pg_put - insert one entry (autocommit: durable when it returns) */
+/* notice_insert - one outbox row (inside the caller's transaction, if any); 1 added, 0 when the
+ * dedup key is taken, -1 error */
+static int notice_insert(PGconn *c, const struct lg_q_notice *n, char *err, size_t errlen)
+{
+	int64_t now = (int64_t)time(NULL);
+	char created[24], next_at[24];
+	snprintf(created, sizeof created, "%lld", (long long)(n->created ? n->created : now));
+	snprintf(next_at, sizeof next_at, "%lld", (long long)(n->next_at ? n->next_at : now));
+	char *rcpts = lg_q_join(n->rcpts, n->nrcpts, '\n', false);
+	const char *vals[] = { created, n->kind, n->qid, n->from ? n->from : "", rcpts,
+			       n->language ? n->language : "", n->subject,
+			       n->message ? n->message : "", next_at, n->dedup };
+	int lens[10] = {0}, fmts[10] = {0};
+	lens[7] = (int)n->len;
+	fmts[7] = 1;	/* the message: binary bytea */
+	PGresult *r = PQexecParams(c,
+		"INSERT INTO notices (created, kind, qid, sender, rcpts, language, subject, message, "
+		"status, next_at, dedup) VALUES ($1::bigint, $2, $3, $4, $5, $6, $7, $8::bytea, "
+		"'pending', $9::bigint, $10) ON CONFLICT (dedup) DO NOTHING", 10, NULL, vals, lens,
+		fmts, 0);
+	free(rcpts);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK)
+		return pg_fail(c, r, "insert notice", err, errlen);
+	int added = strtol(PQcmdTuples(r), NULL, 10) > 0;
+	PQclear(r);
+	return added;
+}
+
+/* pg_put - insert one entry and its notices in one transaction (durable once committed) */
 static int pg_put(struct lg_qstore *q, const struct lg_q_record *rec, const char *msg, size_t len,
-		  char *err, size_t errlen)
+		  const struct lg_q_notice *notices, size_t nnotices, char *err, size_t errlen)
 {
 	PGconn *c = ((struct pg_store *)q)->conn;
+	if (pg_cmd(c, "BEGIN", 0, NULL, err, errlen) < 0)
+		return -1;
 	char created[24], size[24];
 	snprintf(created, sizeof created, "%lld", (long long)rec->created);
 	snprintf(size, sizeof size, "%zu", len);
@@ -199,7 +240,13 @@ static int pg_put(struct lg_qstore *q, const struct lg_q_record *rec, const char
 	free(domains);
 	free(rules);
 	free(details);
-	return rc;
+	for (size_t i = 0; rc == 0 && i < nnotices; i++)
+		if (notice_insert(c, &notices[i], err, errlen) < 0)
+			rc = -1;
+	if (rc == 0 && pg_cmd(c, "COMMIT", 0, NULL, err, errlen) == 0)
+		return 0;
+	PQclear(PQexec(c, "ROLLBACK"));
+	return -1;
 }
 
 /* row_record - the summary columns (COLUMNS) of a result row into a record */
@@ -400,7 +447,139 @@ static long pg_purge(struct lg_qstore *q, int64_t cutoff, bool include_held, cha
 		return -1;
 	long n = strtol(PQcmdTuples(r), NULL, 10);
 	PQclear(r);
+	/* notices that were sent or given up, as old as the entries purged */
+	const char *nvals[] = { cut };
+	if (pg_cmd(c, "DELETE FROM notices WHERE created < $1::bigint AND status <> 'pending'", 1,
+		   nvals, err, errlen) < 0)
+		return -1;
 	return n;
+}
+
+#define NOTICE_COLUMNS "seq, created, kind, qid, sender, rcpts, language, subject, status, " \
+		       "attempts, next_at, last_error, sent, dedup, length(message)"
+
+/* row_notice - the NOTICE_COLUMNS of a result row (and the message, hex bytea, at column 15) */
+static void row_notice(PGresult *r, int i, struct lg_q_notice *n, bool with_message)
+{
+	memset(n, 0, sizeof *n);
+	n->seq = strtoll(PQgetvalue(r, i, 0), NULL, 10);
+	n->created = strtoll(PQgetvalue(r, i, 1), NULL, 10);
+	n->kind = val_dup(r, i, 2);
+	n->qid = val_dup(r, i, 3);
+	n->from = val_dup(r, i, 4);
+	n->nrcpts = lg_q_split(PQgetvalue(r, i, 5), '\n', &n->rcpts);
+	n->language = val_dup(r, i, 6);
+	n->subject = val_dup(r, i, 7);
+	n->status = val_dup(r, i, 8);
+	n->attempts = (unsigned)strtoul(PQgetvalue(r, i, 9), NULL, 10);
+	n->next_at = strtoll(PQgetvalue(r, i, 10), NULL, 10);
+	n->last_error = val_dup(r, i, 11);
+	n->sent = strtoll(PQgetvalue(r, i, 12), NULL, 10);
+	n->dedup = val_dup(r, i, 13);
+	n->len = strtoull(PQgetvalue(r, i, 14), NULL, 10);
+	if (with_message && !PQgetisnull(r, i, 15)) {
+		size_t len = 0;
+		unsigned char *b = PQunescapeBytea((const unsigned char *)PQgetvalue(r, i, 15), &len);
+		if (!b)
+			lg_fatal("out of memory");
+		n->message = lg_malloc(len + 1);
+		memcpy(n->message, b, len);
+		n->message[len] = '\0';
+		n->len = len;
+		PQfreemem(b);
+	}
+}
+
+/* collect_notices - every row of a result as notices */
+static long collect_notices(PGresult *r, bool with_message, struct lg_q_notice **out)
+{
+	long n = PQntuples(r);
+	*out = n ? lg_calloc((size_t)n, sizeof **out) : NULL;
+	for (long i = 0; i < n; i++)
+		row_notice(r, (int)i, &(*out)[i], with_message);
+	return n;
+}
+
+/* pg_notice_add - enqueue one notice */
+static int pg_notice_add(struct lg_qstore *q, const struct lg_q_notice *n, char *err,
+			 size_t errlen)
+{
+	return notice_insert(((struct pg_store *)q)->conn, n, err, errlen);
+}
+
+/* pg_notice_list - the outbox, newest first */
+static long pg_notice_list(struct lg_qstore *q, const char *status, const char *qid,
+			   unsigned limit, bool with_message, struct lg_q_notice **out, char *err,
+			   size_t errlen)
+{
+	PGconn *c = ((struct pg_store *)q)->conn;
+	char lim[24];
+	snprintf(lim, sizeof lim, "%u", limit);
+	const char *vals[] = { with_message ? "true" : "false", status, qid, limit ? lim : NULL };
+	PGresult *r = pg_query(c, "SELECT " NOTICE_COLUMNS ", CASE WHEN $1::boolean THEN message END"
+				  " FROM notices WHERE ($2::text IS NULL OR status = $2)"
+				  " AND ($3::text IS NULL OR qid = $3) ORDER BY seq DESC"
+				  " LIMIT $4::bigint", 4, vals, err, errlen);
+	if (!r)
+		return -1;
+	long n = collect_notices(r, with_message, out);
+	PQclear(r);
+	return n;
+}
+
+/* pg_notice_claim - mark due rows claimed and return them, in one statement: FOR UPDATE SKIP
+ * LOCKED lets relays sharing the database claim at once, each getting other rows */
+static long pg_notice_claim(struct lg_qstore *q, int64_t now, unsigned lease, unsigned max,
+			    struct lg_q_notice **out, char *err, size_t errlen)
+{
+	PGconn *c = ((struct pg_store *)q)->conn;
+	char nows[24], leases[24], maxs[24];
+	snprintf(nows, sizeof nows, "%lld", (long long)now);
+	snprintf(leases, sizeof leases, "%u", lease);
+	snprintf(maxs, sizeof maxs, "%u", max);
+	const char *vals[] = { nows, leases, maxs };
+	PGresult *r = pg_query(c, "UPDATE notices SET claimed_until = $1::bigint + $2::bigint"
+				  " WHERE seq IN (SELECT seq FROM notices WHERE status = 'pending'"
+				  " AND next_at <= $1::bigint AND claimed_until <= $1::bigint"
+				  " ORDER BY seq LIMIT $3::bigint FOR UPDATE SKIP LOCKED)"
+				  " RETURNING " NOTICE_COLUMNS ", message", 3, vals, err, errlen);
+	if (!r)
+		return -1;
+	long n = collect_notices(r, true, out);
+	PQclear(r);
+	return n;
+}
+
+/* pg_notice_done - one attempt's outcome; the claim ends */
+static int pg_notice_done(struct lg_qstore *q, int64_t seq, const char *status, int64_t next_at,
+			  const char *error, int64_t sent, char *err, size_t errlen)
+{
+	PGconn *c = ((struct pg_store *)q)->conn;
+	char seqs[24], nexts[24], sents[24];
+	snprintf(seqs, sizeof seqs, "%lld", (long long)seq);
+	snprintf(nexts, sizeof nexts, "%lld", (long long)next_at);
+	snprintf(sents, sizeof sents, "%lld", (long long)sent);
+	const char *vals[] = { status, nexts, error, sents, seqs };
+	return pg_cmd(c, "UPDATE notices SET status = $1, next_at = $2::bigint, last_error = $3,"
+			 " sent = $4::bigint, attempts = attempts + 1, claimed_until = 0"
+			 " WHERE seq = $5::bigint", 5, vals, err, errlen);
+}
+
+/* pg_notice_last_dedup - the newest dedup key with a prefix */
+static int pg_notice_last_dedup(struct lg_qstore *q, const char *prefix, char *buf, size_t len,
+				char *err, size_t errlen)
+{
+	PGconn *c = ((struct pg_store *)q)->conn;
+	const char *vals[] = { prefix };
+	PGresult *r = pg_query(c, "SELECT dedup FROM notices WHERE starts_with(dedup, $1)"
+				  " ORDER BY seq DESC LIMIT 1", 1, vals, err, errlen);
+	if (!r)
+		return -1;
+	int found = PQntuples(r) == 1;
+	if (found)
+		snprintf(buf, len, "%s", PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return found;
 }
 
 const struct lg_q_backend lg_q_pg_backend = {
@@ -415,4 +594,9 @@ const struct lg_q_backend lg_q_pg_backend = {
 	.audit_add = pg_audit_add,
 	.audit_list = pg_audit_list,
 	.purge = pg_purge,
+	.notice_add = pg_notice_add,
+	.notice_list = pg_notice_list,
+	.notice_claim = pg_notice_claim,
+	.notice_done = pg_notice_done,
+	.notice_last_dedup = pg_notice_last_dedup,
 };

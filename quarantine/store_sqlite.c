@@ -35,6 +35,16 @@ static const char *const migrations[] = {
 	"CREATE TABLE audit ("
 	" seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, reviewer TEXT NOT NULL,"
 	" action TEXT NOT NULL, qid TEXT, outcome TEXT NOT NULL, reason TEXT);",
+	/* 2: the notice outbox (existing entries and audit lines are kept as they are) */
+	"CREATE TABLE notices ("
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT, created INTEGER NOT NULL, kind TEXT NOT NULL,"
+	" qid TEXT, sender TEXT NOT NULL, rcpts TEXT NOT NULL, language TEXT NOT NULL,"
+	" subject TEXT, message BLOB NOT NULL, status TEXT NOT NULL DEFAULT 'pending',"
+	" attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,"
+	" claimed_until INTEGER NOT NULL DEFAULT 0, last_error TEXT,"
+	" sent INTEGER NOT NULL DEFAULT 0, dedup TEXT UNIQUE);"
+	"CREATE INDEX notices_due ON notices (status, next_at);"
+	"CREATE INDEX notices_qid ON notices (qid);",
 };
 
 #define COLUMNS "id, created, status, changed, reviewer, sender, rcpts, queue_id, relay, " \
@@ -200,17 +210,51 @@ static int sq_version(struct lg_qstore *q, char *err, size_t errlen)
 	return sq_version_of(((struct sq_store *)q)->db, err, errlen);
 }
 
-/* sq_put - insert one entry; committed (and synced) before it returns */
+/* notice_insert - one outbox row (inside the caller's transaction, if any); 1 added, 0 when the
+ * dedup key is taken, -1 error */
+static int notice_insert(sqlite3 *db, const struct lg_q_notice *n, char *err, size_t errlen)
+{
+	sqlite3_stmt *st = sq_prepare(db,
+		"INSERT INTO notices (created, kind, qid, sender, rcpts, language, subject, message, "
+		"status, next_at, dedup) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) "
+		"ON CONFLICT (dedup) DO NOTHING", err, errlen);
+	if (!st)
+		return -1;
+	int64_t now = (int64_t)time(NULL);
+	char *rcpts = lg_q_join(n->rcpts, n->nrcpts, '\n', false);
+	sqlite3_bind_int64(st, 1, n->created ? n->created : now);
+	bind_text(st, 2, n->kind);
+	bind_text(st, 3, n->qid);
+	bind_text(st, 4, n->from ? n->from : "");
+	bind_text(st, 5, rcpts);
+	bind_text(st, 6, n->language ? n->language : "");
+	bind_text(st, 7, n->subject);
+	sqlite3_bind_blob64(st, 8, n->message ? n->message : "", n->len, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 9, n->next_at ? n->next_at : now);
+	bind_text(st, 10, n->dedup);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? (sqlite3_changes(db) > 0)
+						 : sq_err(db, "insert notice", err, errlen);
+	sqlite3_finalize(st);
+	free(rcpts);
+	return rc;
+}
+
+/* sq_put - insert one entry and its notices in one transaction; committed (and synced) before
+ * it returns */
 static int sq_put(struct lg_qstore *q, const struct lg_q_record *rec, const char *msg, size_t len,
-		  char *err, size_t errlen)
+		  const struct lg_q_notice *notices, size_t nnotices, char *err, size_t errlen)
 {
 	sqlite3 *db = ((struct sq_store *)q)->db;
+	if (sq_exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -1;
 	sqlite3_stmt *st = sq_prepare(db,
 		"INSERT INTO messages (id, created, status, sender, rcpts, rcpt_domains, queue_id, "
 		"relay, action, rules, reason, size, details, report_json, message) "
 		"VALUES (?, ?, 'held', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err, errlen);
-	if (!st)
+	if (!st) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
+	}
 	char *rcpts = lg_q_join(rec->rcpts, rec->nrcpts, '\n', false);
 	char *domains = lg_q_domains(rec->rcpts, rec->nrcpts);
 	char *rules = lg_q_join(rec->rules, rec->nrules, ',', true);
@@ -235,7 +279,13 @@ static int sq_put(struct lg_qstore *q, const struct lg_q_record *rec, const char
 	free(domains);
 	free(rules);
 	free(details);
-	return rc;
+	for (size_t i = 0; rc == 0 && i < nnotices; i++)
+		if (notice_insert(db, &notices[i], err, errlen) < 0)
+			rc = -1;
+	if (rc == 0 && sq_exec(db, "COMMIT", err, errlen) == 0)
+		return 0;
+	sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+	return -1;
 }
 
 /* row_record - the summary columns (COLUMNS) of a row into a record */
@@ -472,7 +522,171 @@ static long sq_purge(struct lg_qstore *q, int64_t cutoff, bool include_held, cha
 	long n = sqlite3_step(st) == SQLITE_DONE ? sqlite3_changes(db) : sq_err(db, "purge", err,
 										 errlen);
 	sqlite3_finalize(st);
+	if (n < 0)
+		return n;
+	/* notices that were sent or given up, as old as the entries purged */
+	st = sq_prepare(db, "DELETE FROM notices WHERE created < ? AND status <> 'pending'", err,
+			errlen);
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, cutoff);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		n = sq_err(db, "purge notices", err, errlen);
+	sqlite3_finalize(st);
 	return n;
+}
+
+#define NOTICE_COLUMNS "seq, created, kind, qid, sender, rcpts, language, subject, status, " \
+		       "attempts, next_at, last_error, sent, dedup, length(message)"
+
+/* row_notice - the NOTICE_COLUMNS of a row (and the message at column 15 when with_message) */
+static void row_notice(sqlite3_stmt *st, struct lg_q_notice *n, bool with_message)
+{
+	memset(n, 0, sizeof *n);
+	n->seq = sqlite3_column_int64(st, 0);
+	n->created = sqlite3_column_int64(st, 1);
+	n->kind = col_dup(st, 2);
+	n->qid = col_dup(st, 3);
+	n->from = col_dup(st, 4);
+	n->nrcpts = lg_q_split((const char *)sqlite3_column_text(st, 5), '\n', &n->rcpts);
+	n->language = col_dup(st, 6);
+	n->subject = col_dup(st, 7);
+	n->status = col_dup(st, 8);
+	n->attempts = (unsigned)sqlite3_column_int(st, 9);
+	n->next_at = sqlite3_column_int64(st, 10);
+	n->last_error = col_dup(st, 11);
+	n->sent = sqlite3_column_int64(st, 12);
+	n->dedup = col_dup(st, 13);
+	n->len = (size_t)sqlite3_column_int64(st, 14);
+	if (with_message) {
+		const void *b = sqlite3_column_blob(st, 15);
+		int len = sqlite3_column_bytes(st, 15);
+		n->message = lg_malloc((size_t)len + 1);
+		if (b && len > 0)
+			memcpy(n->message, b, (size_t)len);
+		n->message[len] = '\0';
+		n->len = (size_t)len;
+	}
+}
+
+/* sq_notice_add - enqueue one notice */
+static int sq_notice_add(struct lg_qstore *q, const struct lg_q_notice *n, char *err,
+			 size_t errlen)
+{
+	return notice_insert(((struct sq_store *)q)->db, n, err, errlen);
+}
+
+/* collect_notices - step a statement to its end, one notice per row; the count or -1 */
+static long collect_notices(sqlite3 *db, sqlite3_stmt *st, bool with_message,
+			    struct lg_q_notice **out, char *err, size_t errlen)
+{
+	long n = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*out = lg_realloc(*out, (size_t)(n + 1) * sizeof **out);
+		row_notice(st, &(*out)[n++], with_message);
+	}
+	if (rc != SQLITE_DONE) {
+		lg_q_notices_free(*out, (size_t)n);
+		*out = NULL;
+		n = sq_err(db, "notices", err, errlen);
+	}
+	return n;
+}
+
+/* sq_notice_list - the outbox, newest first */
+static long sq_notice_list(struct lg_qstore *q, const char *status, const char *qid,
+			   unsigned limit, bool with_message, struct lg_q_notice **out, char *err,
+			   size_t errlen)
+{
+	sqlite3 *db = ((struct sq_store *)q)->db;
+	sqlite3_stmt *st = sq_prepare(db, "SELECT " NOTICE_COLUMNS ", CASE WHEN ?1 THEN message END"
+					  " FROM notices WHERE (?2 IS NULL OR status = ?2)"
+					  " AND (?3 IS NULL OR qid = ?3) ORDER BY seq DESC LIMIT ?4",
+				      err, errlen);
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, with_message);
+	bind_text(st, 2, status);
+	bind_text(st, 3, qid);
+	sqlite3_bind_int64(st, 4, limit ? (sqlite3_int64)limit : -1);
+	long n = collect_notices(db, st, with_message, out, err, errlen);
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* sq_notice_claim - one write transaction marks the due rows claimed (until now + lease) and
+ * returns them: a second sender (another process) sees them claimed */
+static long sq_notice_claim(struct lg_qstore *q, int64_t now, unsigned lease, unsigned max,
+			    struct lg_q_notice **out, char *err, size_t errlen)
+{
+	sqlite3 *db = ((struct sq_store *)q)->db;
+	if (sq_exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
+		return -1;
+	sqlite3_stmt *st = sq_prepare(db, "UPDATE notices SET claimed_until = ?1 + ?2 WHERE seq IN"
+					  " (SELECT seq FROM notices WHERE status = 'pending' AND"
+					  " next_at <= ?1 AND claimed_until <= ?1 ORDER BY seq"
+					  " LIMIT ?3) RETURNING " NOTICE_COLUMNS ", message",
+				      err, errlen);
+	if (!st) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		return -1;
+	}
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, lease);
+	sqlite3_bind_int64(st, 3, max);
+	long n = collect_notices(db, st, true, out, err, errlen);
+	sqlite3_finalize(st);
+	if (n < 0 || sq_exec(db, "COMMIT", err, errlen) < 0) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		lg_q_notices_free(*out, n > 0 ? (size_t)n : 0);
+		*out = NULL;
+		return -1;
+	}
+	return n;
+}
+
+/* sq_notice_done - one attempt's outcome; the claim ends */
+static int sq_notice_done(struct lg_qstore *q, int64_t seq, const char *status, int64_t next_at,
+			  const char *error, int64_t sent, char *err, size_t errlen)
+{
+	sqlite3 *db = ((struct sq_store *)q)->db;
+	sqlite3_stmt *st = sq_prepare(db, "UPDATE notices SET status = ?, next_at = ?, "
+					  "last_error = ?, sent = ?, attempts = attempts + 1, "
+					  "claimed_until = 0 WHERE seq = ?", err, errlen);
+	if (!st)
+		return -1;
+	bind_text(st, 1, status);
+	sqlite3_bind_int64(st, 2, next_at);
+	bind_text(st, 3, error);
+	sqlite3_bind_int64(st, 4, sent);
+	sqlite3_bind_int64(st, 5, seq);
+	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sq_err(db, "notice update", err, errlen);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* sq_notice_last_dedup - the newest dedup key with a prefix */
+static int sq_notice_last_dedup(struct lg_qstore *q, const char *prefix, char *buf, size_t len,
+				char *err, size_t errlen)
+{
+	sqlite3 *db = ((struct sq_store *)q)->db;
+	sqlite3_stmt *st = sq_prepare(db, "SELECT dedup FROM notices WHERE substr(dedup, 1, ?) = ?"
+					  " ORDER BY seq DESC LIMIT 1", err, errlen);
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, (int)strlen(prefix));
+	bind_text(st, 2, prefix);
+	int rc = sqlite3_step(st);
+	int found = 0;
+	if (rc == SQLITE_ROW) {
+		snprintf(buf, len, "%s", (const char *)sqlite3_column_text(st, 0));
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		found = sq_err(db, "notices", err, errlen);
+	}
+	sqlite3_finalize(st);
+	return found;
 }
 
 const struct lg_q_backend lg_q_sqlite_backend = {
@@ -487,4 +701,9 @@ const struct lg_q_backend lg_q_sqlite_backend = {
 	.audit_add = sq_audit_add,
 	.audit_list = sq_audit_list,
 	.purge = sq_purge,
+	.notice_add = sq_notice_add,
+	.notice_list = sq_notice_list,
+	.notice_claim = sq_notice_claim,
+	.notice_done = sq_notice_done,
+	.notice_last_dedup = sq_notice_last_dedup,
 };

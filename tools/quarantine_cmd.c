@@ -1,5 +1,6 @@
 /* quarantine_cmd.c - leakguardctl quarantine: review held messages (list, show, release, delete,
- * purge, audit) and put a saved message into the quarantine by hand (the same analysis as scan).
+ * purge, audit), put a saved message into the quarantine by hand (the same analysis as scan),
+ * and the notice outbox (notices: list it, or send what is due).
  * Exit: 0 done (also: already deleted, already released), 1 error (a failed release too),
  * 2 no such entry, 4 in another state (released while deleting, deleted while releasing),
  * 64 usage, 78 bad configuration. */
@@ -18,6 +19,7 @@
 #include "lg_alloc.h"
 #include "lg_buf.h"
 #include "lg_json.h"
+#include "notice/notice.h"
 #include "quarantine/quarantine.h"
 #include "quarantine/release.h"
 #include "tools/ctl.h"
@@ -37,6 +39,7 @@ static void qusage(int status)
 		"       leakguardctl quarantine purge --older-than AGE [--include-held] [--reviewer NAME]\n"
 		"       leakguardctl quarantine audit [--json]\n"
 		"       leakguardctl quarantine put [-f SENDER] [-r RCPT]... [--queue-id ID] FILE|-\n"
+		"       leakguardctl quarantine notices [--status S] [--json] | --send\n"
 		"common options: -c CONFIG, --url URL (instead of the config's quarantine.url)\n");
 	exit(status);
 }
@@ -48,7 +51,7 @@ struct qopts {
 	const char **rcpts;
 	size_t nrcpts;
 	unsigned page;
-	int json, raw, include_held;
+	int json, raw, include_held, send;
 };
 
 /* parse_opts - getopt over the common and per-command options; returns the first operand index */
@@ -66,6 +69,7 @@ static int parse_opts(int argc, char **argv, struct qopts *o)
 		{ "older-than", required_argument, NULL, 'o' },
 		{ "include-held", no_argument, NULL, 'H' },
 		{ "queue-id", required_argument, NULL, 'q' }, { "help", no_argument, NULL, 'h' },
+		{ "send", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int ch;
@@ -91,6 +95,7 @@ static int parse_opts(int argc, char **argv, struct qopts *o)
 		case 'o': o->older = optarg; break;
 		case 'H': o->include_held = 1; break;
 		case 'q': o->queue_id = optarg; break;
+		case 'N': o->send = 1; break;
 		case 'f': o->sender = optarg; break;
 		case 'r':
 			o->rcpts = lg_realloc(o->rcpts, (o->nrcpts + 1) * sizeof *o->rcpts);
@@ -278,16 +283,48 @@ static int q_show(const struct qopts *o, const char *id)
 	return 0;
 }
 
+/* outcome_notices - after a release or delete: the sender's outcome notice queued and tried
+ * at once; 0, or 1 when it could not even be queued (the review itself stands) */
+static int outcome_notices(struct lg_qstore *q, const struct lg_config *cfg, const char *id,
+			   enum lg_notice_kind kind, const char *reviewer, const char *reason)
+{
+	if (!cfg->notices.enabled)
+		return 0;
+	lg_library_init();
+	char err[512];
+	long n = lg_notice_review(q, cfg, id, kind, reviewer, reason, err, sizeof err);
+	if (n < 0) {
+		fprintf(stderr, "leakguardctl: %s: the %s notice was not queued: %s\n", id,
+			lg_notice_kind_name(kind), err);
+		return 1;
+	}
+	if (n == 0)
+		return 0;	/* nobody was told of the hold: nobody is told of the outcome */
+	struct lg_q_notice *ns;
+	long m = lg_q_notice_list(q, NULL, id, (unsigned)n, false, &ns, err, sizeof err);
+	for (long i = 0; i < m; i++)
+		printf("%s: %s notice to %s: %s%s%s%s\n", id, ns[i].kind,
+		       ns[i].nrcpts ? ns[i].rcpts[0] : "-", ns[i].status,
+		       ns[i].last_error ? " (will be retried: " : "",
+		       ns[i].last_error ? ns[i].last_error : "", ns[i].last_error ? ")" : "");
+	lg_q_notices_free(ns, m > 0 ? (size_t)m : 0);
+	return 0;
+}
+
 /* q_delete - leakguardctl quarantine delete ID: idempotent, safe against a second reviewer */
 static int q_delete(const struct qopts *o, const char *id)
 {
-	struct lg_qstore *q = open_store(o, NULL);
+	struct lg_config *cfg;
+	struct lg_qstore *q = open_store(o, &cfg);
 	char err[512];
 	enum lg_q_change c = lg_q_set_status(q, id, LG_Q_HELD, LG_Q_DELETED, reviewer_name(o),
 					     o->reason, err, sizeof err);
 	int rc = 0;
 	switch (c) {
-	case LG_Q_CHANGED: printf("%s: deleted\n", id); break;
+	case LG_Q_CHANGED:
+		printf("%s: deleted\n", id);
+		rc = outcome_notices(q, cfg, id, LG_N_DELETED, reviewer_name(o), o->reason);
+		break;
 	case LG_Q_ALREADY: printf("%s: already deleted; nothing changed\n", id); break;
 	case LG_Q_CONFLICT: {
 		struct lg_q_record r;
@@ -310,6 +347,7 @@ static int q_delete(const struct qopts *o, const char *id)
 		break;
 	}
 	lg_q_close(q);
+	lg_config_free(cfg);
 	return rc;
 }
 
@@ -365,6 +403,7 @@ static int q_release(const struct qopts *o, const char *id)
 		      sizeof serr) == 0) {
 		printf("%s: released to %zu recipient%s via %s\n", id, r.nrcpts,
 		       r.nrcpts == 1 ? "" : "s", cfg->quarantine.release.url);
+		rc = outcome_notices(q, cfg, id, LG_N_RELEASED, who, o->reason);
 		goto out;
 	}
 	fprintf(stderr, "leakguardctl: %s: release failed: %s\n", id, serr);
@@ -485,8 +524,12 @@ static int q_put(const struct qopts *o, const char *file)
 	gethostname(host, sizeof host - 1);
 	struct lg_q_record rec;
 	lg_q_record_from_report(&rec, &rep, o->queue_id, host);
-	lg_report_free(&rep);
-	if (lg_q_put(q, &rec, msg.data, msg.len, err, sizeof err) < 0) {
+	if (o->sender) {	/* the envelope as given, as the milter stores it */
+		free(rec.sender);
+		rec.sender = lg_strdup(o->sender);
+	}
+	struct lg_report *repp = &rep;
+	if (lg_notice_put_held(q, cfg, &rec, repp, msg.data, msg.len, err, sizeof err) < 0) {
 		fprintf(stderr, "leakguardctl: %s\n", err);
 	} else if (lg_q_audit_add(q, reviewer_name(o), "put", rec.id, "done", file, err,
 				  sizeof err) < 0) {
@@ -495,6 +538,7 @@ static int q_put(const struct qopts *o, const char *file)
 		printf("%s\n", rec.id);
 		rc = 0;
 	}
+	lg_report_free(&rep);
 	lg_q_record_free(&rec);
 out:
 	if (an)
@@ -503,6 +547,80 @@ out:
 	lg_q_close(q);
 	lg_config_free(cfg);
 	return rc;
+}
+
+/* q_notices - leakguardctl quarantine notices: list the outbox, or (--send) send what is due
+ * now, as the daemon's notice thread does (for cron, and for tests) */
+static int q_notices(const struct qopts *o)
+{
+	struct lg_config *cfg;
+	struct lg_qstore *q = open_store(o, &cfg);
+	char err[512], tb[32];
+	int rc = 0;
+	if (o->send) {
+		if (!cfg->notices.enabled) {
+			fprintf(stderr, "leakguardctl: notices are not enabled (notices.enabled in "
+					"%s)\n", cfg->source);
+			rc = EX_CONFIG_;
+		} else {
+			lg_library_init();
+			struct lg_notice_stats st = {0};
+			if (lg_notice_run(q, cfg, (int64_t)time(NULL), &st, err, sizeof err) < 0) {
+				fprintf(stderr, "leakguardctl: %s\n", err);
+				rc = 1;
+			}
+			printf("sent %u, deferred %u, given up %u, digests made %u\n", st.sent,
+			       st.deferred, st.failed, st.digests);
+			if (st.deferred || st.failed)
+				rc = 1;
+		}
+		lg_q_close(q);
+		lg_config_free(cfg);
+		return rc;
+	}
+	if (o->status && strcmp(o->status, "pending") && strcmp(o->status, "sent") &&
+	    strcmp(o->status, "failed")) {
+		fprintf(stderr, "leakguardctl: unknown notice status '%s' (pending, sent, failed)\n",
+			o->status);
+		lg_q_close(q);
+		lg_config_free(cfg);
+		return EX_USAGE_;
+	}
+	struct lg_q_notice *ns;
+	long n = lg_q_notice_list(q, o->status, NULL, 0, false, &ns, err, sizeof err);
+	lg_q_close(q);
+	lg_config_free(cfg);
+	if (n < 0) {
+		fprintf(stderr, "leakguardctl: %s\n", err);
+		return 1;
+	}
+	struct lg_buf b = LG_BUF_INIT;
+	if (o->json)
+		lg_buf_putc(&b, '[');
+	for (long i = 0; i < n; i++) {
+		const struct lg_q_notice *x = &ns[i];
+		if (o->json) {
+			if (i)
+				lg_buf_putc(&b, ',');
+			lg_q_notice_json(x, &b);
+			continue;
+		}
+		char *to = lg_q_join(x->rcpts, x->nrcpts, ',', false);
+		lg_buf_printf(&b, "%-6lld %s  %-10s %-8s %-5s %u  %s  %s  %s\n", (long long)x->seq,
+			      fmt_time(x->created, tb, sizeof tb), x->kind, x->status, x->language,
+			      x->attempts, x->qid ? x->qid : "-", to, x->subject ? x->subject : "");
+		if (x->last_error)
+			lg_buf_printf(&b, "       last error: %s\n", x->last_error);
+		free(to);
+	}
+	if (o->json)
+		lg_buf_puts(&b, "]\n");
+	else if (!n)
+		lg_buf_puts(&b, "(no notices)\n");
+	fputs(lg_buf_cstr(&b), stdout);
+	lg_buf_free(&b);
+	lg_q_notices_free(ns, (size_t)n);
+	return 0;
 }
 
 /* cmd_quarantine - dispatch a quarantine subcommand */
@@ -529,6 +647,8 @@ int cmd_quarantine(int argc, char **argv)
 		rc = q_audit(&o);
 	else if ((!strcmp(sub, "put") || !strcmp(sub, "hold")) && nargs == 1)
 		rc = q_put(&o, argv[first]);
+	else if (!strcmp(sub, "notices") && nargs == 0 && !(o.send && o.json))
+		rc = q_notices(&o);
 	else
 		qusage(EX_USAGE_);
 	free(o.rcpts);

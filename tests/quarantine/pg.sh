@@ -6,7 +6,8 @@ top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/lib.sh"
 
-unit=$top_builddir/tests/unit/test_quarantine
+# the suite to run (tests/notice/outbox-pg.sh runs test_outbox the same way)
+unit=${LG_PG_UNIT:-$top_builddir/tests/unit/test_quarantine}
 bindir=
 for d in /usr/lib/postgresql/*/bin; do
 	[ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] && bindir=$d
