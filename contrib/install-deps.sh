@@ -7,7 +7,8 @@ want_tests=no
 
 BUILD="build-essential autoconf automake pkg-config \
  libmilter-dev libpcre2-dev libmagic-dev libxml2-dev libgmime-3.0-dev libarchive-dev \
- liblzma-dev libutf8proc-dev libuchardet-dev libsqlite3-dev libfyaml-dev libpoppler-glib-dev libpq-dev libcurl4-openssl-dev"
+ liblzma-dev libutf8proc-dev libuchardet-dev libsqlite3-dev libfyaml-dev libpoppler-glib-dev libpq-dev libcurl4-openssl-dev \
+ libvectorscan-dev"
 # The demo runs a private Postfix instance and sends with swaks.
 RUN="libmagic-mgc postfix swaks ca-certificates"
 # clang and its libFuzzer runtime: test-all.sh runs every fuzz harness briefly.

@@ -95,6 +95,10 @@ struct lg_detectors *lg_detectors_build(const struct lg_detdef *defs, size_t n, 
 /* (The built-in set, rules/builtin/NAME.yaml compiled in, is lg_detectors_builtin in
  * config/config.h: rule files are YAML, read by the configuration loader.) */
 void lg_detectors_free(struct lg_detectors *d);
+/* lg_detectors_set_vectorscan - find the literal triggers and keywords of all detectors in one
+ * Vectorscan pass (on, the default when leakguard is built with it and the CPU can run it), or
+ * with one search per detector; the findings are the same. Returns whether the pass is used. */
+bool lg_detectors_set_vectorscan(struct lg_detectors *d, bool on);
 
 /* lg_builtin_rules - the built-in rule files: NULL-terminated arrays of names and texts */
 extern const char *const lg_builtin_rule_names[];

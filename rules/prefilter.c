@@ -230,8 +230,8 @@ static unsigned char lower(unsigned char c)
 /* literal_at - does the literal (ASCII lower case) start at s[i]? */
 static bool literal_at(const unsigned char *s, size_t len, size_t i, const char *lit, size_t n)
 {
-	if (len - i < n)
-		return false;
+	if (n == 0 || len - i < n)
+		return false;	/* an empty literal is never found */
 	for (size_t k = 0; k < n; k++)
 		if (lower(s[i + k]) != (unsigned char)lit[k])
 			return false;
@@ -258,27 +258,36 @@ static int pos_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* lg_literal_windows - windows around every occurrence of the detector's literals: a match
- * may begin up to reach characters before the literal and no later than the literal itself.
- * Each distinct first byte is found with memchr (vectorised in libc), then the literal is
- * compared there. */
+/* lg_windows_at - windows around trigger positions: a match may begin up to reach characters
+ * before the trigger and no later than the trigger itself */
+struct lg_window *lg_windows_at(const struct lg_det *det, const char *text, const size_t *pos,
+				size_t npos, size_t *n)
+{
+	struct lg_window *w = NULL;
+	size_t cap = 0;
+	*n = 0;
+	for (size_t i = 0; i < npos; i++)
+		add_window(&w, n, &cap, lg_back_chars(text, pos[i], det->def.prefilter.reach), pos[i]);
+	return w;
+}
+
+/* lg_literal_windows - windows around every occurrence of the detector's literals. Each
+ * distinct first byte is found with memchr (vectorised in libc), then the literal is compared
+ * there. */
 struct lg_window *lg_literal_windows(const struct lg_det *det, const char *text, size_t len,
 				     size_t *n)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	char **lits = det->def.prefilter.literals;
-	unsigned char firsts[16];
+	unsigned char firsts[256], seen[256] = { 0 };
 	size_t nfirst = 0, npos = 0, cappos = 0;
 	size_t *pos = NULL;
 	for (size_t k = 0; lits[k]; k++) {
 		unsigned char f = (unsigned char)lits[k][0];
 		for (int up = 0; up < 2; up++) {
 			unsigned char c = up ? (f >= 'a' && f <= 'z' ? (unsigned char)(f - 32) : 0) : f;
-			bool seen = !c;
-			for (size_t j = 0; j < nfirst && !seen; j++)
-				seen = firsts[j] == c;
-			if (!seen && nfirst < sizeof firsts)
-				firsts[nfirst++] = c;
+			if (c && !seen[c])	/* an empty literal (first byte NUL) is never found */
+				seen[c] = 1, firsts[nfirst++] = c;
 		}
 	}
 	for (size_t j = 0; j < nfirst; j++) {
@@ -298,11 +307,7 @@ struct lg_window *lg_literal_windows(const struct lg_det *det, const char *text,
 	}
 	if (nfirst > 1 && npos > 1)
 		qsort(pos, npos, sizeof *pos, pos_cmp);
-	struct lg_window *w = NULL;
-	size_t cap = 0;
-	*n = 0;
-	for (size_t i = 0; i < npos; i++)
-		add_window(&w, n, &cap, lg_back_chars(text, pos[i], det->def.prefilter.reach), pos[i]);
+	struct lg_window *w = lg_windows_at(det, text, pos, npos, n);
 	free(pos);
 	return w;
 }
