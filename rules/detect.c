@@ -55,6 +55,7 @@ void lg_detdef_free(struct lg_detdef *d)
 	free(d->pattern);
 	free(d->validator);
 	strv_free(d->prefilter.literals);
+	free(d->prefilter.reach_chars);
 	strv_free(d->context.keywords);
 	strv_free(d->exclude.keywords);
 	strv_free(d->columns);
@@ -73,6 +74,8 @@ static void detdef_copy(struct lg_detdef *to, const struct lg_detdef *from)
 	to->pattern = from->pattern ? lg_strdup(from->pattern) : NULL;
 	to->validator = from->validator ? lg_strdup(from->validator) : NULL;
 	to->prefilter.literals = strv_norm(from->prefilter.literals);
+	to->prefilter.reach_chars =
+		from->prefilter.reach_chars ? lg_strdup(from->prefilter.reach_chars) : NULL;
 	to->context.keywords = strv_norm(from->context.keywords);
 	to->exclude.keywords = strv_norm(from->exclude.keywords);
 	to->columns = strv_norm(from->columns);
@@ -199,6 +202,18 @@ struct lg_detectors *lg_detectors_build(const struct lg_detdef *defs, size_t n, 
 		if (!compile_det(d, det, err, errlen)) {
 			lg_detectors_free(d);
 			return NULL;
+		}
+		if (det->def.prefilter.reach_chars) {
+			char why[128];
+			if (!lg_reach_chars_parse(det->def.prefilter.reach_chars, det->reach_ok, why,
+						  sizeof why)) {
+				snprintf(err, errlen, "%s:%d: detector '%s': %s",
+					 det->def.file ? det->def.file : "<rules>", det->def.line,
+					 det->def.id, why);
+				lg_detectors_free(d);
+				return NULL;
+			}
+			det->reach_limited = true;
 		}
 		if (det->re && det->def.prefilter.digits) {
 			if (!d->any_digits || det->def.prefilter.digits < d->min_digits)
@@ -462,7 +477,7 @@ static int run_detector(struct scan *s, const struct lg_cluster *cl, size_t ncl)
 		for (size_t i = 0; i < ncl; i++) {
 			if (cl[i].digits < def->prefilter.digits || cl[i].end <= done)
 				continue;
-			size_t start = lg_back_chars(s->text, cl[i].start, def->prefilter.reach);
+			size_t start = lg_reach_start(s->det, s->text, cl[i].start);
 			size_t r = run_window(s, start > done ? start : done, cl[i].end);
 			if (r == (size_t)-1)
 				return -1;

@@ -33,6 +33,8 @@ struct lg_det {
 	struct lg_kwset exclude;	/* def.exclude.keywords */
 	bool jit;			/* the pattern is JIT-compiled */
 	uint32_t ncaptures;
+	bool reach_limited;		/* def.prefilter.reach_chars: ... */
+	unsigned char reach_ok[256];	/* ... the bytes a reach may go back over */
 };
 
 struct lg_litdb;
@@ -125,6 +127,9 @@ bool lg_hits_any(const struct lg_hits *h, unsigned det, enum lg_lit_kind kind, c
 		 size_t a, size_t b, bool anywhere);
 /* lg_hits_available - built with Vectorscan */
 bool lg_hits_available(void);
+/* lg_reach_start - where a match may begin at the earliest, given a trigger (first digit or
+ * literal) at pos: prefilter.reach characters back, over reach_chars only when it is set */
+size_t lg_reach_start(const struct lg_det *det, const char *text, size_t pos);
 /* lg_back_chars - the offset n characters before pos (not before 0) in valid UTF-8 */
 size_t lg_back_chars(const char *t, size_t pos, unsigned n);
 /* lg_fwd_chars - the offset n characters after pos (not past len) in valid UTF-8 */

@@ -52,6 +52,10 @@ static const struct bad_rule bad_rules[] = {
 	{ "empty file", "# nothing\n", "rules.yaml:1:1: error:", "rule file is empty" },
 	{ "validator without pattern", "id: emp\ncolumns: [a]\nvalidator: email\n",
 	  "rules.yaml:1:1: error:", "needs a pattern" },
+	{ "reach_chars not ASCII", "id: emp\npattern: x\nprefilter: {literals: [x], reach_chars: 'aÃ©'}\n",
+	  "rules.yaml:3:", "ASCII characters only (byte 2" },
+	{ "reach_chars bad range", "id: emp\npattern: x\nprefilter: {literals: [x], reach_chars: '.- '}\n",
+	  "rules.yaml:3:", "bad range '.- '" },
 };
 
 /* test_bad_rules - each bad rule file is refused with the place and the reason */
@@ -391,6 +395,43 @@ static void test_clusters(void)
 	}
 }
 
+/* test_reach_chars - how far back a literal window begins, with and without reach_chars */
+static void test_reach_chars(void)
+{
+	static const struct {
+		const char *spec;	/* NULL: any character */
+		unsigned reach;
+		const char *text;	/* the trigger is the '@' */
+		size_t want;
+	} rows[] = {
+		{ NULL, 5, "ab cd.ef@x", 3 },
+		{ "a-z", 5, "ab cd.ef@x", 6 },	/* stops at the '.' */
+		{ "-.a-z", 9, "ab cd.ef@x", 3 },	/* '-' first is itself; stops at the space */
+		{ "-.a-z ", 9, "ab cd.ef@x", 0 },
+		{ "a-z", 3, "abcdefg@", 4 },		/* never past reach */
+		{ "a-z", 9, "日本ab@", 6 },		/* non-ASCII stops it */
+		{ NULL, 3, "日本ab@", 3 },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct lg_det det = { 0 };
+		char why[128] = "";
+		det.def.prefilter.reach = rows[i].reach;
+		if (rows[i].spec) {
+			det.reach_limited = lg_reach_chars_parse(rows[i].spec, det.reach_ok, why,
+								 sizeof why);
+			if (!tap_ok(det.reach_limited, "reach_chars \"%s\" parses (%s)", rows[i].spec,
+				    why))
+				continue;
+		}
+		size_t at = (size_t)(strchr(rows[i].text, '@') - rows[i].text);
+		size_t got = lg_reach_start(&det, rows[i].text, at);
+		if (!tap_ok(got == rows[i].want, "reach %u over %s in \"%s\": starts at %zu",
+			    rows[i].reach, rows[i].spec ? rows[i].spec : "anything", rows[i].text,
+			    rows[i].want))
+			tap_diag("got %zu", got);
+	}
+}
+
 static unsigned long long rng = 88172645463325252ull;
 
 /* rnd - xorshift64 */
@@ -513,6 +554,7 @@ int main(void)
 {
 	test_bad_rules();
 	test_own_detector();
+	test_reach_chars();
 	char err[512];
 	struct lg_detectors *d = lg_detectors_builtin(err, sizeof err);
 	if (!tap_ok(d != NULL, "built-in detectors (%s)", err))
