@@ -183,6 +183,7 @@ struct lg_detectors *lg_detectors_build(const struct lg_detdef *defs, size_t n, 
 					size_t errlen)
 {
 	struct lg_detectors *d = lg_calloc(1, sizeof *d);
+	lg_prefilter_init();	/* at config load, before any thread scans */
 	d->gctx = pcre2_general_context_create(pcre2_alloc, pcre2_free, NULL);
 	d->dets = lg_calloc(n ? n : 1, sizeof *d->dets);
 	d->max_ovec = 1;

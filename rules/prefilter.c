@@ -8,6 +8,10 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define LG_HAVE_AVX2_TARGET 1	/* an AVX2 variant, chosen at run time */
+#include <immintrin.h>
+#endif
 
 #include "lg_alloc.h"
 #include "rules/rules_int.h"
@@ -19,72 +23,174 @@ static bool is_ascii_sep(unsigned char c)
 	return c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '+' || c == '/';
 }
 
-/* classify - one bit per byte, 64 bytes a word (bit 0 = the word's first byte): dg the ASCII
- * digits, join the digits and the separators written inside numbers. Besides the ASCII
- * separators, join holds every byte of U+2000..U+2FFF (lead byte E2: hyphens, dashes, the minus
- * sign ...) and of U+30FC (E3 83 BC, the long vowel mark typed for a dash); a superset of what
- * numbers contain, which only costs some pattern runs, never a match. With SSE2 the bytes are
- * classified 16 at a time: b + 0x50 is below -118 as a signed byte exactly for '0'..'9', and
- * b - 0x28 is at most 7 (unsigned) for '(' .. '/', of which '*' and ',' are not separators.
- * Each word is written once; bits past len are clear. */
+/* The four masks of one 64-byte word (bit 0 = its first byte). */
+struct word {
+	uint64_t d;	/* ASCII digits */
+	uint64_t j;	/* digits and ASCII separators */
+	uint64_t l;	/* E2 bytes */
+	uint64_t b;	/* BC bytes */
+};
+
+/* word_scalar - the masks of s[0..n), n <= 64, a byte at a time */
+static struct word word_scalar(const unsigned char *s, size_t n)
+{
+	struct word m = { 0, 0, 0, 0 };
+	for (size_t k = 0; k < n; k++) {
+		uint64_t bit = 1ull << k;
+		if ((unsigned)(s[k] - '0') < 10)
+			m.d |= bit, m.j |= bit;
+		else if (is_ascii_sep(s[k]))
+			m.j |= bit;
+		else if (s[k] == 0xE2)
+			m.l |= bit;
+		else if (s[k] == 0xBC)
+			m.b |= bit;
+	}
+	return m;
+}
+
+#ifdef __SSE2__
+/* word_sse2 - the masks of 64 bytes, 16 at a time: b + 0x50 is below -118 as a signed byte
+ * exactly for '0'..'9', and b - 0x28 is at most 7 (unsigned) for '(' .. '/', of which '*' and
+ * ',' are not separators */
+static inline __attribute__((always_inline)) struct word word_sse2(const unsigned char *s)
+{
+	const __m128i bias = _mm_set1_epi8(0x50), lim = _mm_set1_epi8(-118);
+	const __m128i b28 = _mm_set1_epi8(0x28), seven = _mm_set1_epi8(7);
+	const __m128i star = _mm_set1_epi8('*' - 0x28), comma = _mm_set1_epi8(',' - 0x28);
+	const __m128i sp = _mm_set1_epi8(' '), e2 = _mm_set1_epi8((char)0xE2);
+	const __m128i xbc = _mm_set1_epi8((char)0xBC);
+	struct word m = { 0, 0, 0, 0 };
+	for (int k = 0; k < 4; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * k));
+		__m128i dig = _mm_cmplt_epi8(_mm_add_epi8(v, bias), lim);
+		__m128i x = _mm_sub_epi8(v, b28);
+		__m128i rng = _mm_cmpeq_epi8(_mm_min_epu8(x, seven), x);
+		__m128i not_sep = _mm_or_si128(_mm_cmpeq_epi8(x, star), _mm_cmpeq_epi8(x, comma));
+		__m128i sep = _mm_or_si128(_mm_andnot_si128(not_sep, rng), _mm_cmpeq_epi8(v, sp));
+		unsigned sh = 16 * (unsigned)k;
+		m.d |= (uint64_t)(uint16_t)_mm_movemask_epi8(dig) << sh;
+		m.j |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(dig, sep)) << sh;
+		m.l |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, e2)) << sh;
+		m.b |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, xbc)) << sh;
+	}
+	return m;
+}
+#endif
+
+#ifdef LG_HAVE_AVX2_TARGET
+/* word_avx2 - the same, 32 bytes at a time */
+static inline __attribute__((always_inline, target("avx2"))) struct word
+word_avx2(const unsigned char *s)
+{
+	const __m256i bias = _mm256_set1_epi8(0x50), lim = _mm256_set1_epi8(-118);
+	const __m256i b28 = _mm256_set1_epi8(0x28), seven = _mm256_set1_epi8(7);
+	const __m256i star = _mm256_set1_epi8('*' - 0x28), comma = _mm256_set1_epi8(',' - 0x28);
+	const __m256i sp = _mm256_set1_epi8(' '), e2 = _mm256_set1_epi8((char)0xE2);
+	const __m256i xbc = _mm256_set1_epi8((char)0xBC);
+	struct word m = { 0, 0, 0, 0 };
+	for (int k = 0; k < 2; k++) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(s + 32 * k));
+		__m256i dig = _mm256_cmpgt_epi8(lim, _mm256_add_epi8(v, bias));
+		__m256i x = _mm256_sub_epi8(v, b28);
+		__m256i rng = _mm256_cmpeq_epi8(_mm256_min_epu8(x, seven), x);
+		__m256i not_sep = _mm256_or_si256(_mm256_cmpeq_epi8(x, star),
+						  _mm256_cmpeq_epi8(x, comma));
+		__m256i sep = _mm256_or_si256(_mm256_andnot_si256(not_sep, rng),
+					      _mm256_cmpeq_epi8(v, sp));
+		unsigned sh = 32 * (unsigned)k;
+		m.d |= (uint64_t)(uint32_t)_mm256_movemask_epi8(dig) << sh;
+		m.j |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_or_si256(dig, sep)) << sh;
+		m.l |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, e2)) << sh;
+		m.b |= (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, xbc)) << sh;
+	}
+	return m;
+}
+#endif
+
+/* finish_word - complete word w's join mask and store both: every byte of an E2 xx xx sequence
+ * (the lead's bits from the previous word in *prevl) and of E3 83 BC (checked at each BC, the
+ * bytes before it possibly in the previous word, whose stored mask is then updated); bits past
+ * len cleared */
+static inline __attribute__((always_inline)) void
+finish_word(const unsigned char *s, size_t len, size_t w, struct word m, uint64_t *prevl,
+	    uint64_t *dg, uint64_t *join)
+{
+	size_t i = w * 64;
+	uint64_t j = m.j | m.l | (m.l << 1) | (*prevl >> 63) | (m.l << 2) | (*prevl >> 62);
+	*prevl = m.l;
+	for (uint64_t b = m.b; b; b &= b - 1) {
+		unsigned t = (unsigned)__builtin_ctzll(b);
+		size_t p = i + t;
+		if (p >= 2 && s[p - 1] == 0x83 && s[p - 2] == 0xE3) {
+			j |= (1ull << t) | (t >= 1 ? 1ull << (t - 1) : 0) | (t >= 2 ? 1ull << (t - 2) : 0);
+			if (t < 2)
+				join[w - 1] |= t == 0 ? 3ull << 62 : 1ull << 63;
+		}
+	}
+	if (len - i < 64)
+		j &= (1ull << (len - i)) - 1;
+	dg[w] = m.d;
+	join[w] = j;
+}
+
+/* classify_base - the masks of every word with the baseline instructions (SSE2 on x86-64) */
+static void classify_base(const unsigned char *s, size_t len, uint64_t *dg, uint64_t *join)
+{
+	uint64_t prevl = 0;
+	for (size_t w = 0, i = 0; i < len; w++, i += 64) {
+#ifdef __SSE2__
+		struct word m = i + 64 <= len ? word_sse2(s + i) : word_scalar(s + i, len - i);
+#else
+		struct word m = word_scalar(s + i, len - i < 64 ? len - i : 64);
+#endif
+		finish_word(s, len, w, m, &prevl, dg, join);
+	}
+}
+
+#ifdef LG_HAVE_AVX2_TARGET
+/* classify_avx2 - the same with AVX2, for CPUs that have it */
+__attribute__((target("avx2"))) static void classify_avx2(const unsigned char *s, size_t len,
+							   uint64_t *dg, uint64_t *join)
+{
+	uint64_t prevl = 0;
+	for (size_t w = 0, i = 0; i < len; w++, i += 64) {
+		struct word m = i + 64 <= len ? word_avx2(s + i) : word_scalar(s + i, len - i);
+		finish_word(s, len, w, m, &prevl, dg, join);
+	}
+}
+#endif
+
+int lg_prefilter_simd = -1;
+
+/* lg_prefilter_init - choose the classifier from the CPU, once, before threads scan */
+void lg_prefilter_init(void)
+{
+	if (lg_prefilter_simd >= 0)
+		return;
+#ifdef LG_HAVE_AVX2_TARGET
+	lg_prefilter_simd = __builtin_cpu_supports("avx2") ? 1 : 0;
+#else
+	lg_prefilter_simd = 0;
+#endif
+}
+
+/* classify - one bit per byte, 64 bytes a word: dg the ASCII digits, join the digits and the
+ * separators written inside numbers. Besides the ASCII separators (space - . ( ) + /), join
+ * holds every byte of U+2000..U+2FFF (lead byte E2: hyphens, dashes, the minus sign ...) and of
+ * U+30FC (E3 83 BC, the long vowel mark typed for a dash); a superset of what numbers contain,
+ * which only costs some pattern runs, never a match. Each word is written once; bits past len
+ * are clear. AVX2 where the CPU has it (lg_prefilter_simd, set by lg_prefilter_init), else
+ * SSE2. */
 static void classify(const unsigned char *s, size_t len, uint64_t *dg, uint64_t *join)
 {
-	uint64_t prevl = 0;	/* the previous word's E2 bits */
-	for (size_t w = 0, i = 0; i < len; w++, i += 64) {
-		uint64_t d = 0, j = 0, l = 0, b = 0;
-#ifdef __SSE2__
-		if (i + 64 <= len) {
-			const __m128i bias = _mm_set1_epi8(0x50), lim = _mm_set1_epi8(-118);
-			const __m128i b28 = _mm_set1_epi8(0x28), seven = _mm_set1_epi8(7);
-			const __m128i star = _mm_set1_epi8('*' - 0x28), comma = _mm_set1_epi8(',' - 0x28);
-			const __m128i sp = _mm_set1_epi8(' '), e2 = _mm_set1_epi8((char)0xE2);
-			const __m128i xbc = _mm_set1_epi8((char)0xBC);
-			for (int k = 0; k < 4; k++) {
-				__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 16 * k));
-				__m128i dig = _mm_cmplt_epi8(_mm_add_epi8(v, bias), lim);
-				__m128i x = _mm_sub_epi8(v, b28);
-				__m128i rng = _mm_cmpeq_epi8(_mm_min_epu8(x, seven), x);
-				__m128i not_sep = _mm_or_si128(_mm_cmpeq_epi8(x, star), _mm_cmpeq_epi8(x, comma));
-				__m128i sep = _mm_or_si128(_mm_andnot_si128(not_sep, rng), _mm_cmpeq_epi8(v, sp));
-				unsigned sh = 16 * (unsigned)k;
-				d |= (uint64_t)(uint16_t)_mm_movemask_epi8(dig) << sh;
-				j |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(dig, sep)) << sh;
-				l |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, e2)) << sh;
-				b |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, xbc)) << sh;
-			}
-		} else
-#endif
-		{
-			for (size_t k = i; k < len && k < i + 64; k++) {
-				uint64_t bit = 1ull << (k - i);
-				if ((unsigned)(s[k] - '0') < 10)
-					d |= bit, j |= bit;
-				else if (is_ascii_sep(s[k]))
-					j |= bit;
-				else if (s[k] == 0xE2)
-					l |= bit;
-				else if (s[k] == 0xBC)
-					b |= bit;
-			}
-		}
-		/* E2 xx xx: the lead and the two bytes after it (bits past len are cut below) */
-		j |= l | (l << 1) | (prevl >> 63) | (l << 2) | (prevl >> 62);
-		prevl = l;
-		/* E3 83 BC: checked at each BC, the bytes before it possibly in the previous word */
-		for (; b; b &= b - 1) {
-			unsigned t = (unsigned)__builtin_ctzll(b);
-			size_t p = i + t;
-			if (p >= 2 && s[p - 1] == 0x83 && s[p - 2] == 0xE3) {
-				j |= (1ull << t) | (t >= 1 ? 1ull << (t - 1) : 0) | (t >= 2 ? 1ull << (t - 2) : 0);
-				if (t < 2)
-					join[w - 1] |= t == 0 ? 3ull << 62 : 1ull << 63;
-			}
-		}
-		if (len - i < 64)
-			j &= (1ull << (len - i)) - 1;
-		dg[w] = d;
-		join[w] = j;
+#ifdef LG_HAVE_AVX2_TARGET
+	if (lg_prefilter_simd == 1) {
+		classify_avx2(s, len, dg, join);
+		return;
 	}
+#endif
+	classify_base(s, len, dg, join);
 }
 
 /* popcount - set bits of a word (SWAR: no libgcc call where the CPU baseline has no POPCNT) */
@@ -157,9 +263,14 @@ struct lg_cluster *lg_digit_clusters(const char *text, size_t len, unsigned min_
 	for (size_t w = 0; w < nw; w++) {
 		uint64_t r = c[w];
 		if (min > 1) {	/* the runs holding a position where min bits in a row start */
-			uint64_t v = r, next = c[w + 1];
-			for (unsigned sh = 1; sh < min; sh++)
-				v &= (r >> sh) | (next << (64 - sh));
+			/* over the two words [r, next] as one: after x &= x >> step, bit i says
+			 * that have + step bits from i on are set; steps double up to min */
+			uint64_t v = r, hi = c[w + 1];
+			for (unsigned have = 1, step; have < min; have += step) {
+				step = have < min - have ? have : min - have;
+				v &= (v >> step) | (hi << (64 - step));
+				hi &= hi >> step;
+			}
 			uint64_t sum = r + v, c1 = sum < r, sum2 = sum + carry, c2 = sum2 < sum;
 			carry = c1 | c2;
 			r = ((sum2 ^ r) & r) | v;

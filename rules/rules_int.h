@@ -70,6 +70,11 @@ struct lg_cluster {
 	unsigned digits;
 };
 
+/* lg_prefilter_simd - which classifier lg_digit_clusters uses: 0 the baseline (SSE2), 1 AVX2;
+ * -1 until lg_prefilter_init (lg_detectors_build calls it) chose from the CPU, which means the
+ * baseline. Tests set it to check both. */
+extern int lg_prefilter_simd;
+void lg_prefilter_init(void);
 /* lg_digit_clusters - every digit cluster of text at least min_len bytes long (1: all), in order
  * (newly allocated, *n set) */
 struct lg_cluster *lg_digit_clusters(const char *text, size_t len, unsigned min_len, size_t *n);
