@@ -220,10 +220,9 @@ static hs_scratch_t *thread_scratch(const hs_database_t *db)
 	if (!scratch_key_ok)
 		return NULL;
 	hs_scratch_t *s = pthread_getspecific(scratch_key);
-	if (hs_alloc_scratch(db, &s) != HS_SUCCESS)
-		return NULL;
-	pthread_setspecific(scratch_key, s);
-	return s;
+	hs_error_t rc = hs_alloc_scratch(db, &s);
+	pthread_setspecific(scratch_key, s);	/* what it left, also on failure (NULL or the old) */
+	return rc == HS_SUCCESS ? s : NULL;
 }
 
 /* What the match callback collects. */
