@@ -929,6 +929,17 @@ static int parse_pattern(struct loader *ld, const struct key *k, void *base, con
 	return 0;
 }
 
+/* parse_reach_chars - a prefilter's reach_chars: ASCII characters and ranges (rules/prefilter.c) */
+static int parse_reach_chars(struct loader *ld, const struct key *k, void *base, const char *v)
+{
+	unsigned char ok[256];
+	char why[128];
+	if (!lg_reach_chars_parse(v, ok, why, sizeof why))
+		return fail(ld, "%s", why);
+	set_string(FIELD(base, k, char *), v);
+	return 0;
+}
+
 /* ---- the table --------------------------------------------------------------------------- */
 
 static const struct key prefilter_keys[] = {
@@ -939,6 +950,8 @@ static const struct key prefilter_keys[] = {
 	  .type = "a sequence of strings" },
 	{ .name = "reach", .offset = offsetof(struct lg_detdef, prefilter.reach), .def = "8",
 	  .parse = parse_uint, .type = "a whole number of characters", .min = 0, .max = 1000 },
+	{ .name = "reach_chars", .offset = offsetof(struct lg_detdef, prefilter.reach_chars),
+	  .parse = parse_reach_chars, .type = "ASCII characters and ranges (\"-A-Za-z0-9_\")" },
 	{ .name = NULL },
 };
 

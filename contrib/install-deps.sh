@@ -5,10 +5,15 @@ set -eu
 want_tests=no
 [ "${1:-}" = "--tests" ] && want_tests=yes
 
+# Hyperscan's API for the detectors' keyword pass (rules/hits.c): Vectorscan, or Intel's Hyperscan
+# where libhyperscan5 is installed already (rspamd depends on it, and libvectorscan5 conflicts with
+# it: installing Vectorscan would remove rspamd). configure takes either (pkg-config libhs).
+HS_DEV=libvectorscan-dev
+dpkg-query -W -f='${Status}' libhyperscan5 2>/dev/null | grep -q "ok installed" && HS_DEV=libhyperscan-dev
 BUILD="build-essential autoconf automake pkg-config \
  libmilter-dev libpcre2-dev libmagic-dev libxml2-dev libgmime-3.0-dev libarchive-dev \
  liblzma-dev libutf8proc-dev libuchardet-dev libsqlite3-dev libfyaml-dev libpoppler-glib-dev libpq-dev libcurl4-openssl-dev \
- libseccomp-dev"
+ libseccomp-dev $HS_DEV"
 # The demo runs a private Postfix instance and sends with swaks.
 RUN="libmagic-mgc postfix swaks ca-certificates"
 # clang and its libFuzzer runtime: test-all.sh runs every fuzz harness briefly.

@@ -1,6 +1,7 @@
 /* detect.c - the detector set: compiles each rule's pattern once (UTF, JIT, a callout at its end
  * that runs the validator) and runs every detector over a normalised text, only inside the
- * windows the prefilter found, raising the confidence where context keywords are near. */
+ * windows the prefilter found, raising the confidence where context keywords are near. With
+ * Vectorscan, the literal triggers and keywords of all detectors come from one pass (hits.c). */
 #include "rules/detect.h"
 
 #include <limits.h>
@@ -54,6 +55,7 @@ void lg_detdef_free(struct lg_detdef *d)
 	free(d->pattern);
 	free(d->validator);
 	strv_free(d->prefilter.literals);
+	free(d->prefilter.reach_chars);
 	strv_free(d->context.keywords);
 	strv_free(d->exclude.keywords);
 	strv_free(d->columns);
@@ -72,6 +74,8 @@ static void detdef_copy(struct lg_detdef *to, const struct lg_detdef *from)
 	to->pattern = from->pattern ? lg_strdup(from->pattern) : NULL;
 	to->validator = from->validator ? lg_strdup(from->validator) : NULL;
 	to->prefilter.literals = strv_norm(from->prefilter.literals);
+	to->prefilter.reach_chars =
+		from->prefilter.reach_chars ? lg_strdup(from->prefilter.reach_chars) : NULL;
 	to->context.keywords = strv_norm(from->context.keywords);
 	to->exclude.keywords = strv_norm(from->exclude.keywords);
 	to->columns = strv_norm(from->columns);
@@ -179,6 +183,7 @@ struct lg_detectors *lg_detectors_build(const struct lg_detdef *defs, size_t n, 
 					size_t errlen)
 {
 	struct lg_detectors *d = lg_calloc(1, sizeof *d);
+	lg_prefilter_init();	/* at config load, before any thread scans */
 	d->gctx = pcre2_general_context_create(pcre2_alloc, pcre2_free, NULL);
 	d->dets = lg_calloc(n ? n : 1, sizeof *d->dets);
 	d->max_ovec = 1;
@@ -199,6 +204,18 @@ struct lg_detectors *lg_detectors_build(const struct lg_detdef *defs, size_t n, 
 			lg_detectors_free(d);
 			return NULL;
 		}
+		if (det->def.prefilter.reach_chars) {
+			char why[128];
+			if (!lg_reach_chars_parse(det->def.prefilter.reach_chars, det->reach_ok, why,
+						  sizeof why)) {
+				snprintf(err, errlen, "%s:%d: detector '%s': %s",
+					 det->def.file ? det->def.file : "<rules>", det->def.line,
+					 det->def.id, why);
+				lg_detectors_free(d);
+				return NULL;
+			}
+			det->reach_limited = true;
+		}
 		if (det->re && det->def.prefilter.digits) {
 			if (!d->any_digits || det->def.prefilter.digits < d->min_digits)
 				d->min_digits = det->def.prefilter.digits;
@@ -207,7 +224,18 @@ struct lg_detectors *lg_detectors_build(const struct lg_detdef *defs, size_t n, 
 		if (det->def.columns || det->def.context.keywords)
 			d->any_columns = true;
 	}
+	d->lits = lg_litdb_build(d);
+	d->use_lits = d->lits != NULL;
 	return d;
+}
+
+/* lg_detectors_set_vectorscan - use the one-pass literal and keyword search or not */
+bool lg_detectors_set_vectorscan(struct lg_detectors *d, bool on)
+{
+	if (!d)
+		return false;
+	d->use_lits = on && d->lits;
+	return d->use_lits;
 }
 
 /* lg_detectors_free - release the compiled set */
@@ -215,6 +243,7 @@ void lg_detectors_free(struct lg_detectors *d)
 {
 	if (!d)
 		return;
+	lg_litdb_free(d->lits);
 	for (size_t i = 0; i < d->n; i++) {
 		pcre2_code_free(d->dets[i].re);
 		lg_kwset_free(&d->dets[i].context);
@@ -276,6 +305,7 @@ struct scan {
 	char *err;
 	size_t errlen;
 	const char *limited;	/* a detector whose matcher hit a pcre2 limit, or NULL */
+	const struct lg_hits *hits;	/* the text's literal and keyword hits, or NULL: search */
 };
 
 /* column_of - 1-based column of a text offset in a row, 0 when not in a row */
@@ -302,14 +332,20 @@ static bool has_context(const struct scan *s, size_t start, size_t end)
 		return false;
 	if (header_mark(s, column_of(s->row, start)) & HDR_CONTEXT)
 		return true;
-	return lg_context_near(s->det, s->text, s->len, start, end);
+	if (!s->hits)
+		return lg_context_near(s->det, s->text, s->len, start, end);
+	size_t a = lg_back_chars(s->text, start, s->det->def.context.window);
+	size_t b = lg_fwd_chars(s->text, s->len, end, s->det->def.context.window);
+	return lg_hits_any(s->hits, s->index, LG_LIT_CONTEXT, s->text, a, b, false);
 }
 
 /* excluded - one of the detector's exclude keywords within its window before start */
-static bool excluded(const struct lg_det *det, const char *text, size_t start)
+static bool excluded(const struct scan *s, size_t start)
 {
-	size_t a = lg_back_chars(text, start, det->def.exclude.window);
-	return lg_kwset_find(&det->exclude, text + a, start - a);
+	size_t a = lg_back_chars(s->text, start, s->det->def.exclude.window);
+	if (s->hits)
+		return lg_hits_any(s->hits, s->index, LG_LIT_EXCLUDE, s->text, a, start, false);
+	return lg_kwset_find(&s->det->exclude, s->text + a, start - a);
 }
 
 /* callout - at the end of a pattern: 0 accepts the candidate, 1 makes the matcher backtrack
@@ -332,7 +368,7 @@ static int callout(pcre2_callout_block *cb, void *data)
 	}
 	if (s->det->def.context.required && !has_context(s, start, end))
 		return 1;
-	if (s->det->exclude.n && excluded(s->det, s->text, start))
+	if (s->det->exclude.n && excluded(s, start))
 		return 1;
 	return 0;
 }
@@ -394,7 +430,24 @@ static bool keyword_anywhere(const struct scan *s, size_t a, size_t b)
 	for (size_t c = 0; h && c < h->ncols; c++)
 		if (h->marks[c * h->ndets + s->index] & HDR_CONTEXT)
 			return true;
+	if (s->hits)
+		return lg_hits_any(s->hits, s->index, LG_LIT_CONTEXT, s->text, a, b, true);
 	return lg_any_keyword(s->text + a, b - a, s->det->def.context.keywords);
+}
+
+/* literal_windows - the windows of the current detector's literal triggers */
+static struct lg_window *literal_windows(const struct scan *s, size_t *nw)
+{
+	if (!s->hits)
+		return lg_literal_windows(s->det, s->text, s->len, nw);
+	size_t nh;
+	const struct lg_hit *h = lg_hits_triggers(s->hits, s->index, &nh);
+	size_t *pos = lg_malloc((nh ? nh : 1) * sizeof *pos);
+	for (size_t i = 0; i < nh; i++)
+		pos[i] = h[i].start;
+	struct lg_window *w = lg_windows_at(s->det, s->text, pos, nh, nw);
+	free(pos);
+	return w;
 }
 
 /* run_detector - the current detector over its prefilter's windows; -1 on a matcher error */
@@ -425,7 +478,7 @@ static int run_detector(struct scan *s, const struct lg_cluster *cl, size_t ncl)
 		for (size_t i = 0; i < ncl; i++) {
 			if (cl[i].digits < def->prefilter.digits || cl[i].end <= done)
 				continue;
-			size_t start = lg_back_chars(s->text, cl[i].start, def->prefilter.reach);
+			size_t start = lg_reach_start(s->det, s->text, cl[i].start);
 			size_t r = run_window(s, start > done ? start : done, cl[i].end);
 			if (r == (size_t)-1)
 				return -1;
@@ -435,7 +488,7 @@ static int run_detector(struct scan *s, const struct lg_cluster *cl, size_t ncl)
 	}
 	if (def->prefilter.literals) {
 		size_t nw;
-		struct lg_window *w = lg_literal_windows(s->det, s->text, s->len, &nw);
+		struct lg_window *w = literal_windows(s, &nw);
 		for (size_t i = 0; i < nw; i++) {
 			if (w[i].limit < done)
 				continue;
@@ -502,6 +555,9 @@ int lg_detect(const struct lg_detectors *d, const char *text, size_t len,
 	s.mc = pcre2_match_context_create(d->gctx);
 	pcre2_set_callout(s.mc, callout, &s);
 	pcre2_set_match_limit(s.mc, LG_DETECT_MATCH_LIMIT);
+	struct lg_hits hits;
+	if (d->use_lits && lg_hits_scan(d->lits, text, len, &hits))
+		s.hits = &hits;
 	int rc = 0;
 	for (size_t i = 0; i < d->n && rc == 0; i++) {
 		s.det = &d->dets[i];
@@ -513,6 +569,8 @@ int lg_detect(const struct lg_detectors *d, const char *text, size_t len,
 	}
 	pcre2_match_context_free(s.mc);
 	pcre2_match_data_free(s.md);
+	if (s.hits)
+		lg_hits_free(&hits);
 	free(cl);
 	if (rc < 0)
 		return -1;

@@ -39,6 +39,8 @@ struct lg_detdef {
 		unsigned digits;	/* every match has this many ASCII digits close together */
 		char **literals;	/* ... or contains one of these (ASCII case-insensitive) */
 		unsigned reach;		/* characters a match may begin before its first trigger */
+		char *reach_chars;	/* ... all of them among these ASCII characters and ranges
+					 * ("-A-Za-z0-9_%+. "); NULL: any character */
 	} prefilter;
 	struct {
 		char **keywords;	/* near the match, or in its table column's header */
@@ -95,6 +97,10 @@ struct lg_detectors *lg_detectors_build(const struct lg_detdef *defs, size_t n, 
 /* (The built-in set, rules/builtin/NAME.yaml compiled in, is lg_detectors_builtin in
  * config/config.h: rule files are YAML, read by the configuration loader.) */
 void lg_detectors_free(struct lg_detectors *d);
+/* lg_detectors_set_vectorscan - find the literal triggers and keywords of all detectors in one
+ * Vectorscan pass (on, the default when leakguard is built with it and the CPU can run it), or
+ * with one search per detector; the findings are the same. Returns whether the pass is used. */
+bool lg_detectors_set_vectorscan(struct lg_detectors *d, bool on);
 
 /* lg_builtin_rules - the built-in rule files: NULL-terminated arrays of names and texts */
 extern const char *const lg_builtin_rule_names[];
@@ -120,6 +126,10 @@ int lg_detect(const struct lg_detectors *d, const char *text, size_t len,
 struct lg_header *lg_header_new(const struct lg_detectors *d, const char *const *cells,
 				const size_t *lens, size_t ncells);
 void lg_header_free(struct lg_header *h);
+
+/* lg_reach_chars_parse - the set of a prefilter's reach_chars (ASCII characters, "a-z" ranges,
+ * '-' itself first or last): ok[c] = 1 for each; false with err set when it is not such a text */
+bool lg_reach_chars_parse(const char *spec, unsigned char ok[256], char *err, size_t errlen);
 
 /* lg_phone_jp_valid - is this digit string (leading 0, no separators) a plausible Japanese
  * number under the national numbering plan? */

@@ -33,11 +33,17 @@ struct lg_det {
 	struct lg_kwset exclude;	/* def.exclude.keywords */
 	bool jit;			/* the pattern is JIT-compiled */
 	uint32_t ncaptures;
+	bool reach_limited;		/* def.prefilter.reach_chars: ... */
+	unsigned char reach_ok[256];	/* ... the bytes a reach may go back over */
 };
+
+struct lg_litdb;
 
 /* The compiled set. Read-only after lg_detectors_build: every scan allocates its own match
  * data and match context, so one struct serves all threads. */
 struct lg_detectors {
+	struct lg_litdb *lits;		/* every literal and keyword for one Vectorscan pass, or NULL */
+	bool use_lits;			/* lg_detect uses it (tests turn it off to compare) */
 	pcre2_general_context *gctx;	/* allocator: lg_malloc/free (never NULL) */
 	struct lg_det *dets;
 	size_t n;
@@ -64,6 +70,11 @@ struct lg_cluster {
 	unsigned digits;
 };
 
+/* lg_prefilter_simd - which classifier lg_digit_clusters uses: 0 the baseline (SSE2), 1 AVX2;
+ * -1 until lg_prefilter_init (lg_detectors_build calls it) chose from the CPU, which means the
+ * baseline. Tests set it to check both. */
+extern int lg_prefilter_simd;
+void lg_prefilter_init(void);
 /* lg_digit_clusters - every digit cluster of text at least min_len bytes long (1: all), in order
  * (newly allocated, *n set) */
 struct lg_cluster *lg_digit_clusters(const char *text, size_t len, unsigned min_len, size_t *n);
@@ -77,6 +88,53 @@ struct lg_window {
  * insensitive), merged; newly allocated, *n set */
 struct lg_window *lg_literal_windows(const struct lg_det *det, const char *text, size_t len,
 				     size_t *n);
+/* lg_windows_at - the merged windows of a detector's literal triggers starting at pos[0..npos)
+ * (ascending; repeats allowed); newly allocated, *n set */
+struct lg_window *lg_windows_at(const struct lg_det *det, const char *text, const size_t *pos,
+				size_t npos, size_t *n);
+
+/* ---- hits.c: every literal and keyword of the set in one pass (Vectorscan) ---- */
+
+/* The lists of a detector whose literals the pass finds. */
+enum lg_lit_kind {
+	LG_LIT_TRIGGER,		/* prefilter.literals (of a detector without a digit prefilter) */
+	LG_LIT_CONTEXT,		/* context.keywords */
+	LG_LIT_EXCLUDE,		/* exclude.keywords */
+	LG_LIT__N
+};
+
+/* Where a literal was found: its start and which literal. */
+struct lg_hit {
+	size_t start;
+	unsigned lit;
+};
+
+/* A text's hits, grouped by list (detector * LG_LIT__N + kind), by start within a list. */
+struct lg_hits {
+	const struct lg_litdb *db;
+	struct lg_hit *h;
+	size_t *first;		/* list l is h[first[l] .. first[l + 1]) */
+};
+
+/* lg_litdb_build - the Vectorscan database of the set's literals and keywords; NULL when there
+ * are none, when built without Vectorscan or when it cannot be used (warning logged) */
+struct lg_litdb *lg_litdb_build(const struct lg_detectors *d);
+void lg_litdb_free(struct lg_litdb *db);
+/* lg_hits_scan - one pass over text; false when it was not done (no database, too many hits):
+ * the caller then searches directly */
+bool lg_hits_scan(const struct lg_litdb *db, const char *text, size_t len, struct lg_hits *out);
+void lg_hits_free(struct lg_hits *h);
+/* lg_hits_triggers - a detector's trigger hits in order of start; *n set (points into h) */
+const struct lg_hit *lg_hits_triggers(const struct lg_hits *h, unsigned det, size_t *n);
+/* lg_hits_any - a keyword of the list within text[a, b): as lg_kwset_find over that slice, or
+ * (anywhere) as lg_any_keyword */
+bool lg_hits_any(const struct lg_hits *h, unsigned det, enum lg_lit_kind kind, const char *text,
+		 size_t a, size_t b, bool anywhere);
+/* lg_hits_available - built with Vectorscan */
+bool lg_hits_available(void);
+/* lg_reach_start - where a match may begin at the earliest, given a trigger (first digit or
+ * literal) at pos: prefilter.reach characters back, over reach_chars only when it is set */
+size_t lg_reach_start(const struct lg_det *det, const char *text, size_t pos);
 /* lg_back_chars - the offset n characters before pos (not before 0) in valid UTF-8 */
 size_t lg_back_chars(const char *t, size_t pos, unsigned n);
 /* lg_fwd_chars - the offset n characters after pos (not past len) in valid UTF-8 */

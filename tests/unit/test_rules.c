@@ -52,6 +52,10 @@ static const struct bad_rule bad_rules[] = {
 	{ "empty file", "# nothing\n", "rules.yaml:1:1: error:", "rule file is empty" },
 	{ "validator without pattern", "id: emp\ncolumns: [a]\nvalidator: email\n",
 	  "rules.yaml:1:1: error:", "needs a pattern" },
+	{ "reach_chars not ASCII", "id: emp\npattern: x\nprefilter: {literals: [x], reach_chars: 'aÃ©'}\n",
+	  "rules.yaml:3:", "ASCII characters only (byte 2" },
+	{ "reach_chars bad range", "id: emp\npattern: x\nprefilter: {literals: [x], reach_chars: '.- '}\n",
+	  "rules.yaml:3:", "bad range '.- '" },
 };
 
 /* test_bad_rules - each bad rule file is refused with the place and the reason */
@@ -391,6 +395,43 @@ static void test_clusters(void)
 	}
 }
 
+/* test_reach_chars - how far back a literal window begins, with and without reach_chars */
+static void test_reach_chars(void)
+{
+	static const struct {
+		const char *spec;	/* NULL: any character */
+		unsigned reach;
+		const char *text;	/* the trigger is the '@' */
+		size_t want;
+	} rows[] = {
+		{ NULL, 5, "ab cd.ef@x", 3 },
+		{ "a-z", 5, "ab cd.ef@x", 6 },	/* stops at the '.' */
+		{ "-.a-z", 9, "ab cd.ef@x", 3 },	/* '-' first is itself; stops at the space */
+		{ "-.a-z ", 9, "ab cd.ef@x", 0 },
+		{ "a-z", 3, "abcdefg@", 4 },		/* never past reach */
+		{ "a-z", 9, "日本ab@", 6 },		/* non-ASCII stops it */
+		{ NULL, 3, "日本ab@", 3 },
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+		struct lg_det det = { 0 };
+		char why[128] = "";
+		det.def.prefilter.reach = rows[i].reach;
+		if (rows[i].spec) {
+			det.reach_limited = lg_reach_chars_parse(rows[i].spec, det.reach_ok, why,
+								 sizeof why);
+			if (!tap_ok(det.reach_limited, "reach_chars \"%s\" parses (%s)", rows[i].spec,
+				    why))
+				continue;
+		}
+		size_t at = (size_t)(strchr(rows[i].text, '@') - rows[i].text);
+		size_t got = lg_reach_start(&det, rows[i].text, at);
+		if (!tap_ok(got == rows[i].want, "reach %u over %s in \"%s\": starts at %zu",
+			    rows[i].reach, rows[i].spec ? rows[i].spec : "anything", rows[i].text,
+			    rows[i].want))
+			tap_diag("got %zu", got);
+	}
+}
+
 static unsigned long long rng = 88172645463325252ull;
 
 /* rnd - xorshift64 */
@@ -509,16 +550,105 @@ static void test_backtracking_limit(const struct lg_detectors *builtin)
 	lg_detectors_free(d);
 }
 
+/* ref_clusters - the clusters by their definition, a byte at a time, as "start-end:digits" */
+static char *ref_clusters(const char *text, size_t len, unsigned min_len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	unsigned char *join = lg_calloc(len + 1, 1);
+	for (size_t i = 0; i < len; i++) {
+		if ((s[i] >= '0' && s[i] <= '9') || (s[i] && strchr(" -.()+/", s[i])))
+			join[i] = 1;
+		if (s[i] == 0xE2)
+			for (size_t k = i; k < i + 3 && k < len; k++)
+				join[k] = 1;
+		if (i + 2 < len && s[i] == 0xE3 && s[i + 1] == 0x83 && s[i + 2] == 0xBC)
+			join[i] = join[i + 1] = join[i + 2] = 1;
+	}
+	unsigned min = min_len > 64 ? 64 : min_len;
+	struct lg_buf b = LG_BUF_INIT;
+	for (size_t i = 0; i < len;) {
+		if (!join[i]) {
+			i++;
+			continue;
+		}
+		size_t e = i, first = len;
+		unsigned digits = 0;
+		for (; e < len && join[e]; e++)
+			if (s[e] >= '0' && s[e] <= '9') {
+				digits++;
+				if (first == len)
+					first = e;
+			}
+		if (digits && e - first >= min)
+			lg_buf_printf(&b, "%s%zu-%zu:%u", b.len ? " " : "", first, e, digits);
+		i = e;
+	}
+	free(join);
+	return lg_buf_steal(&b, NULL);
+}
+
+/* test_clusters_both_ways - the SSE2 and AVX2 classifiers against the definition, on random
+ * texts long enough to use them (the table above is mostly shorter than one 64-byte word) */
+static void test_clusters_both_ways(void)
+{
+	static const char *const bits[] = { "0", "1", "9", "12", "-", " ", ".", "(", ")", "+", "/",
+					    "*", ",", ":", "\t", "a", "Z", "ー", "−", "‐", "—", "日",
+					    "本", "ア", "Ｘ", "\xE3\x83", "\xBC", "\xE2", "090-1234-5678" };
+	static const unsigned mins[] = { 1, 7, 10, 14, 64, 70 };
+	int levels[] = { 0, 1 }, same[2] = { 0, 0 }, total = 0;
+	char *first_diff = NULL;
+	for (int t = 0; t < 3000; t++) {
+		struct lg_buf b = LG_BUF_INIT;
+		size_t pieces = rnd(200);
+		for (size_t i = 0; i < pieces; i++)
+			lg_buf_puts(&b, bits[rnd(sizeof bits / sizeof bits[0])]);
+		unsigned min = mins[rnd(sizeof mins / sizeof mins[0])];
+		const char *text = lg_buf_cstr(&b);
+		char *want = ref_clusters(text, b.len, min);
+		total++;
+		for (int l = 0; l < 2; l++) {
+			lg_prefilter_simd = levels[l];
+			size_t n;
+			struct lg_cluster *c = lg_digit_clusters(text, b.len, min, &n);
+			struct lg_buf got = LG_BUF_INIT;
+			for (size_t k = 0; k < n; k++)
+				lg_buf_printf(&got, "%s%zu-%zu:%u", k ? " " : "", c[k].start, c[k].end,
+					      c[k].digits);
+			if (!strcmp(lg_buf_cstr(&got), want))
+				same[l]++;
+			else if (!first_diff)
+				first_diff = lg_asprintf("level %d, min %u, %zu bytes: got [%s] want [%s]",
+							 l, min, b.len, lg_buf_cstr(&got), want);
+			lg_buf_free(&got);
+			free(c);
+		}
+		free(want);
+		lg_buf_free(&b);
+	}
+	lg_prefilter_simd = -1;
+	lg_prefilter_init();
+	tap_ok(same[0] == total, "digit clusters, SSE2: as defined on %d random texts (%d)", total,
+	       same[0]);
+	if (!tap_ok(same[1] == total || !__builtin_cpu_supports("avx2"),
+		    "digit clusters, AVX2: as defined on %d random texts (%d)", total, same[1]))
+		tap_diag("%s", first_diff);
+	else if (first_diff)
+		tap_diag("%s", first_diff);
+	free(first_diff);
+}
+
 int main(void)
 {
 	test_bad_rules();
 	test_own_detector();
+	test_reach_chars();
 	char err[512];
 	struct lg_detectors *d = lg_detectors_builtin(err, sizeof err);
 	if (!tap_ok(d != NULL, "built-in detectors (%s)", err))
 		return tap_done();
 	test_context_and_columns(d);
 	test_clusters();
+	test_clusters_both_ways();
 	test_prefilter_loses_nothing(d);
 	test_backtracking_limit(d);
 	test_no_built_in_backtracks(d);
