@@ -2,7 +2,7 @@
  * written), docx and pptx paragraphs as text blocks and their tables as rows, plus the parts that
  * travel with them (headers, footers, footnotes, comments, speaker notes). Parts are read one by
  * one from the zip (content/zipparts.c): the xlsx shared strings, sheets and comments with
- * libxml2's SAX2 push parser, the small parts and docx/pptx with its streaming reader. A large
+ * libxml2's SAX2 parser, the small parts and docx/pptx with its streaming reader. A large
  * sheet is never held whole; only the shared strings table is kept, compactly (one buffer, found
  * by offset), while the sheets are read. */
 #include "content/extract.h"
