@@ -74,6 +74,12 @@
 #define SZ_PACKED_PER_FOLDER 4	/* packed streams a folder has at most in practice (BCJ2) */
 #define SZ_DECODE_FIRST 65536	/* encoded header bytes decoded first; doubled while needed */
 #define SZ_MAX_STREAMS 100000000	/* libarchive's UMAX_ENTRY: a coder's in or out streams */
+/* A self-extracting 7z: libarchive's 7z reader searches data that begins like an executable (MZ
+ * or ELF) for a signature header from SFX_MIN_ADDR on; in memory its scan runs to the end (its
+ * SFX_MAX_ADDR only bounds where a read-ahead window may begin), and shorter data is not
+ * searched at all. */
+#define SZ_SFX_MIN 0x27000
+#define SZ_SFX_MIN_LEN (SZ_SFX_MIN + 0x40)	/* its smallest read-ahead window past SZ_SFX_MIN */
 
 /* le16 / le32 / le64 - little-endian integers at p */
 static uint32_t le16(const unsigned char *p)
@@ -243,18 +249,6 @@ static uint64_t sz_number(struct sz *s)
 		v |= (uint64_t)sz_byte(s) << (8 * i);
 	}
 	return v;
-}
-
-/* sz_crc32 - CRC-32 (IEEE) of n bytes, bit by bit: only the 20 bytes of the start header */
-static uint32_t sz_crc32(const unsigned char *p, size_t n)
-{
-	uint32_t c = 0xFFFFFFFFu;
-	for (size_t i = 0; i < n; i++) {
-		c ^= p[i];
-		for (int k = 0; k < 8; k++)
-			c = c & 1 ? (c >> 1) ^ 0xEDB88320u : c >> 1;
-	}
-	return ~c;
 }
 
 /* Which of n digests are defined: none (no digests), all, or those set in a bit vector. */
@@ -784,7 +778,7 @@ bool lg_precheck_7z(const char *data, size_t len, const struct lg_ex_limits *lim
 
 	if (!data || len < SZ_SIGNATURE_LEN || memcmp(p, magic, sizeof magic) != 0)
 		return true;
-	if (sz_crc32(p + 12, 20) != le32(p + 8))
+	if (lzma_crc32(p + 12, 20, 0) != le32(p + 8))
 		return true;	/* libarchive: "Header CRC error" */
 	uint64_t off = le64(p + 12), size = le64(p + 20);
 	if (size == 0 || off > len - SZ_SIGNATURE_LEN || size > len - SZ_SIGNATURE_LEN - off)
@@ -843,6 +837,26 @@ bool lg_precheck_7z(const char *data, size_t len, const struct lg_ex_limits *lim
 	return false;
 }
 
+/* sz_sfx_find - where libarchive's 7z reader finds a 7z behind an executable stub: the first
+ * signature header with a right CRC at SZ_SFX_MIN or later with 32 bytes after its start; 0 for
+ * none (or no stub) */
+static size_t sz_sfx_find(const unsigned char *p, size_t len)
+{
+	static const unsigned char magic[6] = { '7', 'z', 0xBC, 0xAF, 0x27, 0x1C };
+
+	if (len < SZ_SFX_MIN_LEN || !((p[0] == 'M' && p[1] == 'Z') || memcmp(p, "\x7F" "ELF", 4) == 0))
+		return 0;
+	for (size_t i = SZ_SFX_MIN; i + SZ_SIGNATURE_LEN < len; i++) {
+		const unsigned char *q = memmem(p + i, len - i, magic, sizeof magic);
+		if (!q)
+			return 0;
+		i = (size_t)(q - p);
+		if (i + SZ_SIGNATURE_LEN < len && lzma_crc32(q + 12, 20, 0) == le32(q + 8))
+			return i;
+	}
+	return 0;
+}
+
 /* ---- dispatch ----------------------------------------------------------------------------- */
 
 /* tar_claims - whether the data starts with a tar header whose checksum is right: libarchive's
@@ -871,6 +885,11 @@ bool lg_archive_precheck(const char *data, size_t len, const struct lg_ex_limits
 		return true;
 	if (memcmp(data, "7z\xBC\xAF\x27\x1C", 6) == 0)
 		return lg_precheck_7z(data, len, lim, r);
+	/* a self-extracting 7z: its offsets count from its signature header (libarchive's
+	 * seek_base); the zip check still follows, for an SFX zip holding it */
+	size_t sfx = sz_sfx_find((const unsigned char *)data, len);
+	if (sfx && !lg_precheck_7z(data + sfx, len - sfx, lim, r))
+		return false;
 	if (tar_claims((const unsigned char *)data, len))
 		return true;
 	return lg_precheck_zip(data, len, lim, r);

@@ -737,6 +737,81 @@ static void test_7z_written(void)
 	lg_buf_free(&b);
 }
 
+/* count_member - lg_archive_walk callback: count the members libarchive hands out */
+static int count_member(void *arg, const struct lg_ex_member *m)
+{
+	(void)m;
+	(*(unsigned *)arg)++;
+	return 0;
+}
+
+/* sfx_wrap - a 7z behind a stub: stub's bytes, zero filler up to offset at, then z; with decoy
+ * non-zero, a signature header with a wrong CRC (z's first 32 bytes, one changed) there */
+static void sfx_wrap(struct lg_buf *b, const char *stub, size_t stub_len, size_t at,
+		     size_t decoy, const struct lg_buf *z)
+{
+	lg_buf_reset(b);
+	lg_buf_append(b, stub, stub_len);
+	while (b->len < at)
+		lg_buf_append(b, "\0", 1);
+	lg_buf_append(b, z->data, z->len);
+	if (decoy) {
+		memcpy(b->data + decoy, z->data, 32);
+		b->data[decoy + 20] ^= 1;	/* NextHeaderSize: the CRC no longer matches */
+	}
+}
+
+/* test_7z_sfx - a 7z behind a self-extracting stub (MZ or ELF): libarchive's 7z reader looks
+ * for the signature from offset 0x27000 on. Whatever libarchive itself makes of each file (the
+ * members it hands out with the limits open) decides what the pre-check must say at
+ * archive_members 2: refused when libarchive reads the 7z's 9 files, untouched otherwise. */
+static void test_7z_sfx(void)
+{
+	static const struct {
+		const char *label, *stub;
+		size_t stub_len, at, decoy;
+		bool read;	/* libarchive reads the 7z (its 9 files) */
+	} cases[] = {
+		{ "MZ", "MZ\x90\0", 4, 0x27000, 0, true },
+		{ "ELF", "\x7F" "ELF\2\1\1", 7, 0x27000, 0, true },
+		{ "ELF", "\x7F" "ELF\2\1\1", 7, 0x3A1F3, 0, true },	/* any byte offset */
+		{ "MZ", "MZ\x90\0", 4, 0x5F000, 0, true },
+		{ "MZ", "MZ\x90\0", 4, 0x61000, 0, true },	/* past libarchive's SFX_MAX_ADDR,
+							 * but in memory its scan runs on */
+		{ "MZ", "MZ\x90\0", 4, 0x28000, 0x27010, true },	/* a bad signature first */
+		{ "MZ", "MZ\x90\0", 4, 0x26FFF, 0, false },	/* before 0x27000: never looked at */
+		{ "MZ", "MZ\x90\0", 4, 0x1000, 0, false },
+		{ "a shell script", "#!/bin/sh\n", 10, 0x27000, 0, false },	/* no SFX search */
+		{ "\\x7FELX", "\x7F" "ELX", 4, 0x27000, 0, false },
+	};
+	struct lg_buf z = LG_BUF_INIT, b = LG_BUF_INIT;
+
+	write_7z(&z, 9, 10, "7zip:compression=lzma2");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct lg_ex_limits open = ex_default_limits(), lim = ex_default_limits();
+		struct lg_ex_result r0 = { 0 }, r = { 0 };
+		unsigned members = 0;
+		sfx_wrap(&b, cases[i].stub, cases[i].stub_len, cases[i].at, cases[i].decoy, &z);
+		open.members = 1000;
+		lg_archive_walk(b.data, b.len, &open, count_member, &members, &r0);
+		tap_ok(cases[i].read ? members == 9 && r0.status == LG_EX_OK : members == 0,
+		       "7z behind %s at 0x%zx: libarchive %s (%u members, %s)", cases[i].label,
+		       cases[i].at,
+		       cases[i].read ? "reads it" : "does not read it", members, r0.reason);
+		lim.members = 2;
+		bool ok = lg_archive_precheck(b.data, b.len, &lim, &r);
+		tap_ok(cases[i].read ? !ok && r.status == LG_EX_LIMIT &&
+					      !strcmp(r.reason, "limit:archive_members") &&
+					      strstr(r.detail, "9 unpack streams")
+				     : ok && r.status == LG_EX_OK,
+		       "7z behind %s at 0x%zx, archive_members 2: %s (%s)", cases[i].label,
+		       cases[i].at,
+		       cases[i].read ? "refused" : "passes", r.detail);
+	}
+	lg_buf_free(&z);
+	lg_buf_free(&b);
+}
+
 /* test_small_inputs - empty, short and non-archive input passes */
 static void test_small_inputs(void)
 {
@@ -797,6 +872,7 @@ int main(void)
 	test_7z_counts();
 	test_7z_cut_everywhere();
 	test_7z_written();
+	test_7z_sfx();
 	test_small_inputs();
 	test_fixtures();
 	return tap_done();
