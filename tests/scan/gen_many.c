@@ -9,10 +9,13 @@
  *
  * An ISO 9660 image written by hand whose root directory holds N empty files (directory records
  * of 44 bytes; libarchive keeps an entry of about 370 bytes for each before the first member),
- * and a xar of N files (libarchive's xar writer).
+ * and a xar of N files (libarchive's xar writer). And an xlsx whose sharedStrings.xml holds N
+ * empty strings (<si/>, two pseudo-random white-space characters after each so that it deflates
+ * about 8:1, under archive_ratio), one sheet using the first.
  *
  * Usage: gen_many zip N OUT | gen_many 7z N OUT | gen_many nest FILE NAME OUT |
- *        gen_many 7zdeclare N plain|lzma OUT | gen_many iso N OUT | gen_many xar N OUT */
+ *        gen_many 7zdeclare N plain|lzma OUT | gen_many iso N OUT | gen_many xar N OUT |
+ *        gen_many sst N OUT */
 #include <archive.h>
 #include <archive_entry.h>
 #include <lzma.h>
@@ -396,6 +399,78 @@ static int write_xar(unsigned long n, const char *out)
 	return 0;
 }
 
+#define SS_NS "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+/* zip_add - one deflated member of a zip being written */
+static bool zip_add(struct archive *a, struct archive_entry *e, const char *name, const char *data,
+		    size_t len)
+{
+	archive_entry_clear(e);
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)len);
+	archive_entry_set_mtime(e, 1731405600, 0);
+	return archive_write_header(a, e) == ARCHIVE_OK &&
+	       archive_write_data(a, data, len) == (la_ssize_t)len;
+}
+
+/* write_sst - an xlsx whose shared strings table is "first" and n empty strings */
+static int write_sst(unsigned long n, const char *out)
+{
+	static const char ws[4] = { ' ', '\t', '\n', '\r' };
+	static const char *const parts[][2] = {
+		{ "[Content_Types].xml",
+		  "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+		  "<Default Extension=\"xml\" ContentType=\"application/xml\"/><Override "
+		  "PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-"
+		  "officedocument.spreadsheetml.sheet.main+xml\"/></Types>" },
+		{ "_rels/.rels",
+		  "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+		  "relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats."
+		  "org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/>"
+		  "</Relationships>" },
+		{ "xl/workbook.xml", "<workbook xmlns=\"" SS_NS "\"/>" },
+		{ "xl/worksheets/sheet1.xml",
+		  "<worksheet xmlns=\"" SS_NS "\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\">"
+		  "<v>0</v></c></row></sheetData></worksheet>" },
+	};
+	static const char head[] = "<sst xmlns=\"" SS_NS "\"><si><t>first</t></si>";
+	size_t len = sizeof head - 1 + 7 * (size_t)n + 6;
+	char *sst = malloc(len), *p = sst;
+	uint32_t x = 2463534242u;	/* xorshift32 */
+
+	if (!sst)
+		return 1;
+	memcpy(p, head, sizeof head - 1);
+	p += sizeof head - 1;
+	for (unsigned long i = 0; i < n; i++) {
+		memcpy(p, "<si/>", 5);
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		p[5] = ws[x & 3];
+		p[6] = ws[x >> 2 & 3];
+		p += 7;
+	}
+	memcpy(p, "</sst>", 6);
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	if (archive_write_set_format_zip(a) != ARCHIVE_OK ||
+	    archive_write_set_options(a, "zip:compression=deflate") != ARCHIVE_OK ||
+	    archive_write_open_filename(a, out) != ARCHIVE_OK)
+		return fail(a);
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+		if (!zip_add(a, e, parts[i][0], parts[i][1], strlen(parts[i][1])))
+			return fail(a);
+	if (!zip_add(a, e, "xl/sharedStrings.xml", sst, len) || archive_write_close(a) != ARCHIVE_OK)
+		return fail(a);
+	archive_entry_free(e);
+	archive_write_free(a);
+	free(sst);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "zip"))
@@ -406,6 +481,8 @@ int main(int argc, char **argv)
 		return write_nest(argv[2], argv[3], argv[4]);
 	if (argc == 4 && !strcmp(argv[1], "iso"))
 		return write_iso(strtoul(argv[2], NULL, 10), argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "sst"))
+		return write_sst(strtoul(argv[2], NULL, 10), argv[3]);
 	if (argc == 4 && !strcmp(argv[1], "xar"))
 		return write_xar(strtoul(argv[2], NULL, 10), argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "7zdeclare"))

@@ -11,8 +11,10 @@
 # it through the filter; the decompressed stream becomes one member, refused when walked. An ISO
 # 9660 image of 300,000 empty files (13 MB; 183 MB before its directory records were counted;
 # gzipped, 154 MB) is refused the same way, and a gzipped xar of 200,000 files (0.5 MB; 122 MB
-# when libarchive still read xar) is reported unsupported. The archives are written at run time
-# by tests/scan/gen_many (too big to commit, or made by hand).
+# when libarchive still read xar) is reported unsupported. An xlsx whose sharedStrings.xml holds
+# 10,000,000 empty strings (8.4 MB) is stopped at the text budget while its table is read
+# (146 MB before, when only member_size bounded it). The archives are written at run time by
+# tests/scan/gen_many (too big to commit, or made by hand).
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/lib.sh"
@@ -117,6 +119,19 @@ if "$gen" xar 200000 "$tmp/many.xar" && gzip -n -c "$tmp/many.xar" >"$tmp/many.x
 	scan_refused "gzipped xar of 200,000 files" "$tmp/xar.eml" many.xar.gz/data 65536 unsupported
 else
 	not_ok "gen_many writes a xar of 200,000 files"
+fi
+
+if "$gen" sst 10000000 "$tmp/many.xlsx"; then
+	mail_with "$tmp/many.xlsx" many.xlsx >"$tmp/sst.eml"
+	rm -f "$tmp/many.xlsx"
+	scan_refused "xlsx of 10,000,000 shared strings" "$tmp/sst.eml" many.xlsx 102400 \
+		limit:text_size
+	grep -q '"detail":"xl/sharedStrings.xml: shared strings table over' "$tmp/out.json"
+	result $? "many.xlsx: stopped while its shared strings were read" ||
+		diag "$(head -c 2000 "$tmp/out.json")"
+	rm -f "$tmp/sst.eml"
+else
+	not_ok "gen_many writes an xlsx of 10,000,000 shared strings"
 fi
 
 "$gen" zip 1000000 "$tmp/inner.zip" && "$gen" nest "$tmp/inner.zip" inner.zip "$tmp/outer.zip" &&
