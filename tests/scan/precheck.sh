@@ -114,11 +114,15 @@ else
 	not_ok "gen_many writes an ISO 9660 image of 300,000 files"
 fi
 
-if "$gen" xar 200000 "$tmp/many.xar" && gzip -n -c "$tmp/many.xar" >"$tmp/many.xar.gz"; then
+# libarchive's xar writer needs minutes for 200,000 files in a sanitizer build, where peak memory
+# is not compared anyway: 20,000 there
+nxar=200000
+[ $sanitized -eq 1 ] && nxar=20000
+if "$gen" xar $nxar "$tmp/many.xar" && gzip -n -c "$tmp/many.xar" >"$tmp/many.xar.gz"; then
 	mail_with "$tmp/many.xar.gz" many.xar.gz >"$tmp/xar.eml"
-	scan_refused "gzipped xar of 200,000 files" "$tmp/xar.eml" many.xar.gz/data 65536 unsupported
+	scan_refused "gzipped xar of $nxar files" "$tmp/xar.eml" many.xar.gz/data 65536 unsupported
 else
-	not_ok "gen_many writes a xar of 200,000 files"
+	not_ok "gen_many writes a xar of $nxar files"
 fi
 
 if "$gen" sst 10000000 "$tmp/many.xlsx"; then
