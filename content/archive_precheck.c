@@ -868,8 +868,9 @@ static size_t sz_sfx_find(const unsigned char *p, size_t len)
  * each subdirectory as its turn comes in disk order, keeping an entry (about 370 bytes) per
  * record: an image whose directories come first costs that for every record before the first
  * member (a 13 MB image of 300,000 empty files: 111 MB). Records are counted here the same way,
- * in every volume's tree, visiting each directory as often as a record points at it (a loop is
- * counted until it is over the cap). */
+ * in every volume's tree, visiting each directory as often as a record points at it. A loop, or
+ * directories that share their extents, is counted as over the cap once more directory bytes
+ * have been read than the image holds, so the work stays within the image's size. */
 #define ISO_SECTOR 2048
 #define ISO_VD_START (16 * ISO_SECTOR)	/* after the 32 KB system area */
 #define ISO_VD_MAX 64		/* volume descriptors looked at before the terminator */
@@ -891,13 +892,14 @@ struct iso_dir {
 };
 
 /* iso_count_tree - directory records under the root record at root (block size bs), "." and
- * ".." left out; stops as soon as the count passes cap */
+ * ".." left out; stops as soon as the count passes cap (cap + 1 when the directories read add up
+ * to more than the image) */
 static uint64_t iso_count_tree(const unsigned char *p, size_t len, const unsigned char *root,
 			       uint32_t bs, uint64_t cap)
 {
 	struct iso_dir *queue = lg_malloc(sizeof *queue);
 	size_t head = 0, tail = 0, qcap = 1;
-	uint64_t n = 0;
+	uint64_t n = 0, read = 0;
 
 	queue[tail++] = (struct iso_dir){ (uint64_t)le32(root + ISO_DR_EXTENT) * bs,
 					  le32(root + ISO_DR_SIZE) };
@@ -906,6 +908,11 @@ static uint64_t iso_count_tree(const unsigned char *p, size_t len, const unsigne
 		if (d.off >= len)
 			continue;	/* outside the image: libarchive fails there */
 		uint64_t end = d.size > len - d.off ? len : d.off + d.size;
+		read += end - d.off;
+		if (read > len) {
+			n = cap + 1;	/* a directory read twice: a loop or shared extents */
+			break;
+		}
 		for (uint64_t at = d.off; at < end && n <= cap;) {
 			unsigned rl = p[at];
 			if (rl == 0) {	/* the rest of this block is padding */
