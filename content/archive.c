@@ -168,9 +168,13 @@ static bool compressed_whole_dir(const char *data, size_t len)
 		while (n < LG_ARCHIVE_PEEK &&
 		       (got = archive_read_data(a, head + n, LG_ARCHIVE_PEEK - n)) > 0)
 			n += (size_t)got;
-		hit = (n >= 6 && memcmp(head, "7z\xBC\xAF\x27\x1C", 6) == 0) ||
-		      (n >= 2 && head[0] == 'M' && head[1] == 'Z') ||
-		      (n >= 4 && memcmp(head, "\x7F" "ELF", 4) == 0) ||
+		/* a ustar header with a right checksum outbids libarchive's 7z SFX search (48): a
+		 * tar whose first name begins with "MZ" is read as a tar */
+		bool exe = ((n >= 2 && head[0] == 'M' && head[1] == 'Z') ||
+			    (n >= 4 && memcmp(head, "\x7F" "ELF", 4) == 0)) &&
+			   !(n >= 512 && memcmp(head + 257, "ustar", 5) == 0 &&
+			     lg_precheck_tar_claims((const unsigned char *)head, n));
+		hit = exe || (n >= 6 && memcmp(head, "7z\xBC\xAF\x27\x1C", 6) == 0) ||
 		      (n >= LG_ARCHIVE_PEEK && memcmp(head + LG_ISO_MAGIC_AT, "CD001", 5) == 0);
 		free(head);
 	}

@@ -974,10 +974,10 @@ bool lg_precheck_iso(const char *data, size_t len, const struct lg_ex_limits *li
 
 /* ---- dispatch ----------------------------------------------------------------------------- */
 
-/* tar_claims - whether the data starts with a tar header whose checksum is right: libarchive's
+/* lg_precheck_tar_claims - whether the data starts with a tar header whose checksum is right: libarchive's
  * tar reader then outbids the seekable zip reader, so an end record near the end belongs to a
  * zip stored inside, not to the data */
-static bool tar_claims(const unsigned char *p, size_t len)
+bool lg_precheck_tar_claims(const unsigned char *p, size_t len)
 {
 	if (len < 512)
 		return false;
@@ -1007,7 +1007,7 @@ bool lg_archive_precheck(const char *data, size_t len, const struct lg_ex_limits
 		return false;
 	if (!lg_precheck_iso(data, len, lim, r))
 		return false;
-	if (tar_claims((const unsigned char *)data, len))
+	if (lg_precheck_tar_claims((const unsigned char *)data, len))
 		return true;
 	return lg_precheck_zip(data, len, lim, r);
 }

@@ -50,6 +50,10 @@ bool lg_precheck_7z(const char *data, size_t len, const struct lg_ex_limits *lim
 bool lg_precheck_iso(const char *data, size_t len, const struct lg_ex_limits *lim,
 		     struct lg_ex_result *r);
 
+/* lg_precheck_tar_claims - whether p starts with a tar header whose checksum is right (libarchive's
+ * tar reader then bids 48, more with a ustar or GNU magic) */
+bool lg_precheck_tar_claims(const unsigned char *p, size_t len);
+
 /* lg_archive_precheck - the checks that apply to data as lg_archive_walk opens it: 7z by its
  * signature (at the start, or behind an executable stub where libarchive looks for it), ISO 9660
  * by its first volume descriptor, zip unless a tar header claims the data first; true when
