@@ -22,9 +22,14 @@
  * An encoded header whose coders liblzma does not decode (bzip2, deflate, PPMd, BCJ2: 7-Zip and
  * libarchive write LZMA or LZMA2 headers) is refused as "unsupported": its counts cannot be
  * checked, and a 120-byte 7z with a bzip2-encoded header declaring 5,000,000 files cost 470 MB
- * in libarchive. An AES-encrypted header passes (libarchive stops at it). Not covered: a 7z behind
- * an SFX stub, the ISO 9660 and xar readers (they also read a whole
- * directory first), and formats other than tar that may hold a stored zip at their very end. */
+ * in libarchive. An AES-encrypted header passes (libarchive stops at it). A 7z behind a
+ * self-extracting stub is found where libarchive finds it and checked the same way.
+ *
+ * ISO 9660: every directory is read before the first member, an entry per record; the records
+ * are counted (see lg_precheck_iso). xar is not read at all (content/archive.c), and neither
+ * is a 7z or an ISO behind a decompression filter, where this check cannot see it: such a stream
+ * is taken as one compressed member, which is checked when it is walked in turn. Not covered:
+ * formats other than tar that may hold a stored zip at their very end. */
 #include "content/archive_precheck.h"
 
 #include <lzma.h>
@@ -74,6 +79,12 @@
 #define SZ_PACKED_PER_FOLDER 4	/* packed streams a folder has at most in practice (BCJ2) */
 #define SZ_DECODE_FIRST 65536	/* encoded header bytes decoded first; doubled while needed */
 #define SZ_MAX_STREAMS 100000000	/* libarchive's UMAX_ENTRY: a coder's in or out streams */
+/* A self-extracting 7z: libarchive's 7z reader searches data that begins like an executable (MZ
+ * or ELF) for a signature header from SFX_MIN_ADDR on; in memory its scan runs to the end (its
+ * SFX_MAX_ADDR only bounds where a read-ahead window may begin), and shorter data is not
+ * searched at all. */
+#define SZ_SFX_MIN 0x27000
+#define SZ_SFX_MIN_LEN (SZ_SFX_MIN + 0x40)	/* its smallest read-ahead window past SZ_SFX_MIN */
 
 /* le16 / le32 / le64 - little-endian integers at p */
 static uint32_t le16(const unsigned char *p)
@@ -243,18 +254,6 @@ static uint64_t sz_number(struct sz *s)
 		v |= (uint64_t)sz_byte(s) << (8 * i);
 	}
 	return v;
-}
-
-/* sz_crc32 - CRC-32 (IEEE) of n bytes, bit by bit: only the 20 bytes of the start header */
-static uint32_t sz_crc32(const unsigned char *p, size_t n)
-{
-	uint32_t c = 0xFFFFFFFFu;
-	for (size_t i = 0; i < n; i++) {
-		c ^= p[i];
-		for (int k = 0; k < 8; k++)
-			c = c & 1 ? (c >> 1) ^ 0xEDB88320u : c >> 1;
-	}
-	return ~c;
 }
 
 /* Which of n digests are defined: none (no digests), all, or those set in a bit vector. */
@@ -784,7 +783,7 @@ bool lg_precheck_7z(const char *data, size_t len, const struct lg_ex_limits *lim
 
 	if (!data || len < SZ_SIGNATURE_LEN || memcmp(p, magic, sizeof magic) != 0)
 		return true;
-	if (sz_crc32(p + 12, 20) != le32(p + 8))
+	if (lzma_crc32(p + 12, 20, 0) != le32(p + 8))
 		return true;	/* libarchive: "Header CRC error" */
 	uint64_t off = le64(p + 12), size = le64(p + 20);
 	if (size == 0 || off > len - SZ_SIGNATURE_LEN || size > len - SZ_SIGNATURE_LEN - off)
@@ -843,12 +842,142 @@ bool lg_precheck_7z(const char *data, size_t len, const struct lg_ex_limits *lim
 	return false;
 }
 
+/* sz_sfx_find - where libarchive's 7z reader finds a 7z behind an executable stub: the first
+ * signature header with a right CRC at SZ_SFX_MIN or later with 32 bytes after its start; 0 for
+ * none (or no stub) */
+static size_t sz_sfx_find(const unsigned char *p, size_t len)
+{
+	static const unsigned char magic[6] = { '7', 'z', 0xBC, 0xAF, 0x27, 0x1C };
+
+	if (len < SZ_SFX_MIN_LEN || !((p[0] == 'M' && p[1] == 'Z') || memcmp(p, "\x7F" "ELF", 4) == 0))
+		return 0;
+	for (size_t i = SZ_SFX_MIN; i + SZ_SIGNATURE_LEN < len; i++) {
+		const unsigned char *q = memmem(p + i, len - i, magic, sizeof magic);
+		if (!q)
+			return 0;
+		i = (size_t)(q - p);
+		if (i + SZ_SIGNATURE_LEN < len && lzma_crc32(q + 12, 20, 0) == le32(q + 8))
+			return i;
+	}
+	return 0;
+}
+
+/* ---- ISO 9660 ------------------------------------------------------------------------------ */
+
+/* libarchive's ISO 9660 reader (3.6.2) reads the root directory of the volume it chooses, then
+ * each subdirectory as its turn comes in disk order, keeping an entry (about 370 bytes) per
+ * record: an image whose directories come first costs that for every record before the first
+ * member (a 13 MB image of 300,000 empty files: 111 MB). Records are counted here the same way,
+ * in every volume's tree, visiting each directory as often as a record points at it. A loop, or
+ * directories that share their extents, is counted as over the cap once more directory bytes
+ * have been read than the image holds, so the work stays within the image's size. */
+#define ISO_SECTOR 2048
+#define ISO_VD_START (16 * ISO_SECTOR)	/* after the 32 KB system area */
+#define ISO_VD_MAX 64		/* volume descriptors looked at before the terminator */
+#define ISO_VD_PRIMARY 1
+#define ISO_VD_SUPPLEMENTARY 2
+#define ISO_VD_TERMINATOR 255
+#define ISO_ROOT_AT 156		/* the root directory record in a volume descriptor */
+#define ISO_BLOCK_SIZE_AT 128	/* logical block size (both-endian, little first) */
+#define ISO_DR_MIN 34		/* a directory record: 33 bytes and a name of at least one */
+#define ISO_DR_EXTENT 2
+#define ISO_DR_SIZE 10
+#define ISO_DR_FLAGS 25
+#define ISO_DR_NAME_LEN 32
+#define ISO_FLAG_DIR 0x02
+
+/* A directory still to be read: its extent's offset in the image and its size. */
+struct iso_dir {
+	uint64_t off, size;
+};
+
+/* iso_count_tree - directory records under the root record at root (block size bs), "." and
+ * ".." left out; stops as soon as the count passes cap (cap + 1 when the directories read add up
+ * to more than the image) */
+static uint64_t iso_count_tree(const unsigned char *p, size_t len, const unsigned char *root,
+			       uint32_t bs, uint64_t cap)
+{
+	struct iso_dir *queue = lg_malloc(sizeof *queue);
+	size_t head = 0, tail = 0, qcap = 1;
+	uint64_t n = 0, read = 0;
+
+	queue[tail++] = (struct iso_dir){ (uint64_t)le32(root + ISO_DR_EXTENT) * bs,
+					  le32(root + ISO_DR_SIZE) };
+	while (head < tail && n <= cap) {
+		struct iso_dir d = queue[head++];
+		if (d.off >= len)
+			continue;	/* outside the image: libarchive fails there */
+		uint64_t end = d.size > len - d.off ? len : d.off + d.size;
+		read += end - d.off;
+		if (read > len) {
+			n = cap + 1;	/* a directory read twice: a loop or shared extents */
+			break;
+		}
+		for (uint64_t at = d.off; at < end && n <= cap;) {
+			unsigned rl = p[at];
+			if (rl == 0) {	/* the rest of this block is padding */
+				at = (at / bs + 1) * bs;
+				continue;
+			}
+			if (rl < ISO_DR_MIN || at + rl > end)
+				break;	/* libarchive: "Invalid length of directory record" */
+			const unsigned char *dr = p + at;
+			at += rl;
+			unsigned nl = dr[ISO_DR_NAME_LEN];
+			if (nl == 1 && dr[33] <= 1)
+				continue;	/* "." and ".." */
+			n++;
+			if (!(dr[ISO_DR_FLAGS] & ISO_FLAG_DIR))
+				continue;
+			if (tail == qcap) {
+				qcap *= 2;
+				queue = lg_realloc(queue, qcap * sizeof *queue);
+			}
+			queue[tail++] = (struct iso_dir){ (uint64_t)le32(dr + ISO_DR_EXTENT) * bs,
+							  le32(dr + ISO_DR_SIZE) };
+		}
+	}
+	free(queue);
+	return n;
+}
+
+/* lg_precheck_iso - refuse an image with more directory records than the entry cap */
+bool lg_precheck_iso(const char *data, size_t len, const struct lg_ex_limits *lim,
+		     struct lg_ex_result *r)
+{
+	const unsigned char *p = (const unsigned char *)data;
+	uint64_t cap = lg_precheck_entry_cap(lim);
+
+	if (!data || len < ISO_VD_START + ISO_SECTOR || memcmp(p + ISO_VD_START + 1, "CD001", 5))
+		return true;
+	for (size_t i = 0; i < ISO_VD_MAX; i++) {
+		size_t at = ISO_VD_START + i * ISO_SECTOR;
+		if (at + ISO_SECTOR > len || memcmp(p + at + 1, "CD001", 5) != 0 ||
+		    p[at] == ISO_VD_TERMINATOR)
+			break;
+		if (p[at] != ISO_VD_PRIMARY && p[at] != ISO_VD_SUPPLEMENTARY)
+			continue;	/* boot record, partition descriptor */
+		uint32_t bs = le16(p + at + ISO_BLOCK_SIZE_AT);
+		if (bs == 0)
+			continue;	/* libarchive refuses the volume */
+		uint64_t n = iso_count_tree(p, len, p + at + ISO_ROOT_AT, bs, cap);
+		if (n > cap) {
+			lg_ex_set(r, LG_EX_LIMIT, "limit:archive_members",
+				  "ISO 9660 directories with more than %llu records (archive_members "
+				  "%u allows %u entries a member)",
+				  (unsigned long long)cap, lim->members, LG_PRECHECK_ENTRIES_PER_MEMBER);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* ---- dispatch ----------------------------------------------------------------------------- */
 
-/* tar_claims - whether the data starts with a tar header whose checksum is right: libarchive's
+/* lg_precheck_tar_claims - whether the data starts with a tar header whose checksum is right: libarchive's
  * tar reader then outbids the seekable zip reader, so an end record near the end belongs to a
  * zip stored inside, not to the data */
-static bool tar_claims(const unsigned char *p, size_t len)
+bool lg_precheck_tar_claims(const unsigned char *p, size_t len)
 {
 	if (len < 512)
 		return false;
@@ -871,7 +1000,14 @@ bool lg_archive_precheck(const char *data, size_t len, const struct lg_ex_limits
 		return true;
 	if (memcmp(data, "7z\xBC\xAF\x27\x1C", 6) == 0)
 		return lg_precheck_7z(data, len, lim, r);
-	if (tar_claims((const unsigned char *)data, len))
+	/* a self-extracting 7z: its offsets count from its signature header (libarchive's
+	 * seek_base); the zip check still follows, for an SFX zip holding it */
+	size_t sfx = sz_sfx_find((const unsigned char *)data, len);
+	if (sfx && !lg_precheck_7z(data + sfx, len - sfx, lim, r))
+		return false;
+	if (!lg_precheck_iso(data, len, lim, r))
+		return false;
+	if (lg_precheck_tar_claims((const unsigned char *)data, len))
 		return true;
 	return lg_precheck_zip(data, len, lim, r);
 }

@@ -1,8 +1,8 @@
 /* archive_precheck.h - what libarchive cannot tell us before it reads a whole directory: the
  * number of records in a zip's central directory (the seekable zip reader loads all of them
- * before it returns the first member), and the size of a 7z header and the counts it declares
+ * before it returns the first member), the size of a 7z header and the counts it declares
  * (read whole, with an entry allocated per file and per unpack stream, before the first
- * member). Refusing such archives up front keeps memory
+ * member), and the number of directory records of an ISO 9660 image. Refusing such archives up front keeps memory
  * bounded by archive_members instead of by the input. */
 #ifndef LG_ARCHIVE_PRECHECK_H
 #define LG_ARCHIVE_PRECHECK_H
@@ -41,8 +41,23 @@ bool lg_precheck_zip(const char *data, size_t len, const struct lg_ex_limits *li
 bool lg_precheck_7z(const char *data, size_t len, const struct lg_ex_limits *lim,
 		    struct lg_ex_result *r);
 
+/* lg_precheck_iso - false (r set as above) when an ISO 9660 image's directory records, counted
+ * from the root of each volume descriptor (primary and supplementary: libarchive reads one of
+ * them, Joliet's when there is one) through every subdirectory, are more than the entry cap.
+ * libarchive reads every directory before the first member whose data lies beyond them, with an
+ * entry of a few hundred bytes per record. True for anything else (no "CD001", damaged records:
+ * libarchive stops at those itself). */
+bool lg_precheck_iso(const char *data, size_t len, const struct lg_ex_limits *lim,
+		     struct lg_ex_result *r);
+
+/* lg_precheck_tar_claims - whether p starts with a tar header whose checksum is right (libarchive's
+ * tar reader then bids 48, more with a ustar or GNU magic) */
+bool lg_precheck_tar_claims(const unsigned char *p, size_t len);
+
 /* lg_archive_precheck - the checks that apply to data as lg_archive_walk opens it: 7z by its
- * signature, zip unless a tar header claims the data first; true when libarchive may read it */
+ * signature (at the start, or behind an executable stub where libarchive looks for it), ISO 9660
+ * by its first volume descriptor, zip unless a tar header claims the data first; true when
+ * libarchive may read it */
 bool lg_archive_precheck(const char *data, size_t len, const struct lg_ex_limits *lim,
 			 struct lg_ex_result *r);
 

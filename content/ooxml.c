@@ -2,7 +2,7 @@
  * written), docx and pptx paragraphs as text blocks and their tables as rows, plus the parts that
  * travel with them (headers, footers, footnotes, comments, speaker notes). Parts are read one by
  * one from the zip (content/zipparts.c): the xlsx shared strings, sheets and comments with
- * libxml2's SAX2 push parser, the small parts and docx/pptx with its streaming reader. A large
+ * libxml2's SAX2 parser, the small parts and docx/pptx with its streaming reader. A large
  * sheet is never held whole; only the shared strings table is kept, compactly (one buffer, found
  * by offset), while the sheets are read. */
 #include "content/extract.h"
@@ -39,7 +39,15 @@ struct rels {
 	size_t n, cap;
 };
 
-/* The shared strings table: every string NUL-terminated in one buffer, found by offset. */
+/* The shared strings table: every string NUL-terminated in one buffer, found by offset. It is
+ * held whole while the sheets are read, so it is held to the text budget (text_size) as it
+ * grows, at what it costs: each string's bytes, its NUL and its offset (SST_STRING_COST). A
+ * sharedStrings.xml of millions of empty strings (<si/>: 5 bytes of XML, 9 of table) is stopped
+ * there (limit:text_size) instead of costing about twice member_size. Up to SST_FLOOR it may
+ * exceed what is left of the budget, so that a small workbook late in a message still gives its
+ * rows up to the budget, as the other extractors do. */
+#define SST_STRING_COST (1 + sizeof(size_t))
+#define SST_FLOOR (1u << 20)
 struct sst {
 	struct lg_buf text;
 	size_t *start;
@@ -245,6 +253,7 @@ struct rich {
 	const char *block;	/* "si" or "comment" */
 	struct sst *sst;	/* the table filled, or NULL: each block out as a text block */
 	struct lg_buf *b;	/* where text goes: sst->text, or one */
+	size_t idx;		/* the part, for messages */
 	struct lg_buf one;
 	size_t start;		/* where the current block's text begins in b */
 	bool in_block, in_t;
@@ -266,6 +275,22 @@ static bool rich_start(void *arg, struct lg_zip_sax *x, const char *ln)
 	return true;
 }
 
+/* sst_fits - whether the table with pending more text bytes and one more string stays within the
+ * text budget (limit:text_size recorded when not) */
+static bool sst_fits(struct rich *st, size_t pending)
+{
+	const struct sst *t = st->sst;
+	struct ooxml *o = st->o;
+	size_t cost = t->text.len + pending + (t->n + 1) * SST_STRING_COST;
+
+	if (cost <= SST_FLOOR || o->r->text_bytes + cost <= o->lim->text_size)
+		return true;
+	lg_ex_set(o->r, LG_EX_LIMIT, "limit:text_size",
+		  "%s: shared strings table over %zu bytes of text budget (%zu strings so far)",
+		  o->z.entries[st->idx].name, o->lim->text_size, t->n);
+	return false;
+}
+
 /* rich_end - SAX: a finished block goes into the table, or out as a text block */
 static bool rich_end(void *arg, const char *ln)
 {
@@ -276,6 +301,8 @@ static bool rich_end(void *arg, const char *ln)
 	} else if (st->in_block && strcmp(ln, st->block) == 0) {
 		st->in_block = false;
 		if (st->sst) {
+			if (!sst_fits(st, 0))
+				return false;
 			sst_push(st->sst, st->start);
 		} else {
 			struct ooxml *o = st->o;
@@ -288,13 +315,16 @@ static bool rich_end(void *arg, const char *ln)
 	return true;
 }
 
-/* rich_text - SAX: text inside <t> */
+/* rich_text - SAX: text inside <t> (into the table only while it fits the text budget) */
 static bool rich_text(void *arg, const char *s, size_t len)
 {
 	struct rich *st = arg;
 
-	if (st->in_t)
-		lg_buf_append(st->b, s, len);
+	if (!st->in_t)
+		return true;
+	if (st->sst && !sst_fits(st, len))
+		return false;
+	lg_buf_append(st->b, s, len);
 	return true;
 }
 
@@ -303,7 +333,7 @@ static bool rich_text(void *arg, const char *s, size_t len)
 static bool read_rich(struct ooxml *o, size_t idx, const char *block, struct sst *sst)
 {
 	static const struct lg_zip_sax_cb cb = { rich_start, rich_end, rich_text };
-	struct rich st = { .o = o, .block = block, .sst = sst, .one = LG_BUF_INIT };
+	struct rich st = { .o = o, .block = block, .sst = sst, .one = LG_BUF_INIT, .idx = idx };
 
 	st.b = sst ? &sst->text : &st.one;
 	bool ok = lg_zip_sax_parse(&o->z, idx, &cb, &st);

@@ -1,6 +1,6 @@
 /* zipparts.h - internal helper shared by the OOXML and ODF extractors: a zip held in memory read
  * with libarchive (entry list, one entry streamed under the named limits), a libxml2 streaming
- * reader or SAX2 push parser on top of such a stream, and checked emission of text blocks and
+ * reader or SAX2 parser on top of such a stream, and checked emission of text blocks and
  * rows (with the rows and the open paragraphs they are built from). */
 #ifndef LG_ZIPPARTS_H
 #define LG_ZIPPARTS_H
@@ -99,12 +99,11 @@ void lg_zip_xml_close(struct lg_zip_xml *x);
  * the string is only valid until the next node */
 const char *lg_zip_xml_attr(struct lg_zip_xml *x, const char *localname);
 
-/* An XML part parsed with libxml2's SAX2 push parser, fed chunk by chunk as the part inflates:
- * no tree and no reader state, for the large parts (xlsx shared strings and sheets). It keeps the
+/* An XML part parsed with libxml2's SAX2 parser, which pulls the part as it inflates: no tree
+ * and no reader state, for the large parts (xlsx shared strings and sheets). It keeps the
  * reader's rules: no network, no entity substitution, a DTD refused ("corrupt"), libxml2's own
  * size limits, and the two guards that the tree builder enforced and a bare SAX handler would
  * not (element depth, one run of character data), with libxml2's words. */
-#define LG_ZIP_SAX_CHUNK (64u * 1024)	/* decompressed bytes fed to libxml2 at a time */
 #define LG_ZIP_SAX_MAX_DEPTH 256	/* libxml2's xmlParserMaxDepth without XML_PARSE_HUGE */
 #define LG_ZIP_SAX_MAX_TEXT 10000000u	/* its XML_MAX_TEXT_LENGTH: one text or CDATA run */
 

@@ -7,8 +7,15 @@
  * nothing else (about 66 bytes; libarchive allocates for every one), its header plain or LZMA
  * encoded (liblzma's raw encoder).
  *
+ * An ISO 9660 image written by hand whose root directory holds N empty files (directory records
+ * of 44 bytes; libarchive keeps an entry of about 370 bytes for each before the first member),
+ * and a xar of N files (libarchive's xar writer). And an xlsx whose sharedStrings.xml holds N
+ * empty strings (<si/>, two pseudo-random white-space characters after each so that it deflates
+ * about 8:1, under archive_ratio), one sheet using the first.
+ *
  * Usage: gen_many zip N OUT | gen_many 7z N OUT | gen_many nest FILE NAME OUT |
- *        gen_many 7zdeclare N plain|lzma OUT */
+ *        gen_many 7zdeclare N plain|lzma OUT | gen_many iso N OUT | gen_many xar N OUT |
+ *        gen_many sst N OUT */
 #include <archive.h>
 #include <archive_entry.h>
 #include <lzma.h>
@@ -275,6 +282,195 @@ static int write_7z_declaring(unsigned long n, bool lzma, const char *out)
 	return fclose(f) != 0;
 }
 
+#define ISO_SECTOR 2048
+
+/* iso_both - a both-endian field: little-endian, then big-endian */
+static void iso_both32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++) {
+		p[i] = (unsigned char)(v >> (8 * i));
+		p[7 - i] = (unsigned char)(v >> (8 * i));
+	}
+}
+
+static void iso_both16(unsigned char *p, uint32_t v)
+{
+	p[0] = p[3] = (unsigned char)(v & 0xFF);
+	p[1] = p[2] = (unsigned char)(v >> 8 & 0xFF);
+}
+
+/* iso_record - a directory record at p for name (nlen bytes); its length */
+static size_t iso_record(unsigned char *p, uint32_t extent, uint32_t size, bool dir,
+			 const char *name, size_t nlen)
+{
+	size_t len = 33 + nlen + (nlen % 2 == 0);
+	memset(p, 0, len);
+	p[0] = (unsigned char)len;
+	iso_both32(p + 2, extent);
+	iso_both32(p + 10, size);
+	p[25] = dir ? 2 : 0;
+	iso_both16(p + 28, 1);
+	p[32] = (unsigned char)nlen;
+	memcpy(p + 33, name, nlen);
+	return len;
+}
+
+/* write_iso - a primary volume whose root directory (from sector 20) holds n empty files, no
+ * record crossing a sector */
+static int write_iso(unsigned long n, const char *out)
+{
+	const uint32_t root = 20;
+	size_t rec = 33 + 11 + 0, per = ISO_SECTOR / rec;	/* "F0000000.;1": 11 bytes, odd */
+	uint32_t dsectors = (uint32_t)((n + 2 + per - 1) / per);
+	uint32_t dsize = dsectors * ISO_SECTOR;
+	unsigned char s[ISO_SECTOR], *dir = calloc(dsectors, ISO_SECTOR);
+	char name[16];
+	FILE *f = fopen(out, "wb");
+
+	if (!f || !dir)
+		return 1;
+	memset(s, 0, sizeof s);
+	for (int i = 0; i < 16; i++)	/* system area */
+		fwrite(s, 1, sizeof s, f);
+	s[0] = 1;	/* primary volume descriptor */
+	memcpy(s + 1, "CD001", 5);
+	s[6] = 1;
+	memset(s + 8, ' ', 64);
+	iso_both32(s + 80, root + dsectors);
+	iso_both16(s + 120, 1);
+	iso_both16(s + 124, 1);
+	iso_both16(s + 128, ISO_SECTOR);
+	iso_both32(s + 132, 10);
+	s[140] = 18;	/* path tables at sector 18 (little-endian) and 19 (big-endian) */
+	s[151] = 19;
+	iso_record(s + 156, root, dsize, true, "", 1);
+	s[881] = 1;
+	fwrite(s, 1, sizeof s, f);
+	memset(s, 0, sizeof s);	/* terminator */
+	s[0] = 255;
+	memcpy(s + 1, "CD001", 5);
+	s[6] = 1;
+	fwrite(s, 1, sizeof s, f);
+	for (int k = 0; k < 2; k++) {	/* path tables: the root alone */
+		memset(s, 0, sizeof s);
+		s[0] = 1;
+		s[2 + (k ? 3 : 0)] = (unsigned char)root;
+		s[6 + (k ? 1 : 0)] = 1;
+		fwrite(s, 1, sizeof s, f);
+	}
+	size_t at = 0;
+	at += iso_record(dir + at, root, dsize, true, "\0", 1);
+	at += iso_record(dir + at, root, dsize, true, "\1", 1);
+	for (unsigned long i = 0; i < n; i++) {
+		if (at % ISO_SECTOR + rec > ISO_SECTOR)
+			at = (at / ISO_SECTOR + 1) * ISO_SECTOR;
+		snprintf(name, sizeof name, "F%07lu.;1", i % 10000000ul);
+		at += iso_record(dir + at, 18, 0, false, name, strlen(name));
+	}
+	fwrite(dir, ISO_SECTOR, dsectors, f);
+	free(dir);
+	return fclose(f) != 0;
+}
+
+/* write_xar - n files of 3 bytes through libarchive's xar writer */
+static int write_xar(unsigned long n, const char *out)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	char name[16];
+
+	if (archive_write_set_format_xar(a) != ARCHIVE_OK ||
+	    archive_write_open_filename(a, out) != ARCHIVE_OK)
+		return fail(a);
+	for (unsigned long i = 0; i < n; i++) {
+		archive_entry_clear(e);
+		snprintf(name, sizeof name, "f%07lu", i % 10000000ul);
+		archive_entry_set_pathname(e, name);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, 3);
+		if (archive_write_header(a, e) != ARCHIVE_OK || archive_write_data(a, "abc", 3) != 3)
+			return fail(a);
+	}
+	archive_entry_free(e);
+	if (archive_write_close(a) != ARCHIVE_OK)
+		return fail(a);
+	archive_write_free(a);
+	return 0;
+}
+
+#define SS_NS "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+
+/* zip_add - one deflated member of a zip being written */
+static bool zip_add(struct archive *a, struct archive_entry *e, const char *name, const char *data,
+		    size_t len)
+{
+	archive_entry_clear(e);
+	archive_entry_set_pathname(e, name);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, 0644);
+	archive_entry_set_size(e, (la_int64_t)len);
+	archive_entry_set_mtime(e, 1731405600, 0);
+	return archive_write_header(a, e) == ARCHIVE_OK &&
+	       archive_write_data(a, data, len) == (la_ssize_t)len;
+}
+
+/* write_sst - an xlsx whose shared strings table is "first" and n empty strings */
+static int write_sst(unsigned long n, const char *out)
+{
+	static const char ws[4] = { ' ', '\t', '\n', '\r' };
+	static const char *const parts[][2] = {
+		{ "[Content_Types].xml",
+		  "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+		  "<Default Extension=\"xml\" ContentType=\"application/xml\"/><Override "
+		  "PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-"
+		  "officedocument.spreadsheetml.sheet.main+xml\"/></Types>" },
+		{ "_rels/.rels",
+		  "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/"
+		  "relationships\"><Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats."
+		  "org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/>"
+		  "</Relationships>" },
+		{ "xl/workbook.xml", "<workbook xmlns=\"" SS_NS "\"/>" },
+		{ "xl/worksheets/sheet1.xml",
+		  "<worksheet xmlns=\"" SS_NS "\"><sheetData><row r=\"1\"><c r=\"A1\" t=\"s\">"
+		  "<v>0</v></c></row></sheetData></worksheet>" },
+	};
+	static const char head[] = "<sst xmlns=\"" SS_NS "\"><si><t>first</t></si>";
+	size_t len = sizeof head - 1 + 7 * (size_t)n + 6;
+	char *sst = malloc(len), *p = sst;
+	uint32_t x = 2463534242u;	/* xorshift32 */
+
+	if (!sst)
+		return 1;
+	memcpy(p, head, sizeof head - 1);
+	p += sizeof head - 1;
+	for (unsigned long i = 0; i < n; i++) {
+		memcpy(p, "<si/>", 5);
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		p[5] = ws[x & 3];
+		p[6] = ws[x >> 2 & 3];
+		p += 7;
+	}
+	memcpy(p, "</sst>", 6);
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	if (archive_write_set_format_zip(a) != ARCHIVE_OK ||
+	    archive_write_set_options(a, "zip:compression=deflate") != ARCHIVE_OK ||
+	    archive_write_open_filename(a, out) != ARCHIVE_OK)
+		return fail(a);
+	for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++)
+		if (!zip_add(a, e, parts[i][0], parts[i][1], strlen(parts[i][1])))
+			return fail(a);
+	if (!zip_add(a, e, "xl/sharedStrings.xml", sst, len) || archive_write_close(a) != ARCHIVE_OK)
+		return fail(a);
+	archive_entry_free(e);
+	archive_write_free(a);
+	free(sst);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 4 && !strcmp(argv[1], "zip"))
@@ -283,6 +479,12 @@ int main(int argc, char **argv)
 		return write_7z(strtoul(argv[2], NULL, 10), argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "nest"))
 		return write_nest(argv[2], argv[3], argv[4]);
+	if (argc == 4 && !strcmp(argv[1], "iso"))
+		return write_iso(strtoul(argv[2], NULL, 10), argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "sst"))
+		return write_sst(strtoul(argv[2], NULL, 10), argv[3]);
+	if (argc == 4 && !strcmp(argv[1], "xar"))
+		return write_xar(strtoul(argv[2], NULL, 10), argv[3]);
 	if (argc == 5 && !strcmp(argv[1], "7zdeclare"))
 		return write_7z_declaring(strtoul(argv[2], NULL, 10), !strcmp(argv[3], "lzma"),
 					  argv[4]);

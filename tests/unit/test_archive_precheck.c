@@ -737,6 +737,348 @@ static void test_7z_written(void)
 	lg_buf_free(&b);
 }
 
+/* count_member - lg_archive_walk callback: count the members libarchive hands out */
+static int count_member(void *arg, const struct lg_ex_member *m)
+{
+	(void)m;
+	(*(unsigned *)arg)++;
+	return 0;
+}
+
+/* sfx_wrap - a 7z behind a stub: stub's bytes, zero filler up to offset at, then z; with decoy
+ * non-zero, a signature header with a wrong CRC (z's first 32 bytes, one changed) there */
+static void sfx_wrap(struct lg_buf *b, const char *stub, size_t stub_len, size_t at,
+		     size_t decoy, const struct lg_buf *z)
+{
+	lg_buf_reset(b);
+	lg_buf_append(b, stub, stub_len);
+	while (b->len < at)
+		lg_buf_append(b, "\0", 1);
+	lg_buf_append(b, z->data, z->len);
+	if (decoy) {
+		memcpy(b->data + decoy, z->data, 32);
+		b->data[decoy + 20] ^= 1;	/* NextHeaderSize: the CRC no longer matches */
+	}
+}
+
+/* test_7z_sfx - a 7z behind a self-extracting stub (MZ or ELF): libarchive's 7z reader looks
+ * for the signature from offset 0x27000 on. Whatever libarchive itself makes of each file (the
+ * members it hands out with the limits open) decides what the pre-check must say at
+ * archive_members 2: refused when libarchive reads the 7z's 9 files, untouched otherwise. */
+static void test_7z_sfx(void)
+{
+	static const struct {
+		const char *label, *stub;
+		size_t stub_len, at, decoy;
+		bool read;	/* libarchive reads the 7z (its 9 files) */
+	} cases[] = {
+		{ "MZ", "MZ\x90\0", 4, 0x27000, 0, true },
+		{ "ELF", "\x7F" "ELF\2\1\1", 7, 0x27000, 0, true },
+		{ "ELF", "\x7F" "ELF\2\1\1", 7, 0x3A1F3, 0, true },	/* any byte offset */
+		{ "MZ", "MZ\x90\0", 4, 0x5F000, 0, true },
+		{ "MZ", "MZ\x90\0", 4, 0x61000, 0, true },	/* past libarchive's SFX_MAX_ADDR,
+							 * but in memory its scan runs on */
+		{ "MZ", "MZ\x90\0", 4, 0x28000, 0x27010, true },	/* a bad signature first */
+		{ "MZ", "MZ\x90\0", 4, 0x26FFF, 0, false },	/* before 0x27000: never looked at */
+		{ "MZ", "MZ\x90\0", 4, 0x1000, 0, false },
+		{ "a shell script", "#!/bin/sh\n", 10, 0x27000, 0, false },	/* no SFX search */
+		{ "\\x7FELX", "\x7F" "ELX", 4, 0x27000, 0, false },
+	};
+	struct lg_buf z = LG_BUF_INIT, b = LG_BUF_INIT;
+
+	write_7z(&z, 9, 10, "7zip:compression=lzma2");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct lg_ex_limits open = ex_default_limits(), lim = ex_default_limits();
+		struct lg_ex_result r0 = { 0 }, r = { 0 };
+		unsigned members = 0;
+		sfx_wrap(&b, cases[i].stub, cases[i].stub_len, cases[i].at, cases[i].decoy, &z);
+		open.members = 1000;
+		lg_archive_walk(b.data, b.len, &open, count_member, &members, &r0);
+		tap_ok(cases[i].read ? members == 9 && r0.status == LG_EX_OK : members == 0,
+		       "7z behind %s at 0x%zx: libarchive %s (%u members, %s)", cases[i].label,
+		       cases[i].at,
+		       cases[i].read ? "reads it" : "does not read it", members, r0.reason);
+		lim.members = 2;
+		bool ok = lg_archive_precheck(b.data, b.len, &lim, &r);
+		tap_ok(cases[i].read ? !ok && r.status == LG_EX_LIMIT &&
+					      !strcmp(r.reason, "limit:archive_members") &&
+					      strstr(r.detail, "9 unpack streams")
+				     : ok && r.status == LG_EX_OK,
+		       "7z behind %s at 0x%zx, archive_members 2: %s (%s)", cases[i].label,
+		       cases[i].at,
+		       cases[i].read ? "refused" : "passes", r.detail);
+	}
+	lg_buf_free(&z);
+	lg_buf_free(&b);
+}
+
+/* write_iso - an ISO 9660 image (libarchive's writer: Rock Ridge and Joliet, as it defaults) of
+ * n files of 10 bytes, per_dir to a directory (d0/, d1/, ...; 0: all in the root), into b */
+static void write_iso(struct lg_buf *b, unsigned n, unsigned per_dir)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	size_t cap = 64u << 20, used = 0;
+	char *mem = malloc(cap), name[48];
+
+	archive_write_set_format_iso9660(a);
+	archive_write_open_memory(a, mem, cap, &used);
+	for (unsigned i = 0; i < n; i++) {
+		if (per_dir)
+			snprintf(name, sizeof name, "d%u/f%u.txt", i / per_dir, i);
+		else
+			snprintf(name, sizeof name, "f%u.txt", i);
+		archive_entry_clear(e);
+		archive_entry_set_pathname(e, name);
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, 10);
+		archive_write_header(a, e);
+		archive_write_data(a, "0123456789", 10);
+	}
+	archive_write_close(a);
+	archive_write_free(a);
+	archive_entry_free(e);
+	lg_buf_reset(b);
+	lg_buf_append(b, mem, used);
+	free(mem);
+}
+
+/* test_iso - ISO 9660 images from libarchive's writer: libarchive reads every file (with the
+ * limits open), and the pre-check refuses one whose records (files, and directories in the
+ * walk) are over the entry cap, passes one at it; then a hostile image whose directory is its
+ * own subdirectory (a loop) and one cut at every 4 KB: refused or passed, no crash */
+static void test_iso(void)
+{
+	static const struct {
+		unsigned n, per_dir, members;	/* members: archive_members for the check */
+		bool refused;
+	} cases[] = {
+		{ 8, 0, 2, false },	/* 8 records, cap 8 */
+		{ 9, 0, 2, true },	/* 9 records */
+		{ 7, 0, 2, false },
+		{ 3000, 0, 750, false },	/* 3000 records, cap 3000 */
+		{ 3001, 0, 750, true },
+		{ 6, 3, 2, false },	/* 2 directories + 6 files = 8 records */
+		{ 7, 3, 2, true },	/* 3 directories + 7 files = 10 */
+		{ 3000, 100, 1000, false },	/* 30 directories + 3000 files, cap 4000 */
+		{ 3000, 100, 757, true },	/* cap 3028 */
+	};
+	struct lg_buf b = LG_BUF_INIT;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct lg_ex_limits open = ex_default_limits(), lim = ex_default_limits();
+		struct lg_ex_result r0 = { 0 }, r = { 0 };
+		unsigned members = 0;
+		bool refused = cases[i].refused;
+		write_iso(&b, cases[i].n, cases[i].per_dir);
+		open.members = 100000;
+		lg_archive_walk(b.data, b.len, &open, count_member, &members, &r0);
+		tap_ok(members == cases[i].n && r0.status == LG_EX_OK,
+		       "ISO of %u files (%u a directory): libarchive reads %u (%s)", cases[i].n,
+		       cases[i].per_dir, members, r0.detail);
+		lim.members = cases[i].members;
+		bool ok = lg_archive_precheck(b.data, b.len, &lim, &r);
+		tap_ok(refused ? !ok && r.status == LG_EX_LIMIT &&
+					 !strcmp(r.reason, "limit:archive_members") &&
+					 strstr(r.detail, "ISO 9660")
+			       : ok && r.status == LG_EX_OK,
+		       "ISO of %u files (%u a directory) at archive_members %u: %s (%s)", cases[i].n,
+		       cases[i].per_dir, lim.members, refused ? "refused" : "passes", r.detail);
+	}
+
+	/* every directory record of a 2-file image made to point at the root: a loop */
+	write_iso(&b, 2, 1);
+	struct lg_ex_limits lim = ex_default_limits();
+	struct lg_ex_result r = { 0 };
+	const unsigned char *p = (const unsigned char *)b.data;
+	uint32_t root = (uint32_t)p[32768 + 156 + 2] | (uint32_t)p[32768 + 156 + 3] << 8 |
+			(uint32_t)p[32768 + 156 + 4] << 16 | (uint32_t)p[32768 + 156 + 5] << 24;
+	unsigned patched = 0;
+	for (size_t at = (size_t)root * 2048, end = at + 2048; at < end && p[at];) {
+		unsigned char *dr = (unsigned char *)b.data + at;
+		if (dr[25] & 2 && !(dr[32] == 1 && dr[33] <= 1)) {
+			memcpy(dr + 2, p + 32768 + 156 + 2, 8);	/* extent and size, both ends */
+			patched++;
+		}
+		at += dr[0];
+	}
+	lim.members = 100;
+	tap_ok(patched == 2 && !lg_precheck_iso(b.data, b.len, &lim, &r) &&
+		       !strcmp(r.reason, "limit:archive_members"),
+	       "ISO whose %u directories are its root: refused (%s)", patched, r.detail);
+	/* cut everywhere on 4 KB steps: no crash */
+	write_iso(&b, 50, 10);
+	unsigned cuts = 0;
+	for (size_t n = 0; n < b.len; n += 4096, cuts++) {
+		struct lg_ex_result rc = { 0 };
+		lim.members = 1;
+		lg_archive_precheck(b.data, n, &lim, &rc);
+	}
+	tap_ok(cuts > 0, "ISO cut at each of %u lengths: no crash", cuts);
+	lg_buf_free(&b);
+}
+
+/* compress - in as one stream through libarchive's filter (its "raw" writer), into out */
+static void compress(const struct lg_buf *in, int filter, struct lg_buf *out)
+{
+	struct archive *a = archive_write_new();
+	struct archive_entry *e = archive_entry_new();
+	size_t cap = in->len * 2 + 65536, used = 0;
+	char *mem = malloc(cap);
+
+	archive_write_add_filter(a, filter);
+	archive_write_set_format_raw(a);
+	archive_write_open_memory(a, mem, cap, &used);
+	archive_entry_set_pathname(e, "data");
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_size(e, (la_int64_t)in->len);
+	archive_write_header(a, e);
+	archive_write_data(a, in->data, in->len);
+	archive_write_close(a);
+	archive_write_free(a);
+	archive_entry_free(e);
+	lg_buf_reset(out);
+	lg_buf_append(out, mem, used);
+	free(mem);
+}
+
+/* Members handed out by a walk: how many, and the first one's bytes. */
+struct first_member {
+	unsigned n;
+	struct lg_buf data;
+};
+
+/* keep_first - lg_archive_walk callback: count members, keep the first one's bytes */
+static int keep_first(void *arg, const struct lg_ex_member *m)
+{
+	struct first_member *f = arg;
+	if (f->n++ == 0 && m->data)
+		lg_buf_append(&f->data, m->data, m->len);
+	return 0;
+}
+
+/* test_compressed_whole_dir - a 7z, a self-extracting 7z or an ISO behind gzip, bzip2, xz or
+ * zstd: the pre-check cannot see into the stream, so libarchive must not read the archive
+ * through it (it would load the whole directory first: a 77-byte gzip of a 7z declaring
+ * 5,000,000 files cost 460 MB). The walk hands out the decompressed stream as one member
+ * instead, and the pre-check refuses that member when it is walked in turn. A tar behind gzip is
+ * still read as a tar. xar is not read at all, plain or compressed. */
+static void test_compressed_whole_dir(void)
+{
+	static const struct {
+		int code;
+		const char *name;
+	} filters[] = {
+		{ ARCHIVE_FILTER_GZIP, "gzip" },
+		{ ARCHIVE_FILTER_BZIP2, "bzip2" },
+		{ ARCHIVE_FILTER_XZ, "xz" },
+		{ ARCHIVE_FILTER_ZSTD, "zstd" },
+	};
+	struct lg_buf inner[3] = { LG_BUF_INIT, LG_BUF_INIT, LG_BUF_INIT }, z = LG_BUF_INIT,
+		      c = LG_BUF_INIT;
+	static const char *const inner_name[] = { "7z", "self-extracting 7z", "ISO" };
+
+	write_7z(&inner[0], 9, 10, "7zip:compression=lzma2");
+	sfx_wrap(&inner[1], "MZ", 2, 0x27000, 0, &inner[0]);
+	write_iso(&inner[2], 9, 0);
+	for (size_t f = 0; f < sizeof filters / sizeof filters[0]; f++) {
+		for (size_t k = 0; k < 3; k++) {
+			struct lg_ex_limits lim = ex_default_limits();
+			struct lg_ex_result r = { 0 }, r2 = { 0 };
+			struct first_member m = { 0, LG_BUF_INIT };
+			compress(&inner[k], filters[f].code, &c);
+			lim.members = 2;
+			lg_archive_walk(c.data, c.len, &lim, keep_first, &m, &r);
+			bool whole = m.n == 1 && r.status == LG_EX_OK && m.data.len == inner[k].len &&
+				     memcmp(m.data.data, inner[k].data, m.data.len) == 0;
+			tap_ok(whole, "%s %s: one member, the decompressed archive (%u members, %s)",
+			       filters[f].name, inner_name[k], m.n, r.reason);
+			tap_ok(whole && !lg_archive_precheck(m.data.data, m.data.len, &lim, &r2) &&
+				       !strcmp(r2.reason, "limit:archive_members"),
+			       "%s %s: that member is refused by the pre-check (%s)", filters[f].name,
+			       inner_name[k], r2.detail);
+			lg_buf_free(&m.data);
+		}
+	}
+
+	/* a tar behind gzip is read through the filter as before, also when its first name begins
+	 * like an executable (a ustar header outbids libarchive's SFX search) */
+	for (int mz = 0; mz <= 1; mz++) {
+		struct archive *a = archive_write_new();
+		struct archive_entry *e = archive_entry_new();
+		size_t cap = 1u << 20, used = 0;
+		char *mem = malloc(cap), name[16];
+		archive_write_set_format_pax_restricted(a);
+		archive_write_open_memory(a, mem, cap, &used);
+		for (int i = 0; i < 3; i++) {
+			snprintf(name, sizeof name, "%s%d.txt", mz ? "MZ" : "t", i);
+			archive_entry_clear(e);
+			archive_entry_set_pathname(e, name);
+			archive_entry_set_filetype(e, AE_IFREG);
+			archive_entry_set_perm(e, 0644);
+			archive_entry_set_size(e, 3);
+			archive_write_header(a, e);
+			archive_write_data(a, "abc", 3);
+		}
+		archive_write_close(a);
+		archive_write_free(a);
+		archive_entry_free(e);
+		lg_buf_reset(&z);
+		lg_buf_append(&z, mem, used);
+		free(mem);
+		compress(&z, ARCHIVE_FILTER_GZIP, &c);
+		struct lg_ex_limits lim = ex_default_limits();
+		struct lg_ex_result r = { 0 };
+		struct first_member m = { 0, LG_BUF_INIT };
+		lg_archive_walk(c.data, c.len, &lim, keep_first, &m, &r);
+		tap_ok(m.n == 3 && r.status == LG_EX_OK, "gzip tar%s: its 3 members (%u, %s)",
+		       mz ? " whose first name begins with MZ" : "", m.n, r.reason);
+		lg_buf_free(&m.data);
+	}
+
+	/* xar, plain and gzipped: never read as xar */
+	{
+		struct archive *a = archive_write_new();
+		struct archive_entry *e = archive_entry_new();
+		size_t cap = 1u << 20, used = 0;
+		char *mem = malloc(cap);
+		bool made = archive_write_set_format_xar(a) == ARCHIVE_OK;
+		archive_write_open_memory(a, mem, cap, &used);
+		archive_entry_set_pathname(e, "x.txt");
+		archive_entry_set_filetype(e, AE_IFREG);
+		archive_entry_set_perm(e, 0644);
+		archive_entry_set_size(e, 3);
+		archive_write_header(a, e);
+		archive_write_data(a, "abc", 3);
+		archive_write_close(a);
+		archive_write_free(a);
+		archive_entry_free(e);
+		lg_buf_reset(&z);
+		lg_buf_append(&z, mem, used);
+		free(mem);
+		struct lg_ex_limits lim = ex_default_limits();
+		struct lg_ex_result r = { 0 };
+		struct first_member m = { 0, LG_BUF_INIT };
+		lg_archive_walk(z.data, z.len, &lim, keep_first, &m, &r);
+		tap_ok(made && z.len > 4 && !memcmp(z.data, "xar!", 4) && m.n == 0 &&
+			       r.status == LG_EX_UNSUPPORTED,
+		       "xar: not read, unsupported (%s)", r.detail);
+		compress(&z, ARCHIVE_FILTER_GZIP, &c);
+		memset(&r, 0, sizeof r);
+		lg_buf_reset(&m.data);
+		m.n = 0;
+		lg_archive_walk(c.data, c.len, &lim, keep_first, &m, &r);
+		tap_ok(m.n == 1 && m.data.len == z.len && r.status == LG_EX_OK,
+		       "gzip xar: one member, the xar itself (%u members, %s)", m.n, r.reason);
+		lg_buf_free(&m.data);
+	}
+	for (size_t k = 0; k < 3; k++)
+		lg_buf_free(&inner[k]);
+	lg_buf_free(&z);
+	lg_buf_free(&c);
+}
+
 /* test_small_inputs - empty, short and non-archive input passes */
 static void test_small_inputs(void)
 {
@@ -797,6 +1139,9 @@ int main(void)
 	test_7z_counts();
 	test_7z_cut_everywhere();
 	test_7z_written();
+	test_7z_sfx();
+	test_iso();
+	test_compressed_whole_dir();
 	test_small_inputs();
 	test_fixtures();
 	return tap_done();

@@ -329,6 +329,74 @@ static void test_amplification(void)
 	lg_buf_free(&sheet);
 }
 
+/* test_shared_strings_budget - the shared strings table is held while the sheets are read, so
+ * it is held to the text budget at what it costs (bytes, NUL and offset a string) above a 1 MB
+ * floor: many empty strings, or one long string in many runs, stop with limit:text_size and the
+ * table's words; the same packages pass with the budget a little larger */
+static void test_shared_strings_budget(void)
+{
+	static const struct {
+		const char *name;
+		unsigned strings;	/* <si/> elements */
+		unsigned runs;		/* then one <si> of this many 1000-byte <t> runs */
+		size_t text_size;
+		bool refused;
+	} cases[] = {
+		{ "300,000 empty strings (2.7 MB of table), text_size 2M", 300000, 0, 2u << 20, true },
+		{ "300,000 empty strings, text_size 3M", 300000, 0, 3u << 20, false },
+		{ "one string of 3,000 runs (3 MB), text_size 2M", 0, 3000, 2u << 20, true },
+		{ "one string of 3,000 runs, text_size 4M", 0, 3000, 4u << 20, false },
+		{ "100,000 empty strings (0.9 MB: under the floor), text_size 100K", 100000, 0,
+		  100u << 10, false },
+	};
+	struct lg_buf sst = LG_BUF_INIT;
+
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		lg_buf_reset(&sst);
+		lg_buf_puts(&sst, "<sst xmlns=\"" SS_NS "\"><si><t>first</t></si>");
+		for (unsigned k = 0; k < cases[i].strings; k++)
+			lg_buf_puts(&sst, "<si/>");
+		if (cases[i].runs) {
+			lg_buf_puts(&sst, "<si>");
+			for (unsigned k = 0; k < cases[i].runs; k++) {
+				lg_buf_puts(&sst, "<r><t>");
+				for (int c = 0; c < 1000; c++)
+					lg_buf_putc(&sst, (char)('a' + (k + (unsigned)c) % 26));
+				lg_buf_puts(&sst, "</t></r>");
+			}
+			lg_buf_puts(&sst, "</si>");
+		}
+		lg_buf_puts(&sst, "</sst>");
+		struct ex_part parts[] = {
+			{ "[Content_Types].xml", CT_XML },
+			{ "_rels/.rels", ROOT_RELS("xl/workbook.xml") },
+			{ "xl/workbook.xml", "<workbook xmlns=\"" SS_NS "\"/>" },
+			{ "xl/sharedStrings.xml", sst.data },
+			{ "xl/worksheets/sheet1.xml", "<worksheet xmlns=\"" SS_NS "\"><sheetData>"
+				"<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c></row></sheetData>"
+				"</worksheet>" },
+		};
+		size_t zlen;
+		char *zip = ex_build_zip(parts, 5, false, &zlen);
+		struct lg_ex_limits lim = ex_default_limits();
+		struct got g = { 0 };
+		lim.text_size = cases[i].text_size;
+		lim.ratio = 100000;	/* the table, not the compression, is under test */
+		struct lg_ex_result r = run(zip, zlen, &lim, &g);
+		if (cases[i].refused)
+			tap_ok(r.status == LG_EX_LIMIT && !strcmp(r.reason, "limit:text_size") &&
+				       strstr(r.detail, "xl/sharedStrings.xml: shared strings table") &&
+				       g.nrows == 0,
+			       "%s: limit:text_size (%s)", cases[i].name, r.detail);
+		else
+			tap_ok(r.status == LG_EX_OK && g.nrows == 1, "%s: read (%s %s)",
+			       cases[i].name, r.reason, r.detail);
+		got_free(&g);
+		free(zip);
+	}
+	lg_buf_free(&sst);
+}
+
 /* sheet_with - a one-sheet package whose sheet is body (NUL-terminated); free the result */
 static char *sheet_with(const char *body, size_t *zlen)
 {
@@ -550,6 +618,7 @@ int main(void)
 	test_built();
 	test_limits();
 	test_amplification();
+	test_shared_strings_budget();
 	test_sax_guards();
 	test_damaged();
 	test_encrypted_and_stop();
