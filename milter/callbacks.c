@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "analyze/analyze.h"
 #include "lg_alloc.h"
@@ -384,6 +385,8 @@ static sfsistat hold_in_store(struct conn *c, const char *qid, const struct lg_r
 /* cb_eom - end of message: analyse, log one line, enact */
 static sfsistat cb_eom(SMFICTX *ctx)
 {
+	struct timespec t0, t1;	/* end of data to verdict: time_ms= in the log line */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct conn *c = get_message(ctx, "eom");
 	if (!c)
 		return SMFIS_TEMPFAIL;
@@ -422,6 +425,9 @@ static sfsistat cb_eom(SMFICTX *ctx)
 		st = hold_in_store(c, qid, &rep, data, len, stored, sizeof stored);
 	else
 		st = lg_enact(ctx, &rep, bcc ? &plan : NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	rep.timed = true;
+	rep.verdict_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	log_verdict(qid, c, &rep, bcc ? &plan : NULL,
 		    st == SMFIS_TEMPFAIL && rep.verdict.action != LG_ACT_TEMPFAIL,
 		    to_store ? stored : NULL);
