@@ -221,7 +221,10 @@ pf_set "$PF" "default_process_limit = $((RSS_SESSIONS > 100 ? RSS_SESSIONS + 20 
 	"smtpd_client_connection_count_limit = 0" "smtpd_client_connection_rate_limit = 0" \
 	"smtpd_client_message_rate_limit = 0" "smtpd_client_recipient_rate_limit = 0" \
 	"smtp_destination_concurrency_limit = 40" "default_destination_concurrency_limit = 40" \
-	"in_flow_delay = 0" "milter_content_timeout = 300s"
+	"in_flow_delay = 0" "milter_content_timeout = 300s" \
+	"milter_header_checks = regexp:$PF/etc/tagged.re"
+# every tag header a milter adds gives one "warning: header X-...-Verdict" line: the tagged count
+printf '/^X-(Bench|Leakguard)-Verdict:/ WARN tagged\n' >"$PF/etc/tagged.re"
 for c in "${active[@]}"; do
 	[ "$c" = none ] && continue
 	cat >>"$PF/etc/master.cf" <<EOF
@@ -263,6 +266,7 @@ peer_pids() {
 }
 
 sent_count() { grep -c 'status=sent' "$PF/maillog" 2>/dev/null; }
+tagged_count() { grep -cE 'warning: header X-(Bench|Leakguard)-Verdict' "$PF/maillog" 2>/dev/null; }
 
 # wait_sent N TIMEOUT - until N more messages than at the mark have been delivered, or (when
 # some were refused or deferred) nothing is left in incoming/active; false if not all N arrived
@@ -307,6 +311,8 @@ run() {
 	[ "$k" = mix ] && total=$(mix_total "$n")
 	pf_wait_idle "$PF" 60 || say "queue not idle before $c/$k"
 	SENT_MARK=$(sent_count)
+	local tag0 tag1
+	tag0=$(tagged_count)
 	lg0=$(tree_cpu "${PIDS[leakguard]:-}")
 	[ "$c" != none ] && [ "$c" != leakguard ] && peer0=$(tree_cpu $(peer_pids "$c"))
 	if [ -n "${PIDS[leakguard]:-}" ]; then
@@ -325,10 +331,12 @@ run() {
 			>>"$OUT/times/$k.$s"
 	fi
 	local delivered=$(( $(sent_count) - SENT_MARK ))
-	# class rep config sessions sent delivered seconds lg_cpu_s peer_cpu_s lg_hwm_kb
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$rep" "$c" "$s" "$total" "$delivered" \
-		"$(calc "$t1 - $t0")" "$(calc "($lg1 - $lg0) / $TICKS")" \
-		"$(calc "($peer1 - $peer0) / $TICKS")" "$hwm" >>"$OUT/results.tsv"
+	sleep 0.2	# postlogd writes asynchronously
+	tag1=$(tagged_count)
+	# class rep config sessions sent delivered seconds lg_cpu_s peer_cpu_s lg_hwm_kb tagged
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$k" "$rep" "$c" "$s" "$total" \
+		"$delivered" "$(calc "$t1 - $t0")" "$(calc "($lg1 - $lg0) / $TICKS")" \
+		"$(calc "($peer1 - $peer0) / $TICKS")" "$hwm" "$((tag1 - tag0))" >>"$OUT/results.tsv"
 	say "$(printf '%-10s %-6s rep %s: %5s msgs in %6.2f s' "$c" "$k" "$rep" "$delivered" "$(calc "$t1 - $t0")")"
 }
 
@@ -346,7 +354,7 @@ calibrate() {
 	echo "$rate"
 }
 
-printf 'class\trep\tconfig\tsessions\tsent\tdelivered\tseconds\tlg_cpu_s\tpeer_cpu_s\tlg_hwm_kb\n' >"$OUT/results.tsv"
+printf 'class\trep\tconfig\tsessions\tsent\tdelivered\tseconds\tlg_cpu_s\tpeer_cpu_s\tlg_hwm_kb\ttagged\n' >"$OUT/results.tsv"
 say "configurations: ${active[*]}; classes: $CLASSES; $REPS repetitions of about ${SECONDS_PER_RUN}s (Postfix alone), $SESSIONS sessions"
 declare -A RATE=()
 for k in small csv office; do

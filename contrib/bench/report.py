@@ -7,8 +7,9 @@ Reads OUTDIR/results.tsv (one line per timed run) and OUTDIR/times/CLASS.SESSION
 time_ms per message) and prints per class: messages/s of each configuration (median over the
 repetitions), the ratio to Postfix alone (median of the per-repetition ratios: each ratio comes
 from runs minutes apart at most), CPU time per message of each milter (median), leakguard's CPU
-seconds per 1,000 messages, peak RSS and end-of-data-to-verdict p50/p99, and the issue's targets
-with ok / MISSED.
+seconds per 1,000 messages, peak RSS and end-of-data-to-verdict p50/p99, the messages each
+milter tagged (its X-...-Verdict header, counted by Postfix's milter_header_checks), and the
+issue's targets with ok / MISSED.
 """
 import csv
 import math
@@ -37,8 +38,8 @@ def load(outdir):
     rows = []
     with open(os.path.join(outdir, "results.tsv"), newline="") as f:
         for r in csv.DictReader(f, delimiter="\t"):
-            for k in ("rep", "sessions", "sent", "delivered"):
-                r[k] = int(r[k])
+            for k in ("rep", "sessions", "sent", "delivered", "tagged"):
+                r[k] = int(r.get(k) or 0)
             for k in ("seconds", "lg_cpu_s", "peer_cpu_s", "lg_hwm_kb"):
                 r[k] = float(r[k])
             rows.append(r)
@@ -69,7 +70,8 @@ def report_class(out, rows, cls, sessions):
     n = runs[0]["sent"]
     out.append("== %s: %d messages per run, %d sessions, %d repetitions (medians)"
                % (cls, n, sessions, len(reps)))
-    out.append("   %-11s %9s %7s %13s %10s" % ("config", "msgs/s", "ratio", "CPU ms/msg", "lost"))
+    out.append("   %-11s %9s %7s %13s %6s %9s" % ("config", "msgs/s", "ratio", "CPU ms/msg", "lost",
+                                                "tagged"))
     rate, ratio, cpu = {}, {}, {}
     for c in configs:
         rs = [by[(c, k)] for k in reps if (c, k) in by]
@@ -82,8 +84,9 @@ def report_class(out, rows, cls, sessions):
         cpu[c] = (statistics.median(r[key] / max(r["delivered"], 1) * 1000 for r in rs)
                   if c != "none" else None)
         lost = sum(r["sent"] - r["delivered"] for r in rs)
-        out.append("   %-11s %9.1f %7s %13s %10d" % (c, rate[c], fmt(ratio[c]),
-                                                    fmt(cpu[c], "%.3f"), lost))
+        tagged = "%d/%d" % (sum(r["tagged"] for r in rs), sum(r["delivered"] for r in rs))
+        out.append("   %-11s %9.1f %7s %13s %6d %9s" % (c, rate[c], fmt(ratio[c]),
+                                                       fmt(cpu[c], "%.3f"), lost, tagged))
     if "leakguard" in configs:
         lg = [by[("leakguard", k)] for k in reps if ("leakguard", k) in by]
         t = times(OUTDIR, cls, sessions)
