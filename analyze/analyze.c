@@ -159,9 +159,15 @@ static void tally(struct run *r)
 	for (size_t i = 0; i < r->nhits; i++) {
 		struct hit *h = &r->hits[i];
 		if (counts(r, h)) {
+			char det[16];	/* "DET:" without printf: this runs once per finding */
+			size_t dl = sizeof det;
+			det[--dl] = ':';
+			for (unsigned v = h->det; dl == sizeof det - 1 || v; v /= 10)
+				det[--dl] = (char)('0' + v % 10);
 			if (key.len)
 				lg_buf_putc(&key, '\n');
-			lg_buf_printf(&key, "%u:%s", h->det, h->value);
+			lg_buf_append(&key, det + dl, sizeof det - dl);
+			lg_buf_puts(&key, h->value);
 		}
 		bool unit_ends = i + 1 == r->nhits || r->hits[i + 1].unit != h->unit;
 		if (unit_ends && key.len) {

@@ -29,7 +29,12 @@ export DEBIAN_FRONTEND=noninteractive
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "ok installed"; }
 
 apt-get update -q
-installed mimedefang || apt-get install -y -q --no-install-recommends mimedefang
+# what bench-mta.sh itself drives: Postfix (smtp-source, smtp-sink) and python3 (the generator);
+# Postfix's package must not configure or start a system mail server on its own
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+for p in postfix python3 mimedefang; do
+	installed "$p" || apt-get install -y -q --no-install-recommends "$p"
+done
 
 if installed rspamd || [ -x "$OPT/usr/bin/rspamd" ]; then
 	echo "install-peers.sh: rspamd already installed"
