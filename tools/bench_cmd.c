@@ -267,14 +267,17 @@ int cmd_bench(int argc, char **argv)
 	}
 	lg_analyzer_set_dump(an, NULL, NULL);
 
-	/* timed rounds: -n ROUNDS, else as many as fit in -t SECONDS (at least one) */
+	/* timed rounds: -n ROUNDS, else until -t SECONDS of CPU time (at least one round; on a
+	 * machine so busy that this thread gets little of its CPU, at most ten times that in wall
+	 * time) */
 	size_t cap = b.n * (size_t)(rounds ? rounds : 16), ns = 0;
 	if (cap > BENCH_MAX_SAMPLES)
 		cap = BENCH_MAX_SAMPLES;
 	samples = lg_calloc(cap, sizeof *samples);
 	double cpu_total = 0, w0 = wall();
 	long done = 0;
-	while (rounds ? done < rounds : (done == 0 || wall() - w0 < seconds)) {
+	while (rounds ? done < rounds
+		      : (done == 0 || (cpu_total < seconds && wall() - w0 < 10 * seconds))) {
 		for (size_t i = 0; i < b.n; i++) {
 			struct lg_report rep;
 			double c0 = thread_cpu();
