@@ -101,12 +101,15 @@ cleanup() {
 		kill "$SINK_PID" 2>/dev/null
 		wait "$SINK_PID" 2>/dev/null
 	fi
-	if [ -z "${LG_KEEP_TMP:-}" ] && [ -z "${BENCH_OUT:-}" ]; then
+	if [ -n "${LG_KEEP_TMP:-}" ]; then
+		say "scratch directory kept: $T"
+	elif [ -n "${BENCH_OUT:-}" ]; then
+		rm -rf "$T"
+		say "results in $OUT"
+	else
 		# keep the results, drop the rest
 		rm -rf "$T/pf" "$T/classes" "$T/lg" "$T/rspamd" "$T/md"
 		say "results kept in $OUT"
-	else
-		say "scratch directory kept: $T"
 	fi
 }
 trap cleanup EXIT
