@@ -40,7 +40,8 @@ struct bench {
 	struct bench_msg *m;
 	size_t n;
 	unsigned long long bytes;
-	struct lg_buf text;	/* every text handed to the detectors (one pass), NUL-separated */
+	struct lg_buf text;	/* every text handed to the detectors (one pass), one after another */
+	size_t *text_len;	/* the length of each (a text may hold NUL bytes) */
 	size_t ntexts;
 	int failed;
 };
@@ -131,8 +132,8 @@ static void on_text(void *arg, const struct lg_part *part, const char *kind, con
 	if (strcmp(kind, "text") != 0 || len == 0)
 		return;
 	lg_buf_append(&b->text, data, len);
-	lg_buf_putc(&b->text, '\0');
-	b->ntexts++;
+	b->text_len = lg_realloc(b->text_len, (b->ntexts + 1) * sizeof *b->text_len);
+	b->text_len[b->ntexts++] = len;
 }
 
 /* cmp_double - qsort order */
@@ -163,13 +164,12 @@ static double detect_pass(const struct lg_detectors *d, const struct bench *b, u
 {
 	char err[256];
 	double c0 = thread_cpu();
-	for (size_t off = 0; off < b->text.len;) {
-		size_t len = strlen(b->text.data + off);
-		if (lg_detect(d, b->text.data + off, len, NULL, count_match, hits, err, sizeof err) == -1) {
+	for (size_t i = 0, off = 0; i < b->ntexts; off += b->text_len[i++]) {
+		if (lg_detect(d, b->text.data + off, b->text_len[i], NULL, count_match, hits, err,
+			      sizeof err) == -1) {
 			fprintf(stderr, "leakguardctl bench: detectors: %s\n", err);
 			return -1;
 		}
-		off += len + 1;
 	}
 	return thread_cpu() - c0;
 }
@@ -323,7 +323,7 @@ int cmd_bench(int argc, char **argv)
 	       pct(samples, ns, 99) * 1e3, ns ? samples[ns - 1] * 1e3 : NAN, ns);
 
 	/* the detectors alone over the texts of the warm-up pass, as often as analyze() ran */
-	if (b.text.len > b.ntexts) {
+	if (b.text.len > 0) {
 		unsigned long hits = 0;
 		double dt = 0;
 		long passes = 0;
@@ -334,7 +334,7 @@ int cmd_bench(int argc, char **argv)
 			dt += t;
 			passes++;
 		} while (passes < done && dt < seconds);
-		double tmb = (double)(b.text.len - b.ntexts) / 1e6;
+		double tmb = (double)b.text.len / 1e6;
 		printf("detectors:    %.2f MB/s over %.2f MB of extracted text in %zu texts (%lu "
 		       "matches per pass, %ld passes, CPU time)\n", tmb * (double)passes / dt, tmb,
 		       b.ntexts, hits / (unsigned long)passes, passes);
@@ -355,6 +355,7 @@ out:
 	}
 	free(b.m);
 	lg_buf_free(&b.text);
+	free(b.text_len);
 	lg_config_free(cfg);
 	return rc;
 }
