@@ -5,6 +5,7 @@
 
 #include <gmime/gmime.h>
 #include <libxml/parser.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +22,22 @@ void lg_library_init(void)
 	xmlInitParser();
 }
 
-/* lg_analyzer_new - per-thread state */
+/* Analyzers given back by lg_analyzer_free, for the next thread that needs one: libmilter
+ * starts a thread per connection, and a new analyzer loads libmagic's database (about 0.56M
+ * instructions, an open and a map of the file, and their page faults). Each slot holds one
+ * analyzer or NULL and is taken or filled with one atomic operation: no lock (nothing to go
+ * wrong across fork), and an analyzer is used by one thread at a time. */
+#define LG_ANALYZER_POOL 64
+static _Atomic(struct lg_analyzer *) analyzer_pool[LG_ANALYZER_POOL];
+
+/* lg_analyzer_new - per-thread state: a pooled one, else a new one */
 struct lg_analyzer *lg_analyzer_new(char *err, size_t errlen)
 {
+	for (size_t i = 0; i < LG_ANALYZER_POOL; i++) {
+		struct lg_analyzer *p = atomic_exchange(&analyzer_pool[i], NULL);
+		if (p)
+			return p;
+	}
 	struct lg_sniffer *s = lg_sniffer_new(err, errlen);
 	if (!s)
 		return NULL;
@@ -32,11 +46,19 @@ struct lg_analyzer *lg_analyzer_new(char *err, size_t errlen)
 	return a;
 }
 
-/* lg_analyzer_free - release per-thread state */
+/* lg_analyzer_free - give per-thread state back to the pool (without its dump hook), or
+ * release it when the pool is full */
 void lg_analyzer_free(struct lg_analyzer *a)
 {
 	if (!a)
 		return;
+	a->dump = NULL;
+	a->dump_arg = NULL;
+	for (size_t i = 0; i < LG_ANALYZER_POOL; i++) {
+		struct lg_analyzer *empty = NULL;
+		if (atomic_compare_exchange_strong(&analyzer_pool[i], &empty, a))
+			return;
+	}
 	lg_sniffer_free(a->sniffer);
 	free(a);
 }
@@ -159,9 +181,15 @@ static void tally(struct run *r)
 	for (size_t i = 0; i < r->nhits; i++) {
 		struct hit *h = &r->hits[i];
 		if (counts(r, h)) {
+			char det[16];	/* "DET:" without printf: this runs once per finding */
+			size_t dl = sizeof det;
+			det[--dl] = ':';
+			for (unsigned v = h->det; dl == sizeof det - 1 || v; v /= 10)
+				det[--dl] = (char)('0' + v % 10);
 			if (key.len)
 				lg_buf_putc(&key, '\n');
-			lg_buf_printf(&key, "%u:%s", h->det, h->value);
+			lg_buf_append(&key, det + dl, sizeof det - dl);
+			lg_buf_puts(&key, h->value);
 		}
 		bool unit_ends = i + 1 == r->nhits || r->hits[i + 1].unit != h->unit;
 		if (unit_ends && key.len) {

@@ -14,7 +14,8 @@ struct lg_envelope {
 	size_t nrcpts;
 };
 
-/* Per-thread analysis state (libmagic handle); not shared between threads. */
+/* Per-thread analysis state (libmagic handle); not shared between threads. lg_analyzer_free
+ * keeps up to 64 of them for the threads that ask for one later. */
 struct lg_analyzer;
 
 /* A hook that sees what the analysis saw (leakguardctl scan --dump-parts): for each part, its

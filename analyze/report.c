@@ -318,6 +318,8 @@ void lg_report_summary(const struct lg_report *r, struct lg_buf *b)
 		      r->message_size);
 	if (r->error)
 		lg_buf_printf(b, " error=%s", r->error);
+	if (r->timed)
+		lg_buf_printf(b, " time_ms=%.3f", r->verdict_ms);
 	const char *sep = " samples=";
 	for (size_t d = 0; d < r->ndets; d++)
 		for (int i = 0; i < LG_REPORT_SAMPLES && r->dets[d].samples[i]; i++) {

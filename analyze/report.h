@@ -98,6 +98,9 @@ struct lg_report {
 	unsigned unscannable;			/* parts not scanned */
 	char *error;				/* analysis-wide problem (limit:message_size...), or NULL */
 	struct lg_verdict verdict;
+	bool timed;				/* the milter measured verdict_ms */
+	double verdict_ms;			/* end of data to verdict (analysis and enact), ms:
+						   "time_ms=" in the log line */
 };
 
 /* lg_report_init_dets - one zeroed tally per detector of the set, in its order (ids copied) */

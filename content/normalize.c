@@ -5,7 +5,8 @@
  * took 3 s), so the repair pass also makes the text Stream-Safe (UAX #15): after
  * LG_NFKC_MAX_NONSTARTERS non-starters in a row a U+034F COMBINING GRAPHEME JOINER is inserted.
  * The text is then normalised in chunks of about LG_NFKC_CHUNK bytes, split only before
- * characters that no normalisation step can join with what precedes them. The repair pass also
+ * characters that no normalisation step can join with what precedes them; long ASCII runs inside
+ * a chunk are copied as they are (NFKC does not change them). The repair pass also
  * drops invisible characters (zero-width space, soft hyphen ...) that could split a number or an
  * address unseen. */
 #include "content/normalize.h"
@@ -25,6 +26,7 @@
 #define LG_NFKC_CGJ "\xCD\x8F"		/* U+034F COMBINING GRAPHEME JOINER */
 
 #define LG_NFKC_OPTIONS (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT)
+#define LG_NFKC_ASCII_RUN 64		/* ASCII runs at least this long are copied, not mapped */
 
 /* nonstarters - leading and total non-starters of cp's compatibility decomposition */
 static void nonstarters(uint32_t cp, size_t *lead, size_t *total, size_t *trail)
@@ -118,6 +120,60 @@ static size_t chunk_end(const char *s, size_t len, size_t pos)
 	return len;
 }
 
+/* map_append - utf8proc's NFKC of s appended to out (s itself when utf8proc refuses it) */
+static void map_append(struct lg_buf *out, const char *s, size_t len)
+{
+	utf8proc_uint8_t *dst = NULL;
+	/* no UTF8PROC_NULLTERM: length-based, so NUL bytes are text like any other */
+	utf8proc_ssize_t r = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len, &dst,
+					  LG_NFKC_OPTIONS);
+	if (r >= 0 && dst)
+		lg_buf_append(out, dst, (size_t)r);
+	else	/* keep the repaired text */
+		lg_buf_append(out, s, len);
+	free(dst);	/* utf8proc's memory */
+}
+
+/* chunk_append - NFKC of one chunk appended to out. NFKC leaves ASCII as it is and never joins
+ * an ASCII character with the character before it, so runs of at least LG_NFKC_ASCII_RUN ASCII
+ * bytes are copied without utf8proc (most of a log file or a CSV of numbers); the last byte of
+ * such a run goes with the text after it, which may start with a combining mark ("e" U+0301). */
+static void chunk_append(struct lg_buf *out, const char *s, size_t len)
+{
+	size_t pos = 0;
+	while (pos < len) {
+		size_t run = len, run_end = len, i = pos;
+		bool mapped = false;	/* a byte >= 0x80 before the run */
+		while (i < len) {
+			if ((unsigned char)s[i] >= 0x80) {
+				mapped = true;
+				i++;
+				continue;
+			}
+			size_t j = i;
+			while (j < len && (unsigned char)s[j] < 0x80)
+				j++;
+			if (j - i >= LG_NFKC_ASCII_RUN) {
+				run = i;
+				run_end = j;
+				break;
+			}
+			i = j;
+		}
+		if (run > pos) {
+			if (mapped)
+				map_append(out, s + pos, run - pos);
+			else
+				lg_buf_append(out, s + pos, run - pos);
+		}
+		if (run == len)
+			break;
+		size_t keep = run_end == len ? run_end : run_end - 1;
+		lg_buf_append(out, s + run, keep - run);
+		pos = keep;
+	}
+}
+
 /* lg_nfkc - NFKC of UTF-8 text, repaired first; newly allocated and NUL-terminated */
 char *lg_nfkc(const char *in, size_t len, size_t *out_len)
 {
@@ -129,17 +185,8 @@ char *lg_nfkc(const char *in, size_t len, size_t *out_len)
 	stream_safe_repair(&safe, in, len);
 	lg_buf_reserve(&out, safe.len + safe.len / 8 + 16);
 	for (size_t pos = 0, end; pos < safe.len; pos = end) {
-		utf8proc_uint8_t *dst = NULL;
 		end = chunk_end(safe.data, safe.len, pos);
-		/* no UTF8PROC_NULLTERM: length-based, so NUL bytes are text like any other */
-		const utf8proc_uint8_t *chunk = (const utf8proc_uint8_t *)safe.data + pos;
-		utf8proc_ssize_t r = utf8proc_map(chunk, (utf8proc_ssize_t)(end - pos), &dst,
-						  LG_NFKC_OPTIONS);
-		if (r >= 0 && dst)
-			lg_buf_append(&out, dst, (size_t)r);
-		else	/* keep the repaired text */
-			lg_buf_append(&out, safe.data + pos, end - pos);
-		free(dst);	/* utf8proc's memory */
+		chunk_append(&out, safe.data + pos, end - pos);
 	}
 	lg_buf_free(&safe);
 	lg_buf_append(&out, "", 0);	/* lg_buf_steal does not terminate a reserved buffer */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "analyze/analyze.h"
@@ -420,6 +421,8 @@ static int analyze_message(struct conn *c, const char *qid, const char *data, si
 /* cb_eom - end of message: analyse, log one line, enact */
 static sfsistat cb_eom(SMFICTX *ctx)
 {
+	struct timespec t0, t1;	/* end of data to verdict: time_ms= in the log line */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	struct conn *c = get_message(ctx, "eom");
 	if (!c)
 		return SMFIS_TEMPFAIL;
@@ -450,6 +453,9 @@ static sfsistat cb_eom(SMFICTX *ctx)
 		st = hold_in_store(c, qid, &rep, data, len, stored, sizeof stored);
 	else
 		st = lg_enact(ctx, &rep, bcc ? &plan : NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	rep.timed = true;
+	rep.verdict_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
 	log_verdict(qid, c, &rep, bcc ? &plan : NULL,
 		    st == SMFIS_TEMPFAIL && rep.verdict.action != LG_ACT_TEMPFAIL,
 		    to_store ? stored : NULL);

@@ -14,5 +14,8 @@ int read_all(const char *path, struct lg_buf *out);
 struct lg_config *load_config(const char *path, int status);
 /* cmd_quarantine - leakguardctl quarantine SUBCOMMAND ... (tools/quarantine_cmd.c) */
 int cmd_quarantine(int argc, char **argv);
+/* cmd_bench - leakguardctl bench [-c CONFIG] [-n ROUNDS] [-t SECONDS] [-v] FILE|DIR...
+ * (tools/bench_cmd.c) */
+int cmd_bench(int argc, char **argv);
 
 #endif

@@ -1,6 +1,6 @@
 /* leakguardctl.c - the administrator's tool: scan a saved message with the milter's own analysis and
  * policy (same verdict as the milter), check a configuration, review the quarantine
- * (tools/quarantine_cmd.c). */
+ * (tools/quarantine_cmd.c), measure analyze() (tools/bench_cmd.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -26,6 +26,7 @@ static void usage(int status)
 		"                         [--json | --findings | --explain] [--dump-parts DIR] FILE|-\n"
 		"       leakguardctl check-config [-c CONFIG]\n"
 		"       leakguardctl quarantine list|show|delete|purge|audit|put ... (--help)\n"
+		"       leakguardctl bench [-c CONFIG] [-n ROUNDS] [-t SECONDS] [-v] FILE|DIR...\n"
 		"       leakguardctl --version\n");
 	exit(status);
 }
@@ -380,6 +381,8 @@ int main(int argc, char **argv)
 		return cmd_quarantine(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "check-config"))
 		return cmd_check_config(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "bench"))
+		return cmd_bench(argc - 1, argv + 1);
 	fprintf(stderr, "leakguardctl: unknown command '%s'\n", argv[1]);
 	usage(EX_USAGE_);
 }

@@ -388,6 +388,38 @@ static void test_garbage(const struct lg_config *cfg)
 	lg_report_free(&r);
 }
 
+/* dump_count - a dump hook that counts its calls */
+static void dump_count(void *arg, const struct lg_part *part, const char *kind, const char *data,
+		       size_t len)
+{
+	(void)part, (void)kind, (void)data, (void)len;
+	++*(int *)arg;
+}
+
+/* test_analyzer_pool - an analyzer given back is the next one handed out (libmagic not loaded
+ * again), without the dump hook of its last user, and analyses as before */
+static void test_analyzer_pool(const struct lg_config *cfg)
+{
+	char err[256];
+	struct lg_analyzer *a1 = lg_analyzer_new(err, sizeof err);
+	int dumped = 0;
+	lg_analyzer_set_dump(a1, dump_count, &dumped);
+	lg_analyzer_free(a1);
+	/* without the pool, this block would take a1's memory and the next analyzer be another */
+	void *taken = malloc(3 * sizeof(void *));	/* the size of struct lg_analyzer */
+	struct lg_analyzer *a2 = lg_analyzer_new(err, sizeof err);
+	tap_ok(a2 == a1, "an analyzer given back is handed out again");
+	static const char msg[] = "From: a@example.jp\r\nTo: b@example.com\r\n\r\n090-1234-5678\r\n";
+	struct lg_report r;
+	tap_ok(a2 && lg_analyze(a2, cfg, NULL, msg, sizeof msg - 1, &r, err, sizeof err) == 0 &&
+	       r.ndets > 0, "the reused analyzer analyses");
+	if (a2)
+		lg_report_free(&r);
+	tap_ok(dumped == 0, "the reused analyzer has no dump hook of its last user");
+	lg_analyzer_free(a2);
+	free(taken);
+}
+
 int main(void)
 {
 	char err[256];
@@ -409,6 +441,7 @@ int main(void)
 	test_limits();
 	test_internal_domains();
 	test_garbage(cfg);
+	test_analyzer_pool(cfg);
 	lg_config_free(cfg);
 	lg_analyzer_free(an);
 	lg_buf_free(&errs);

@@ -4,6 +4,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <utf8proc.h>
+
 #include "content/normalize.h"
 #include "content/utf8.h"
 #include "tests/unit/tap.h"
@@ -127,6 +129,76 @@ static void test_no_spurious_cgj(void)
 	free(out);
 }
 
+/* Pieces of the differential test's random texts: long and short ASCII runs, and what NFKC
+ * changes or joins with the character before it (combining marks after ASCII letters, half-width
+ * voiced marks, full-width digits, compatibility characters). */
+static const char *const pieces[] = {
+	"The quick brown fox jumps over the lazy dog while the log rotates at midnight (items=42) ",
+	"0123456789012345678901234567890123456789012345678901234567890123",	/* 64: one run */
+	"012345678901234567890123456789012345678901234567890123456789012",	/* 63: too short */
+	"e", "a", "\n", " ", "\xcc\x81", "\xcc\x88", "\xef\xbe\x9e", "\xef\xbd\xb6",
+	"\xef\xbc\x90\xef\xbc\x99", "\xe2\x91\xa0", "\xe3\x88\xb1", "\xe6\xbc\xa2",
+	"\xe3\x81\x8b\xe3\x82\x99", "\xe1\x84\x80\xe1\x85\xa1",
+};
+
+/* test_ascii_runs - long ASCII runs are copied, not mapped: the result is still utf8proc's NFKC
+ * of the whole text (random texts of the pieces above, and the edge cases by name) */
+static void test_ascii_runs(void)
+{
+	static const struct { const char *name, *in; } edges[] = {
+		{ "64 ASCII then U+0301 joins the last letter",
+		  "0123456789012345678901234567890123456789012345678901234567890abe\xcc\x81" },
+		{ "200 ASCII then a half-width voiced mark",
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		  "xxxxxxxxxxxxxxxxxxxxxx\xef\xbd\xb6\xef\xbe\x9e" },
+		{ "U+0301 first, then 70 ASCII, then full-width digits",
+		  "\xcc\x81" "abcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghijabcdefghij"
+		  "\xef\xbc\x90\xef\xbc\x99" },
+	};
+	for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+		size_t len = strlen(edges[i].in), out_len;
+		utf8proc_uint8_t *ref = NULL;
+		utf8proc_ssize_t rl = utf8proc_map((const utf8proc_uint8_t *)edges[i].in,
+						   (utf8proc_ssize_t)len, &ref,
+						   UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+		char *out = lg_nfkc(edges[i].in, len, &out_len);
+		tap_ok(rl >= 0 && out_len == (size_t)rl && !memcmp(out, ref, out_len), "%s",
+		       edges[i].name);
+		free(out);
+		free(ref);
+	}
+	unsigned seed = 8, bad = 0, n = 3000;
+	for (unsigned t = 0; t < n; t++) {
+		char in[4096];
+		size_t len = 0, np = sizeof pieces / sizeof pieces[0];
+		for (int k = 0; k < 40; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = pieces[(seed >> 16) % np];
+			size_t l = strlen(p);
+			if (len + l >= sizeof in)
+				break;
+			memcpy(in + len, p, l);
+			len += l;
+		}
+		utf8proc_uint8_t *ref = NULL;
+		utf8proc_ssize_t rl = utf8proc_map((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)len,
+						   &ref,
+						   UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+		size_t out_len;
+		char *out = lg_nfkc(in, len, &out_len);
+		if (rl < 0 || out_len != (size_t)rl || memcmp(out, ref, out_len)) {
+			if (!bad)
+				tap_diag("first difference: input [%.*s]", (int)len, in);
+			bad++;
+		}
+		free(out);
+		free(ref);
+	}
+	tap_ok(bad == 0, "%u random texts with long ASCII runs: same as utf8proc_map whole (%u differ)",
+	       n, bad);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -137,6 +209,7 @@ int main(void)
 	tap_is_long((long)out_len, 0, "NULL input: out_len 0");
 	free(out);
 	test_no_spurious_cgj();
+	test_ascii_runs();
 	test_combining_flood();
 	test_chunks();
 	return tap_done();

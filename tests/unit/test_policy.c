@@ -300,6 +300,13 @@ int main(void)
 	lg_report_summary(&lr, &line);
 	tap_ok(strstr(lg_buf_cstr(&line), "action=hold rules=x notify=group:admins rcpts=") != NULL,
 	       "log line: notify after the rules");
+	tap_ok(strstr(lg_buf_cstr(&line), "time_ms=") == NULL, "log line: no time_ms unless timed");
+	lg_buf_free(&line);
+	lr.timed = true;
+	lr.verdict_ms = 12.3456;
+	lg_report_summary(&lr, &line);
+	tap_ok(strstr(lg_buf_cstr(&line), " size=0 time_ms=12.346") != NULL,
+	       "log line: time_ms (end of data to verdict) after size");
 	lg_buf_free(&line);
 	lg_report_free(&lr);
 	lg_report_free(&r);
