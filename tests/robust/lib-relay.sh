@@ -28,13 +28,22 @@
 
 SENDMAIL=${SENDMAIL:-$(command -v sendmail 2>/dev/null || echo /usr/sbin/sendmail)}
 
-# relay_init NAME: scratch directory and ports; three or four ports from the test range
+# relay_pick_port EXCEPT...: a free port of the test range, searched from a random place in it
+# (make check runs scripts in parallel; the others search from the bottom: a port one picks and
+# another binds first would make pf_start fail)
+relay_pick_port() {
+	local from=${LG_TEST_PORT_FROM:-10025} to=${LG_TEST_PORT_TO:-10099}
+	pick_port "$((from + RELAY_PORT_OFFSET))" "$to" "$@" || pick_port "$from" "$to" "$@"
+}
+
+# relay_init NAME: scratch directory and ports; four ports from the test range
 relay_init() {
 	local from=${LG_TEST_PORT_FROM:-10025} to=${LG_TEST_PORT_TO:-10099}
-	PF_PORT=$(pick_port "$from" "$to") &&
-		SP_PORT=$(pick_port "$from" "$to" "$PF_PORT") &&
-		SINK_PORT=$(pick_port "$from" "$to" "$PF_PORT" "$SP_PORT") &&
-		REL_PORT=$(pick_port "$from" "$to" "$PF_PORT" "$SP_PORT" "$SINK_PORT") ||
+	RELAY_PORT_OFFSET=$((RANDOM % (to - from + 1) / 2))
+	PF_PORT=$(relay_pick_port) &&
+		SP_PORT=$(relay_pick_port "$PF_PORT") &&
+		SINK_PORT=$(relay_pick_port "$PF_PORT" "$SP_PORT") &&
+		REL_PORT=$(relay_pick_port "$PF_PORT" "$SP_PORT" "$SINK_PORT") ||
 		skip_all "no free ports in $from..$to"
 	lg_tmpdir "$1" || bail_out "cannot make a scratch directory"
 	T=$LG_TMP

@@ -32,9 +32,8 @@ for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && [ -x "$d/pg_ctl" ] 
 . "$top_srcdir/tests/robust/lib-relay.sh"
 
 relay_init pgrelays
-from=${LG_TEST_PORT_FROM:-10025} to=${LG_TEST_PORT_TO:-10099}
-PF_B_PORT=$(pick_port "$from" "$to" "$PF_PORT" "$SP_PORT" "$SINK_PORT" "$REL_PORT") ||
-	skip_all "no free ports in $from..$to"
+PF_B_PORT=$(relay_pick_port "$PF_PORT" "$SP_PORT" "$SINK_PORT" "$REL_PORT") ||
+	skip_all "no free ports in ${LG_TEST_PORT_FROM:-10025}..${LG_TEST_PORT_TO:-10099}"
 PF_B=$T/relay-b
 LG_SOCK_B=$T/lg/leakguard-b.sock
 LG_PID_B=
