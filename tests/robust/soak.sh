@@ -33,7 +33,7 @@ require_cmd "${POSTFIX:-postfix}" "${SMTP_SINK:-smtp-sink}" "$SMTP_SOURCE" postq
 LEAKGUARD=$top_builddir/leakguard
 [ -x "$LEAKGUARD" ] && [ -x "$top_builddir/leakguardctl" ] || skip_all "leakguard is not built"
 id nobody >/dev/null 2>&1 || skip_all "no user 'nobody' to run leakguard as"
-if [ -z "${SOAK_FORCE:-}" ] && grep -aq -m1 'AddressSanitizer' "$LEAKGUARD"; then
+if [ -z "${SOAK_FORCE:-}" ] && grep -aq -m1 '__asan_init' "$LEAKGUARD"; then
 	skip_all "sanitizer build: the soak's figures would be the sanitizers' (SOAK_FORCE=1 runs it)"
 fi
 
