@@ -16,7 +16,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${FUZZ_SECONDS:-10}
-harnesses=${FUZZ_ONLY:-"mime charset html csv detect config expr ooxml odf pdf rtf archive analyze validators"}
+harnesses=${FUZZ_ONLY:-"mime charset html csv detect config expr ooxml odf pdf rtf archive analyze validators precheck rules decode"}
 corpus_src=${LG_CORPUS:-$top/../shared/corpus}
 minimize=${FUZZ_MINIMIZE:-1}
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -115,6 +115,19 @@ seed_archives() {
 	seed_text "$1" empty.zip 'PK\005\006\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000\000'
 }
 
+# seed_prefixed DIR BYTE FILE... - copy files into DIR with one byte (an octal escape) put first
+seed_prefixed() {
+	dir=$1
+	byte=$2
+	shift 2
+	for f in "$@"; do
+		n=$(printf '%s' "${f##*/}" | tr ' ' '_')
+		# shellcheck disable=SC2059
+		[ -f "$f" ] && [ ! -f "$dir/$n" ] && { printf "$byte"; cat "$f"; } >"$dir/$n"
+	done
+	return 0
+}
+
 # seed NAME - the seed corpus of one harness in $build/corpus/NAME
 seed() {
 	d=$build/corpus/$1
@@ -173,6 +186,26 @@ seed() {
 		seed_text "$d" tiny.rtf "{\\\\rtf1\\\\ansi\\\\ansicpg932{\\\\fonttbl{\\\\f0 MS Gothic;}}\\\\f0 tel \\\\'82\\\\'4f90 \\\\u12354? \\\\par{\\\\trowd\\\\cellx1000\\\\cellx2000 a\\\\cell b\\\\cell\\\\row}}" ;;
 	archive)
 		seed_archives "$d" ;;
+	precheck)
+		seed_archives "$d"
+		seed_files "$d" "$top"/tests/fixtures/office/* ;;
+	rules)
+		seed_files "$d" "$top"/rules/builtin/*.yaml
+		seed_text "$d" column 'id: staff_id\ndescription: staff numbers\ngroup: identity\npersonal: true\ncolumns: [社員番号, staff id]\nnot_columns: [部署]\nredact: digits\n'
+		seed_text "$d" pattern '# two detectors\n- id: order_no\n  pattern: "ORD-[0-9]{6}"\n  prefilter: {literals: [ord], reach: 4}\n  context: {keywords: [注文], window: 20, required: false, confidence: high}\n  exclude: {keywords: [sample], window: 10}\n  confidence: low\n  redact: text\n- id: tel2\n  pattern: "0[0-9]{9,10}"\n  validator: phone_jp\n' ;;
+	decode)
+		# the first byte picks the decoder (see fuzz_decode.c): 0 base64, 1 find blocks,
+		# 2 uuencode, 3 yEnc, 4 BinHex; bits 3-5 the output cap (0: 1 MiB)
+		seed_text "$d" b64 '\000SGVs\r\nbG8g\r\nd29y\r\nbGQ=\r\n'
+		seed_text "$d" b64-junk '\000SGV#sbG8=SGVsbA=d29y\tbG'
+		seed_text "$d" uu '\002begin 644 a.txt\n#86)C\n`\nend\n'
+		seed_text "$d" uu-cap '\042begin 644 a\n.,#DP+3$R,S0M-38W. H \nend\n'
+		seed_text "$d" yenc '\003=ybegin line=128 size=3 name=y.bin\n\213\214\215\n=yend size=3\n'
+		seed_text "$d" yenc-part '\003=ybegin part=1 total=2 size=9 name=y\n=ypart begin=1 end=3\n\213\214\215\n=yend size=3\n'
+		seed_text "$d" binhex '\004(This file must be converted with BinHex 4.0)\n:"h4PE#jdH(3!9%%9B9(4dH(3!!!!!!!i!!!!!mlF`16!Y-6)c0#de0MFi#L*2!!!:\n'
+		seed_text "$d" find '\001Hello\nbegin 644 f.bin\n#86)C\n`\nend\nsee\n=ybegin line=128 size=3 name=y.bin\n\213\214\215\n=yend size=3\nx\n(This file must be converted with BinHex 4.0)\n:!!!:\ny\n'
+		[ -d "$corpus_src" ] && seed_prefixed "$d" '\001' "$corpus_src"/mime4j/mimetools-testmsgs/uu-*.msg \
+			"$corpus_src"/mime4j/mimetools-testmsgs/sig-uu.msg ;;
 	*)
 		die "unknown harness $1" ;;
 	esac
