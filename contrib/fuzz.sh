@@ -157,11 +157,16 @@ seed() {
 		seed_files "$d" "$top"/tests/fixtures/content/*.txt
 		seed_text "$d" mixed 'tel 090-1234-5678 (03)1234-5678 +81 90 1234 5678 \357\274\220\357\274\231\357\274\220-1234-5678 mail taro.yamada@Example.JP, x@y' ;;
 	validators)
-		seed_text "$d" mynumber 'マイナンバー 1234 5678 9018 法人番号T7000012050002'
-		seed_text "$d" card 'card 4111-1111-1111-1111 3782 822463 10005'
-		seed_text "$d" intl 'tel +44 (0)20 7946 0958 / +1 (415) 555-0100'
-		seed_text "$d" postal '〒100-8914\n東京都千代田区永田町 〒231-0005 横浜市中区'
-		seed_text "$d" bank 'みずほ銀行 渋谷支店 普通 1234567 店番 123' ;;
+		# the first byte picks the validator (see fuzz_validators.c): 0 phone_jp, 1 email,
+		# 2 phone_intl, 3 my_number, 4 corporate_number, 5 payment_card, 6 postal_jp, 7 bank
+		seed_text "$d" phone '\000tel 090-1234-5678 (03)1234-5678 +81 90 1234 5678'
+		seed_text "$d" email '\001mail taro.yamada@Example.JP, "a b"@x.co.jp'
+		seed_text "$d" intl '\002tel +44 (0)20 7946 0958 / +1 (415) 555-0100'
+		seed_text "$d" mynumber '\003マイナンバー 1234 5678 9018'
+		seed_text "$d" corporate '\004法人番号T7000012050002'
+		seed_text "$d" card '\005card 4111-1111-1111-1111 3782 822463 10005'
+		seed_text "$d" postal '\006〒100-8914\n東京都千代田区永田町 〒231-0005 横浜市中区'
+		seed_text "$d" bank '\007みずほ銀行 渋谷支店 普通 1234567 店番 123' ;;
 	config)
 		seed_files "$d" "$top"/tests/fixtures/config/*.yaml "$top"/contrib/leakguard.yaml ;;
 	expr)
