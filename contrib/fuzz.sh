@@ -1,12 +1,16 @@
 #!/bin/sh
 # fuzz.sh - build the libFuzzer harnesses in build-fuzz/ (a separate, instrumented configure run),
 # seed one corpus per harness from the project's fixtures and the shared message corpus, run each
-# harness FUZZ_SECONDS, print one line per harness, and exit non-zero when any of them found a
-# crash, leak, timeout or out-of-memory (the input is kept, and its path printed).
+# harness FUZZ_SECONDS (or FUZZ_RUNS executions), print one line per harness (executions, seconds,
+# executions a second, coverage and features at start->end, findings), and exit non-zero when any
+# of them found a crash, leak, timeout or out-of-memory (the input is kept, and its path printed).
 #
 #   FUZZ_SECONDS=60 sh contrib/fuzz.sh      # or, inside a fuzz build: FUZZ_SECONDS=60 make fuzz
+#   FUZZ_RUNS=1000000 sh contrib/fuzz.sh    # or: make fuzz FUZZ_RUNS=1000000
 #
-# Environment: FUZZ_SECONDS (10), FUZZ_ONLY="mime csv" (a subset of harnesses), FUZZ_ARGS (more
+# Environment: FUZZ_SECONDS (10), FUZZ_RUNS (a number of executions per harness instead of a time;
+# with FUZZ_SECONDS as well, whichever comes first), FUZZ_JOBS (harnesses run at the same time, 1),
+# FUZZ_ONLY="mime csv" (a subset of harnesses), FUZZ_ARGS (more
 # libFuzzer flags), FUZZ_MINIMIZE (1: minimise a crashing or leaking input for up to 30 s; 0:
 # don't), FUZZ_KEEP_GOING (1: libFuzzer's fork mode, which goes on after a finding, so one run
 # lists every distinct failure; 0: stop at the first, the default), LG_CORPUS (../shared/corpus),
@@ -284,47 +288,101 @@ triage() {
 	done
 }
 
-mkdir -p "$build/logs"
-found=0
-summary=$build/logs/summary.txt
-fork=""
-[ "${FUZZ_KEEP_GOING:-0}" = 1 ] && fork="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1"
-printf '%-8s %12s  %s\n' harness executions findings | tee "$summary"
-for h in $harnesses; do
+# harness_args NAME - libFuzzer flags of one harness: inputs of the whole-message harnesses are
+# kept to 64 KiB (every seed's coverage but two edges of 3,244 for analyze; without it the corpus
+# grows 1 MiB mutants that cost fifty times a typical message); FUZZ_ARGS comes later and wins
+harness_args() {
+	case $1 in
+	mime | analyze) echo "-max_len=65536" ;;
+	esac
+}
+
+# first_last LOG WHAT - "start->end" of a coverage figure (cov or ft) in a libFuzzer log
+first_last() {
+	v=$(sed -n "s/.* $2: \([0-9][0-9]*\).*/\1/p" "$1")
+	[ -n "$v" ] || { echo '?'; return; }
+	echo "$(echo "$v" | head -n 1)->$(echo "$v" | tail -n 1)"
+}
+
+# run_harness NAME - seed, run and judge one harness; its summary line (and any triage) on
+# stdout, exit 1 when it found something
+run_harness() {
+	h=$1
 	bin=$build/tests/fuzz/fuzz_$h
 	log=$build/logs/$h.log
-	[ -x "$bin" ] || die "$bin was not built"
+	[ -x "$bin" ] || { echo "fuzz.sh: $bin was not built" >&2; return 2; }
 	seed "$h"
 	art=$build/artifacts/$h
 	mkdir -p "$art"
 	stamp=$build/logs/$h.stamp
 	touch "$stamp"
 	sleep 1	# artifacts of this run are strictly newer than the stamp
+	t0=$(date +%s)
 	# shellcheck disable=SC2086
-	"$bin" -max_total_time="$seconds" $limits -print_final_stats=1 -artifact_prefix="$art/" \
+	"$bin" $stop $limits -print_final_stats=1 -artifact_prefix="$art/" $(harness_args "$h") \
 		$fork ${FUZZ_ARGS:-} "$build/corpus/$h" >"$log" 2>&1
 	rc=$?
+	secs=$(($(date +%s) - t0))
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
 	[ -n "$execs" ] || execs=$(sed -n 's/^#\([0-9][0-9]*\).*/\1/p' "$log" | tail -n 1)
+	line=$(printf '%-10s %11s %7s %7s %13s %15s' "$h" "${execs:-?}" "$secs" \
+		"$(( ${execs:-0} / (secs > 0 ? secs : 1) ))" "$(first_last "$log" cov)" \
+		"$(first_last "$log" ft)")
 	new=$(find "$art" -maxdepth 1 -type f -newer "$stamp" \( -name 'crash-*' -o -name 'leak-*' \
 		-o -name 'timeout-*' -o -name 'oom-*' \) ! -name '*.min' ! -name '*.log' | wc -l)
 	if [ "$rc" -eq 0 ] && [ "$new" -eq 0 ]; then
-		printf '%-8s %12s  %s\n' "$h" "${execs:-?}" none | tee -a "$summary"
-		continue
+		echo "$line  none"
+		return 0
 	fi
-	found=1
 	if [ "$new" -eq 0 ]; then
-		printf '%-8s %12s  %s\n' "$h" "${execs:-?}" "exit $rc without a failing input" |
-			tee -a "$summary"
+		echo "$line  exit $rc without a failing input"
 		what_of "$log" | sed 's/^/    /'
 		tail -n 5 "$log" | sed 's/^/    /'
-		continue
+		return 1
 	fi
 	kinds=$(find "$art" -maxdepth 1 -type f -newer "$stamp" \( -name 'crash-*' -o -name 'leak-*' \
 		-o -name 'timeout-*' -o -name 'oom-*' \) ! -name '*.min' ! -name '*.log' |
 		sed 's|.*/\([a-z]*\)-[^/]*$|\1|' | sort | uniq -c | awk '{printf "%s%s %s", s, $1, $2; s=", "}')
-	printf '%-8s %12s  %s\n' "$h" "${execs:-?}" "$kinds (log $log)" | tee -a "$summary"
-	triage "$bin" "$art" "$stamp" | tee -a "$summary"
+	echo "$line  $kinds (log $log)"
+	triage "$bin" "$art" "$stamp"
+	return 1
+}
+
+mkdir -p "$build/logs"
+found=0
+summary=$build/logs/summary.txt
+fork=""
+[ "${FUZZ_KEEP_GOING:-0}" = 1 ] && fork="-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1"
+# FUZZ_RUNS: that many executions (and at most FUZZ_SECONDS if that is given too); otherwise
+# FUZZ_SECONDS of fuzzing
+if [ -n "${FUZZ_RUNS:-}" ]; then
+	stop="-runs=$FUZZ_RUNS"
+	[ -n "${FUZZ_SECONDS:-}" ] && stop="$stop -max_total_time=$seconds"
+else
+	stop="-max_total_time=$seconds"
+fi
+jobs_at_once=${FUZZ_JOBS:-1}
+printf '%-10s %11s %7s %7s %13s %15s  %s\n' harness executions seconds exec/s cov ft findings |
+	tee "$summary"
+# flush - wait for the running batch and print its lines in harness order
+flush() {
+	wait
+	for b in $batch; do
+		tee -a "$summary" <"$build/logs/$b.result"
+		rc=$(cat "$build/logs/$b.rc")
+		[ "$rc" = 2 ] && exit 2
+		[ "$rc" = 0 ] || found=1
+	done
+	batch=""
+}
+
+# harnesses run FUZZ_JOBS at a time, each writing its lines to a file of its own
+batch=""
+for h in $harnesses; do
+	(run_harness "$h" >"$build/logs/$h.result" 2>&1; echo $? >"$build/logs/$h.rc") &
+	batch="$batch $h"
+	[ "$(echo $batch | wc -w)" -ge "$jobs_at_once" ] && flush
 done
+flush
 echo "summary in $summary; failing inputs in $build/artifacts/NAME"
 exit $found
