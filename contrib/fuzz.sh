@@ -20,7 +20,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${FUZZ_SECONDS:-10}
-harnesses=${FUZZ_ONLY:-"mime charset html csv detect config expr ooxml odf pdf rtf archive analyze validators precheck rules decode"}
+harnesses=${FUZZ_ONLY:-"mime charset html csv detect config expr ooxml odf pdf rtf archive analyze validators precheck rules decode bcc"}
 corpus_src=${LG_CORPUS:-$top/../shared/corpus}
 minimize=${FUZZ_MINIMIZE:-1}
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -202,6 +202,11 @@ seed() {
 		seed_files "$d" "$top"/rules/builtin/*.yaml
 		seed_text "$d" column 'id: staff_id\ndescription: staff numbers\ngroup: identity\npersonal: true\ncolumns: [社員番号, staff id]\nnot_columns: [部署]\nredact: digits\n'
 		seed_text "$d" pattern '# two detectors\n- id: order_no\n  pattern: "ORD-[0-9]{6}"\n  prefilter: {literals: [ord], reach: 4}\n  context: {keywords: [注文], window: 20, required: false, confidence: high}\n  exclude: {keywords: [sample], window: 10}\n  confidence: low\n  redact: text\n- id: tel2\n  pattern: "0[0-9]{9,10}"\n  validator: phone_jp\n' ;;
+	bcc)
+		# NUL-separated (see fuzz_bcc.c): flag byte (1: keep_internal) and sender, then headers
+		# whose first byte picks the name modulo 4: 4 To, 1 Cc, 2 Bcc, 3 another
+		seed_text "$d" hide '\000sender@example.jp\000\004a@example.jp, "Yamada, Taro" <taro@example.com>, =?UTF-8?B?5bGx55Sw?= <y@x.org>\000\001Group: c@corp.example, d@sub.corp.example;, e@other.org\000\002hidden@x.org\000\003noise <n@x.org>'
+		seed_text "$d" keep '\001sender@example.jp\000\004a@example.jp,\n\tb@example.jp, (comment) c@x.org\000\004undisclosed-recipients:;\000\001"=?ISO-2022-JP?B?GyRCOzNFRBsoQg==?=" <z@corp.example>, bad address, <>\000\002' ;;
 	decode)
 		# the first byte picks the decoder (see fuzz_decode.c): 0 base64, 1 find blocks,
 		# 2 uuencode, 3 yEnc, 4 BinHex; bits 3-5 the output cap (0: 1 MiB)
