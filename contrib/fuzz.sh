@@ -20,7 +20,7 @@
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${FUZZ_SECONDS:-10}
-harnesses=${FUZZ_ONLY:-"mime charset html csv detect config expr ooxml odf pdf rtf archive analyze validators precheck rules decode bcc"}
+harnesses=${FUZZ_ONLY:-"mime charset html csv detect config expr ooxml odf pdf rtf archive analyze validators precheck rules decode bcc qdetails"}
 corpus_src=${LG_CORPUS:-$top/../shared/corpus}
 minimize=${FUZZ_MINIMIZE:-1}
 jobs=$(nproc 2>/dev/null || echo 2)
@@ -207,6 +207,11 @@ seed() {
 		# whose first byte picks the name modulo 4: 4 To, 1 Cc, 2 Bcc, 3 another
 		seed_text "$d" hide '\000sender@example.jp\000\004a@example.jp, "Yamada, Taro" <taro@example.com>, =?UTF-8?B?5bGx55Sw?= <y@x.org>\000\001Group: c@corp.example, d@sub.corp.example;, e@other.org\000\002hidden@x.org\000\003noise <n@x.org>'
 		seed_text "$d" keep '\001sender@example.jp\000\004a@example.jp,\n\tb@example.jp, (comment) c@x.org\000\004undisclosed-recipients:;\000\001"=?ISO-2022-JP?B?GyRCOzNFRBsoQg==?=" <z@corp.example>, bad address, <>\000\002' ;;
+	qdetails)
+		# the same bytes are read as an encoding and as NUL-separated pieces of a record (see
+		# fuzz_qdetails.c: the first byte gives 0-3 tallies, findings and parts; "\1" is NULL)
+		seed_text "$d" encoded 'T\tphone_jp\t3\t1\t3\nF\temail\tt****@example.jp\t名簿\\t1.csv\t2\t0\t3\nP\tdata.zip/list.xlsx\tapplication/zip\t1234\t1\t0\tencrypted\nP\t1\ttext/plain\t10\t0\t1\t\\0\n'
+		seed_text "$d" pieces '\077phone_jp\000email\000a\\b\tc\000x\ny\000\001\000path\rwith\000type\000reason\000\000\001' ;;
 	decode)
 		# the first byte picks the decoder (see fuzz_decode.c): 0 base64, 1 find blocks,
 		# 2 uuencode, 3 yEnc, 4 BinHex; bits 3-5 the output cap (0: 1 MiB)
