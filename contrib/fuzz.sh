@@ -308,11 +308,13 @@ harness_args() {
 	esac
 }
 
-# first_last LOG WHAT - "start->end" of a coverage figure (cov or ft) in a libFuzzer log
+# first_last LOG WHAT - "start->end" of a coverage figure (cov or ft) in a libFuzzer log: start
+# when the seed corpus was loaded (the INITED line; else the first figure), end the last figure
 first_last() {
 	v=$(sed -n "s/.* $2: \([0-9][0-9]*\).*/\1/p" "$1")
 	[ -n "$v" ] || { echo '?'; return; }
-	echo "$(echo "$v" | head -n 1)->$(echo "$v" | tail -n 1)"
+	i=$(sed -n "s/.*INITED.* $2: \([0-9][0-9]*\).*/\1/p" "$1" | head -n 1)
+	echo "${i:-$(echo "$v" | head -n 1)}->$(echo "$v" | tail -n 1)"
 }
 
 # run_harness NAME - seed, run and judge one harness; its summary line (and any triage) on
