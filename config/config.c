@@ -1863,19 +1863,23 @@ static void load_document(struct loader *ld, const struct root_handler *h)
 /* ---- public interface -------------------------------------------------------------------- */
 
 /* refuse_directives - a line starting with '%' is a YAML directive: leakguard.yaml needs none,
- * and libfyaml 0.7.12 can loop for ever on a malformed one (found by fuzz_config), so they are
- * refused before parsing; true when there was one */
+ * and libfyaml 0.7.12 can loop for ever on a malformed one (found by fuzz_config; fuzz_rules
+ * found "\r%\x89": a lone CR ends a line for libfyaml too, and so does a byte order mark at the
+ * start), so they are refused before parsing; true when there was one */
 static bool refuse_directives(struct loader *ld)
 {
+	const char *t = ld->text;
 	bool found = false;
 	size_t line = 1;
 	for (size_t i = 0; i < ld->len; i++) {
-		if ((i == 0 || ld->text[i - 1] == '\n') && ld->text[i] == '%') {
+		bool line_start = i == 0 || t[i - 1] == '\n' || t[i - 1] == '\r' ||
+				  (i == 3 && memcmp(t, "\xEF\xBB\xBF", 3) == 0);
+		if (line_start && t[i] == '%') {
 			error_at(ld, (struct pos){ (int)line, 1 },
 				 "YAML directives ('%%...') are not supported in this file");
 			found = true;
 		}
-		if (ld->text[i] == '\n')
+		if (t[i] == '\n' || (t[i] == '\r' && (i + 1 == ld->len || t[i + 1] != '\n')))
 			line++;
 	}
 	return found;

@@ -1,8 +1,10 @@
-/* fuzz_html.c - libFuzzer harness: lg_html_to_text() over the input repaired to valid UTF-8 (the
- * caller's contract). The text must be NUL-terminated valid UTF-8. */
+/* fuzz_html.c - libFuzzer harness: lg_html_to_text() and lg_html_to_text_rows() over the input
+ * repaired to valid UTF-8 (the caller's contract). The text must be NUL-terminated valid UTF-8,
+ * the same from both; table rows lie inside it, in order, on character boundaries. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "analyze/analyze.h"
 #include "content/html.h"
@@ -39,6 +41,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fail("text not NUL-terminated valid UTF-8");
 	if (!out && out_len != 0)
 		fail("NULL text with a length");
+
+	size_t rows_len = 0, nrows = 0;
+	struct lg_html_row *rows = NULL;
+	char *text = lg_html_to_text_rows(in.data, in.len, &rows_len, &rows, &nrows);
+	if ((out == NULL) != (text == NULL) || rows_len != out_len ||
+	    (out && memcmp(out, text, out_len) != 0))
+		fail("lg_html_to_text_rows text differs from lg_html_to_text");
+	if (nrows > 0 && !rows)
+		fail("rows counted but none given");
+	for (size_t i = 0; i < nrows; i++) {
+		if (rows[i].start > rows[i].end || rows[i].end > rows_len)
+			fail("row outside the text");
+		if (i > 0 && (rows[i].start < rows[i - 1].end))
+			fail("rows out of order");
+		if (!lg_utf8_is_valid(text + rows[i].start, rows[i].end - rows[i].start))
+			fail("row not on character boundaries");
+	}
+	free(rows);
+	free(text);
 	free(out);
 	lg_buf_free(&in);
 	return 0;

@@ -25,6 +25,8 @@ struct bad_rule {
 
 static const struct bad_rule bad_rules[] = {
 	{ "no id", "pattern: 'x'\n", "rules.yaml:1:1: error:", "has no 'id'" },
+	{ "directive after a lone CR (found by fuzz_rules: libfyaml looped on it)", "\r%\x89",
+	  "rules.yaml:2:1: error:", "YAML directives" },
 	{ "bad id", "id: Phone-1\npattern: 'x'\n", "rules.yaml:1:5: error:", "lower-case word" },
 	{ "reserved id", "id: total\npattern: 'x'\n", "rules.yaml:1:5: error:", "findings.total" },
 	{ "bad pattern", "id: emp\npattern: 'EMP-(\\d{6}'\n", "rules.yaml:2:", "missing closing parenthesis" },
