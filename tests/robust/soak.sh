@@ -128,7 +128,21 @@ sample() {
 	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$LG_PID/status" 2>/dev/null)
 	thr=$(awk '/^Threads:/ { print $2 }' "/proc/$LG_PID/status" 2>/dev/null)
 	fds=$(ls "/proc/$LG_PID/fd" 2>/dev/null | wc -l)
-	echo "$1 ${rss:-0} $fds ${thr:-0} $(verdicts) $(store_fds)"
+	echo "$1 ${rss:-0} $fds ${thr:-0} $(verdicts) $(store_fds) $(worker_rss)"
+}
+
+# worker_rss: "KB/N", the summed RSS of leakguard's child processes (the worker pool's spawner
+# and workers, whose parent is the front) and how many there are
+worker_rss() {
+	local st kb n=0 sum=0
+	for st in /proc/[0-9]*/status; do
+		awk -v p="$LG_PID" '/^PPid:/ { exit !($2 == p) }' "$st" 2>/dev/null || continue
+		kb=$(awk '/^VmRSS:/ { print $2 }' "$st" 2>/dev/null)
+		[ -n "$kb" ] || continue
+		n=$((n + 1))
+		sum=$((sum + kb))
+	done
+	echo "$sum/$n"
 }
 
 # store_fds: leakguard's descriptors of the SQLite database file itself
@@ -180,7 +194,7 @@ load "$SOAK_WARMUP" "$SOAK_SESSIONS" warm
 wait $LOAD_PIDS
 pf_wait_idle "$PF" 60
 sleep 3
-read -r _ base_rss base_fds base_thr _ base_sfds <<<"$(sample 0)"
+read -r _ base_rss base_fds base_thr _ base_sfds base_wrss <<<"$(sample 0)"
 diag "after a ${SOAK_WARMUP} s warm-up, idle: rss=${base_rss} kB fds=$base_fds threads=$base_thr"
 diag "  descriptors: $(fd_kinds)"
 
@@ -197,12 +211,12 @@ sample $((SECONDS - t0)) >>"$T/samples"
 wait $LOAD_PIDS
 pf_wait_idle "$PF" 120
 sleep 3
-read -r _ idle_rss idle_fds idle_thr _ idle_sfds <<<"$(sample 0)"
+read -r _ idle_rss idle_fds idle_thr _ idle_sfds idle_wrss <<<"$(sample 0)"
 verdicts_soak=$(($(verdicts) - v0))
 idle_kinds=$(fd_kinds)
 
 diag "leakguard during the soak (elapsed s, RSS kB, open descriptors, threads, verdicts so far):"
-awk -v v0="$v0" '{ printf "  t=%4ds rss=%7d kB fds=%4d (sqlite file %3d) threads=%4d verdicts=%d\n", $1, $2, $3, $6, $4, $5 - v0 }' \
+awk -v v0="$v0" '{ split($7, w, "/"); printf "  t=%4ds rss=%7d kB fds=%4d (sqlite file %3d) threads=%4d verdicts=%d workers rss=%d kB (%d processes)\n", $1, $2, $3, $6, $4, $5 - v0, w[1], w[2] }' \
 	"$T/samples" | while IFS= read -r l; do diag "$l"; done
 nsamp=$(grep -c . "$T/samples")
 # Under load RSS follows the work in flight (each session's message, its analysis): one sample
@@ -226,6 +240,8 @@ rate=$((verdicts_soak / (SOAK_SECONDS > 0 ? SOAK_SECONDS : 1)))
 diag "RSS (median of each third of the samples) start ${start_rss} kB, middle ${mid_rss} kB, end ${end_rss} kB; max ${max_rss} kB; idle after the warm-up ${base_rss} kB, idle after the soak ${idle_rss} kB"
 diag "descriptors: idle after warm-up $base_fds, max under load $max_fds, idle after the soak $idle_fds; threads idle $base_thr -> $idle_thr"
 diag "  idle after the soak: $idle_kinds"
+max_wrss=$(cut -d' ' -f7 "$T/samples" | cut -d/ -f1 | sort -n | tail -n 1)
+diag "worker processes (RSS kB/processes, not in the checks above: recycled after workers.max_messages, each held to workers.memory): idle after warm-up ${base_wrss}, max under load ${max_wrss} kB, idle after the soak ${idle_wrss}"
 diag "$verdicts_soak messages in ${SOAK_SECONDS} s (~$rate a second) with $SOAK_SESSIONS sessions"
 
 # sessions
