@@ -295,7 +295,10 @@ else
 fi
 
 # the log
-bad=$(grep -Ev 'queue_id=[^ ]* from=' "$LG_LOG" | grep -Eic 'error|warning|fatal|panic|sanitizer|runtime error')
+# leakguard's own severities ("leakguard: error: ..."), and sanitizer reports; not a bare word,
+# which paths (build-werror) and verdict lines can hold
+bad=$(grep -Ev 'queue_id=[^ ]* from=' "$LG_LOG" |
+	grep -Ec '^[^ :]+: (error|warning|fatal|panic): |ERROR: [A-Za-z]*Sanitizer|runtime error: ')
 if [ "$bad" -eq 0 ] && kill -0 "$LG_PID" 2>/dev/null; then
 	ok "leakguard still runs and its log has no error, warning, fatal or panic line"
 else
