@@ -1,7 +1,8 @@
 /* test_outbox.c - the notice outbox in the quarantine store: schema 3 (and the migrations from 1
- * and 2 keeping entries and notices, on SQLite), a hold's notices in the entry's own transaction (a failing
- * notice leaves neither; a retried hold, recognised, enqueues none again), claims (a claimed notice is nobody else's until its lease ends; two
- * senders claiming at once never get the same notice), dedup keys, and lg_notice_run against a
+ * and 2 on SQLite, from 2 on PostgreSQL, keeping entries and notices), a hold's notices in the
+ * entry's own transaction (a failing notice leaves neither; a retried hold, recognised, enqueues
+ * none again), claims (a claimed notice is nobody else's until its lease ends; two senders
+ * claiming at once never get the same notice), dedup keys, and lg_notice_run against a
  * small SMTP responder on loopback: relay down -> retried after 1 min, 5 min ... with the
  * error kept, sent once the relay is back, given up after notices.give_up; the digest made
  * once per period. SQLite in a temp dir by default, or the store named by argv[1]
@@ -9,6 +10,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -351,15 +353,9 @@ static void settle(struct lg_qstore *q)
 /* test_migration - a database of an older schema version (made by hand) migrates to the
  * current one and keeps its entry (bytes and all), audit line and notices; the old entry has no
  * digest, so the same message put again is stored; a retry of that is recognised */
-static void test_migration(const char *dir, int from, const char *schema, long nnotices)
+static void test_migration(char *u, int from, long nnotices)
 {
-	char *path = lg_asprintf("%s/v%d.db", dir, from);
-	sqlite3 *db;
-	int ok = sqlite3_open(path, &db) == SQLITE_OK &&
-		 sqlite3_exec(db, schema, NULL, NULL, NULL) == SQLITE_OK;
-	sqlite3_close(db);
-	tap_ok(ok, "a version %d database made by hand", from);
-	char *u = lg_asprintf("sqlite:%s", path), err[512];
+	char err[512];
 	struct lg_qstore *q = lg_q_open(u, err, sizeof err);
 	if (!tap_ok(q != NULL, "lg_q_open migrates it from version %d", from)) {
 		tap_diag("%s", err);
@@ -400,7 +396,75 @@ static void test_migration(const char *dir, int from, const char *schema, long n
 		lg_q_close(q);
 	}
 	free(u);
+}
+
+/* sqlite_at - a SQLite database dir/vN.db made by hand with schema; its URL */
+static char *sqlite_at(const char *dir, int from, const char *schema)
+{
+	char *path = lg_asprintf("%s/v%d.db", dir, from);
+	sqlite3 *db;
+	int ok = sqlite3_open(path, &db) == SQLITE_OK &&
+		 sqlite3_exec(db, schema, NULL, NULL, NULL) == SQLITE_OK;
+	sqlite3_close(db);
+	tap_ok(ok, "a version %d SQLite database made by hand", from);
+	char *u = lg_asprintf("sqlite:%s", path);
 	free(path);
+	return u;
+}
+
+/* The version 2 schema in PostgreSQL (as store_pg.c's first two migrations made it). */
+#define PG_V2_SCHEMA \
+	"CREATE TABLE schema_version (version INTEGER NOT NULL);" \
+	"INSERT INTO schema_version VALUES (1), (2);" \
+	"CREATE TABLE messages (" \
+	" id TEXT PRIMARY KEY, created BIGINT NOT NULL, status TEXT NOT NULL," \
+	" changed BIGINT NOT NULL DEFAULT 0, reviewer TEXT, sender TEXT NOT NULL," \
+	" rcpts TEXT NOT NULL, rcpt_domains TEXT NOT NULL, queue_id TEXT, relay TEXT," \
+	" action TEXT NOT NULL, rules TEXT NOT NULL, reason TEXT, size BIGINT NOT NULL," \
+	" details TEXT NOT NULL, report_json TEXT, message BYTEA NOT NULL);" \
+	"CREATE INDEX messages_created ON messages (created);" \
+	"CREATE INDEX messages_status ON messages (status, created);" \
+	"CREATE TABLE audit (" \
+	" seq BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, reviewer TEXT NOT NULL," \
+	" action TEXT NOT NULL, qid TEXT, outcome TEXT NOT NULL, reason TEXT);" \
+	"CREATE TABLE notices (" \
+	" seq BIGSERIAL PRIMARY KEY, created BIGINT NOT NULL, kind TEXT NOT NULL," \
+	" qid TEXT, sender TEXT NOT NULL, rcpts TEXT NOT NULL, language TEXT NOT NULL," \
+	" subject TEXT, message BYTEA NOT NULL, status TEXT NOT NULL DEFAULT 'pending'," \
+	" attempts INTEGER NOT NULL DEFAULT 0, next_at BIGINT NOT NULL," \
+	" claimed_until BIGINT NOT NULL DEFAULT 0, last_error TEXT," \
+	" sent BIGINT NOT NULL DEFAULT 0, dedup TEXT UNIQUE);" \
+	"CREATE INDEX notices_due ON notices (status, next_at);" \
+	"CREATE INDEX notices_qid ON notices (qid);" \
+	"INSERT INTO messages VALUES ('0123456789abcdef0123456789abcdef', 1700000000," \
+	" 'held', 0, NULL, 'a@pref.example.lg.jp', 'b@example.com', ',example.com,'," \
+	" 'Q1', 'r1', 'hold', ',r,', NULL, 5, '', NULL, '\\x6869210d0a'::bytea);" \
+	"INSERT INTO audit (at, reviewer, action, qid, outcome) VALUES" \
+	" (1700000001, 'x', 'put', '0123456789abcdef0123456789abcdef', 'done');" \
+	"INSERT INTO notices (created, kind, qid, sender, rcpts, language, message, next_at)" \
+	" VALUES (1700000000, 'held', '0123456789abcdef0123456789abcdef', 'l@pref.example.lg.jp'," \
+	" 'a@pref.example.lg.jp', 'ja', '\\x6869'::bytea, 1700000000);"
+
+/* pg_v2_at - a version 2 store made by hand in the schema (namespace) lg_v2 of the database
+ * under test; the store's URL with that search_path, or NULL */
+static char *pg_v2_at(void)
+{
+	PGconn *c = PQconnectdb(url);
+	PGresult *r = NULL;
+	bool ok = PQstatus(c) == CONNECTION_OK;
+	if (ok) {
+		r = PQexec(c, "SET client_min_messages = warning; DROP SCHEMA IF EXISTS lg_v2 CASCADE;"
+			      "CREATE SCHEMA lg_v2; SET search_path = lg_v2;" PG_V2_SCHEMA);
+		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		if (!ok)
+			tap_diag("%s", PQresultErrorMessage(r));
+	}
+	PQclear(r);
+	PQfinish(c);
+	tap_ok(ok, "a version 2 PostgreSQL store made by hand (schema lg_v2)");
+	if (!ok)
+		return NULL;
+	return lg_asprintf("%s%coptions=-csearch_path%%3Dlg_v2", url, strchr(url, '?') ? '&' : '?');
 }
 
 /* test_put_atomic - notices go in with their entry, or neither does */
@@ -707,8 +771,12 @@ int main(int argc, char **argv)
 	char err[512];
 	tap_is_long(lg_q_schema_version(q, err, sizeof err), 3, "schema version 3");
 	if (is_sqlite) {
-		test_migration(tmpl, 1, V1_SCHEMA, 0);
-		test_migration(tmpl, 2, V2_SCHEMA, 1);
+		test_migration(sqlite_at(tmpl, 1, V1_SCHEMA), 1, 0);
+		test_migration(sqlite_at(tmpl, 2, V2_SCHEMA), 2, 1);
+	} else {
+		char *u = pg_v2_at();
+		if (u)
+			test_migration(u, 2, 1);
 	}
 	settle(q);
 	test_put_atomic(q);
