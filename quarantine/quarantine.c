@@ -10,10 +10,13 @@
 #include <sys/random.h>
 #include <time.h>
 
+#include <glib.h>
+
 #include "analyze/report.h"
 #include "lg_alloc.h"
 #include "lg_buf.h"
 #include "lg_json.h"
+#include "lg_log.h"
 #include "quarantine/quarantine.h"
 
 /* backend_for - the backend a URL names, or NULL */
@@ -74,7 +77,55 @@ int lg_q_put_notices(struct lg_qstore *q, struct lg_q_record *rec, const char *m
 		rec->created = (int64_t)time(NULL);
 	rec->status = LG_Q_HELD;
 	rec->size = len;
-	return q->be->put(q, rec, msg, len, notices, nnotices, err, errlen);
+	rec->duplicate = false;
+	char digest[LG_Q_DIGEST_LEN + 1], existing[LG_Q_ID_LEN + 1] = "";
+	lg_q_digest(rec->sender, rec->rcpts, rec->nrcpts, msg, len, digest);
+	int rc = q->be->put(q, rec, digest, msg, len, notices, nnotices, existing, err, errlen);
+	if (rc == 1) {
+		/* the same message was stored and is still held: the MTA did not hear our answer
+		 * (killed between commit and reply) and retried. Answer as if stored, once. */
+		lg_info("%s: already held as %s (a retry after a lost answer)",
+			rec->queue_id ? rec->queue_id : "quarantine", existing);
+		memcpy(rec->id, existing, sizeof rec->id);
+		rec->duplicate = true;
+		rc = 0;
+	}
+	return rc;
+}
+
+/* digest_chunk - a length (8 bytes, big-endian) and then the bytes */
+static void digest_chunk(GChecksum *ck, const char *p, size_t len)
+{
+	guchar n[8];
+	for (int i = 0; i < 8; i++)
+		n[i] = (guchar)((uint64_t)len >> (56 - 8 * i));
+	g_checksum_update(ck, n, sizeof n);
+	/* g_checksum_update takes a gssize: feed very large messages in pieces */
+	while (len) {
+		size_t part = len > (size_t)G_MAXSSIZE ? (size_t)G_MAXSSIZE : len;
+		g_checksum_update(ck, (const guchar *)p, (gssize)part);
+		p += part;
+		len -= part;
+	}
+}
+
+/* lg_q_digest - SHA-256 over the length-prefixed envelope and bytes, as hex */
+void lg_q_digest(const char *sender, char *const *rcpts, size_t nrcpts, const char *msg,
+		 size_t len, char out[LG_Q_DIGEST_LEN + 1])
+{
+	static const char tag[] = "leakguard-hold-1";	/* versions the layout below */
+	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+	digest_chunk(ck, tag, sizeof tag - 1);
+	digest_chunk(ck, sender ? sender : "", sender ? strlen(sender) : 0);
+	guchar n[8];
+	for (int i = 0; i < 8; i++)
+		n[i] = (guchar)((uint64_t)nrcpts >> (56 - 8 * i));
+	g_checksum_update(ck, n, sizeof n);
+	for (size_t i = 0; i < nrcpts; i++)
+		digest_chunk(ck, rcpts[i], strlen(rcpts[i]));
+	digest_chunk(ck, msg ? msg : "", msg ? len : 0);
+	snprintf(out, LG_Q_DIGEST_LEN + 1, "%s", g_checksum_get_string(ck));
+	g_checksum_free(ck);
 }
 
 /* lg_q_get - one entry by id */

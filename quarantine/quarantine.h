@@ -13,8 +13,9 @@ struct lg_report;
 struct lg_buf;
 
 #define LG_Q_ID_LEN 32		/* hex digits of a quarantine id (128 random bits) */
-#define LG_Q_SCHEMA_VERSION 2	/* the schema this code writes (migrated on open); 2: the
-				   notice outbox */
+#define LG_Q_SCHEMA_VERSION 3	/* the schema this code writes (migrated on open); 2: the
+				   notice outbox; 3: the held entries' digest (idempotent put) */
+#define LG_Q_DIGEST_LEN 64	/* hex digits of an entry's digest (SHA-256) */
 #define LG_Q_PAGE_SIZE 50	/* entries per page of a list */
 
 /* Review states of an entry. */
@@ -70,6 +71,8 @@ struct lg_q_record {
 	struct lg_q_part *parts;
 	size_t nparts;
 	char *report_json;	/* the analysis report (redacted samples only), or NULL */
+	bool duplicate;		/* set by lg_q_put*: an identical entry (same envelope and bytes)
+				   was still held, so nothing was stored and id is that entry's */
 };
 
 /* Which entries a list shows; NULL/0 fields do not filter. */
@@ -132,7 +135,11 @@ void lg_q_close(struct lg_qstore *q);
 int lg_q_schema_version(struct lg_qstore *q, char *err, size_t errlen);
 
 /* lg_q_put - store a record and the message bytes durably (committed, synced) under a new
- * random id written to rec->id (rec->created is set when 0); 0 or -1 with err */
+ * random id written to rec->id (rec->created is set when 0); 0 or -1 with err. Idempotent:
+ * when an entry with the same envelope sender, recipients (in order) and bytes is still held
+ * (the MTA retried after the answer to a stored hold was lost), nothing is stored, rec->id is
+ * that entry's id and rec->duplicate is set. A released or deleted twin does not count: a
+ * message sent again after review is a new message and is held again. */
 int lg_q_put(struct lg_qstore *q, struct lg_q_record *rec, const char *msg, size_t len,
 	     char *err, size_t errlen);
 /* lg_q_put_notices - lg_q_put, and the notices enqueued in the same transaction: a committed
@@ -140,6 +147,11 @@ int lg_q_put(struct lg_qstore *q, struct lg_q_record *rec, const char *msg, size
  * notices name it); else a new one is made. */
 int lg_q_put_notices(struct lg_qstore *q, struct lg_q_record *rec, const char *msg, size_t len,
 		     const struct lg_q_notice *notices, size_t nnotices, char *err, size_t errlen);
+/* lg_q_digest - the hex SHA-256 identifying a held message: the envelope sender, the number of
+ * recipients, each recipient and the bytes, each length-prefixed so that no two different
+ * envelopes hash the same bytes */
+void lg_q_digest(const char *sender, char *const *rcpts, size_t nrcpts, const char *msg,
+		 size_t len, char out[LG_Q_DIGEST_LEN + 1]);
 /* lg_q_get - one entry (msg may be NULL when the bytes are not wanted); 1 found, 0 not, -1 error */
 int lg_q_get(struct lg_qstore *q, const char *id, struct lg_q_record *out, struct lg_buf *msg,
 	     char *err, size_t errlen);
@@ -229,8 +241,11 @@ struct lg_q_backend {
 	struct lg_qstore *(*open)(const char *url, char *err, size_t errlen);
 	void (*close)(struct lg_qstore *q);
 	int (*version)(struct lg_qstore *q, char *err, size_t errlen);
-	int (*put)(struct lg_qstore *q, const struct lg_q_record *rec, const char *msg, size_t len,
-		   const struct lg_q_notice *notices, size_t nnotices, char *err, size_t errlen);
+	/* put: 0 stored, 1 an entry with this digest is held (its id into existing: nothing
+	 * stored, no notices), -1 error */
+	int (*put)(struct lg_qstore *q, const struct lg_q_record *rec, const char *digest,
+		   const char *msg, size_t len, const struct lg_q_notice *notices, size_t nnotices,
+		   char existing[LG_Q_ID_LEN + 1], char *err, size_t errlen);
 	int (*get)(struct lg_qstore *q, const char *id, struct lg_q_record *out,
 		   struct lg_buf *msg, char *err, size_t errlen);
 	long (*list)(struct lg_qstore *q, const struct lg_q_filter *f, unsigned page,

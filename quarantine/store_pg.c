@@ -42,10 +42,18 @@ static const char *const migrations[] = {
 	" sent BIGINT NOT NULL DEFAULT 0, dedup TEXT UNIQUE);"
 	"CREATE INDEX notices_due ON notices (status, next_at);"
 	"CREATE INDEX notices_qid ON notices (qid);",
+	/* 3: the digest of a held entry's envelope and bytes (lg_q_digest), so that an MTA's
+	 * retry of a hold whose answer was lost is recognised rather than stored twice. Existing
+	 * entries keep a NULL digest; the unique partial index allows one held entry per digest,
+	 * which is what makes two relays putting the same retry at once race-free. */
+	"ALTER TABLE messages ADD COLUMN digest TEXT;"
+	"CREATE UNIQUE INDEX messages_held_digest ON messages (digest) "
+	"WHERE status = 'held' AND digest IS NOT NULL;",
 };
 
 #define COLUMNS "id, created, status, changed, reviewer, sender, rcpts, queue_id, relay, " \
 		"action, rules, reason, size"
+#define PUT_ATTEMPTS 3	/* inserts tried when a held twin changes state under a put */
 #define MIGRATION_LOCK "7140001"	/* pg_advisory_xact_lock key: one migrating relay at a time */
 
 /* pg_fail - the server's message into err; clears res; returns -1 */
@@ -205,9 +213,14 @@ static int notice_insert(PGconn *c, const struct lg_q_notice *n, char *err, size
 	return added;
 }
 
-/* pg_put - insert one entry and its notices in one transaction (durable once committed) */
-static int pg_put(struct lg_qstore *q, const struct lg_q_record *rec, const char *msg, size_t len,
-		  const struct lg_q_notice *notices, size_t nnotices, char *err, size_t errlen)
+/* pg_put - insert one entry and its notices in one transaction (durable once committed).
+ * INSERT ... ON CONFLICT on the unique index of held digests: when a held entry has this
+ * digest (or another relay's uncommitted insert of it commits meanwhile: the insert waits for
+ * it) nothing is inserted, and that entry's id is returned with 1. Should the twin be released
+ * or deleted between the insert and the look-up, the insert is tried again. */
+static int pg_put(struct lg_qstore *q, const struct lg_q_record *rec, const char *digest,
+		  const char *msg, size_t len, const struct lg_q_notice *notices, size_t nnotices,
+		  char existing[LG_Q_ID_LEN + 1], char *err, size_t errlen)
 {
 	PGconn *c = ((struct pg_store *)q)->conn;
 	if (pg_cmd(c, "BEGIN", 0, NULL, err, errlen) < 0)
@@ -221,30 +234,65 @@ static int pg_put(struct lg_qstore *q, const struct lg_q_record *rec, const char
 	char *details = lg_q_details_encode(rec);
 	const char *vals[] = { rec->id, created, rec->sender ? rec->sender : "", rcpts, domains,
 			       rec->queue_id, rec->relay, rec->action ? rec->action : "hold", rules,
-			       rec->reason, size, details, rec->report_json, msg ? msg : "" };
-	int lens[14] = {0};
-	int fmts[14] = {0};
+			       rec->reason, size, details, rec->report_json, msg ? msg : "",
+			       digest };
+	int lens[15] = {0};
+	int fmts[15] = {0};
 	lens[13] = (int)len;
 	fmts[13] = 1;	/* the message: binary bytea */
-	PGresult *r = PQexecParams(c,
-		"INSERT INTO messages (id, created, status, sender, rcpts, rcpt_domains, queue_id, "
-		"relay, action, rules, reason, size, details, report_json, message) VALUES "
-		"($1, $2::bigint, 'held', $3, $4, $5, $6, $7, $8, $9, $10, $11::bigint, $12, $13, "
-		"$14::bytea)", 14, NULL, vals, lens, fmts, 0);
-	int rc = 0;
-	if (PQresultStatus(r) != PGRES_COMMAND_OK)
-		rc = pg_fail(c, r, "insert", err, errlen);
-	else
+	int rc = -1;
+	for (int attempt = 0; attempt < PUT_ATTEMPTS && rc < 0; attempt++) {
+		PGresult *r = PQexecParams(c,
+			"INSERT INTO messages (id, created, status, sender, rcpts, rcpt_domains, "
+			"queue_id, relay, action, rules, reason, size, details, report_json, message, "
+			"digest) VALUES ($1, $2::bigint, 'held', $3, $4, $5, $6, $7, $8, $9, $10, "
+			"$11::bigint, $12, $13, $14::bytea, $15) ON CONFLICT (digest) WHERE "
+			"status = 'held' AND digest IS NOT NULL DO NOTHING", 15, NULL, vals, lens,
+			fmts, 0);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			pg_fail(c, r, "insert", err, errlen);
+			rc = -2;	/* an error: no retry */
+			break;
+		}
+		int added = strtol(PQcmdTuples(r), NULL, 10) > 0;
 		PQclear(r);
+		if (added) {
+			rc = 0;
+			break;
+		}
+		/* a held twin: its id (read committed: this statement sees it committed) */
+		const char *dv[] = { digest };
+		r = pg_query(c, "SELECT id FROM messages WHERE digest = $1 AND status = 'held'", 1,
+			     dv, err, errlen);
+		if (!r) {
+			rc = -2;
+			break;
+		}
+		if (PQntuples(r) == 1) {
+			snprintf(existing, LG_Q_ID_LEN + 1, "%s", PQgetvalue(r, 0, 0));
+			rc = 1;
+		}
+		PQclear(r);
+	}
 	free(rcpts);
 	free(domains);
 	free(rules);
 	free(details);
-	for (size_t i = 0; rc == 0 && i < nnotices; i++)
+	if (rc == -1)
+		snprintf(err, errlen, "quarantine (postgresql): insert: the held twin of %.16s... "
+				      "kept changing state", digest);
+	if (rc == 1) {
+		PQclear(PQexec(c, "ROLLBACK"));	/* nothing was written */
+		return 1;
+	}
+	if (rc < 0)
+		goto fail;
+	for (size_t i = 0; i < nnotices; i++)
 		if (notice_insert(c, &notices[i], err, errlen) < 0)
-			rc = -1;
-	if (rc == 0 && pg_cmd(c, "COMMIT", 0, NULL, err, errlen) == 0)
+			goto fail;
+	if (pg_cmd(c, "COMMIT", 0, NULL, err, errlen) == 0)
 		return 0;
+fail:
 	PQclear(PQexec(c, "ROLLBACK"));
 	return -1;
 }

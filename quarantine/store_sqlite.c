@@ -45,6 +45,12 @@ static const char *const migrations[] = {
 	" sent INTEGER NOT NULL DEFAULT 0, dedup TEXT UNIQUE);"
 	"CREATE INDEX notices_due ON notices (status, next_at);"
 	"CREATE INDEX notices_qid ON notices (qid);",
+	/* 3: the digest of a held entry's envelope and bytes (lg_q_digest), so that an MTA's
+	 * retry of a hold whose answer was lost is recognised rather than stored twice. Existing
+	 * entries keep a NULL digest; at most one held entry per digest. */
+	"ALTER TABLE messages ADD COLUMN digest TEXT;"
+	"CREATE UNIQUE INDEX messages_held_digest ON messages (digest) "
+	"WHERE status = 'held' AND digest IS NOT NULL;",
 };
 
 #define COLUMNS "id, created, status, changed, reviewer, sender, rcpts, queue_id, relay, " \
@@ -239,18 +245,48 @@ static int notice_insert(sqlite3 *db, const struct lg_q_notice *n, char *err, si
 	return rc;
 }
 
+/* held_with_digest - the id of the held entry with this digest into id (inside the caller's
+ * transaction); 1 found, 0 none, -1 error */
+static int held_with_digest(sqlite3 *db, const char *digest, char id[LG_Q_ID_LEN + 1], char *err,
+			    size_t errlen)
+{
+	sqlite3_stmt *st = sq_prepare(db, "SELECT id FROM messages WHERE digest = ? AND "
+					  "status = 'held' LIMIT 1", err, errlen);
+	if (!st)
+		return -1;
+	bind_text(st, 1, digest);
+	int rc = sqlite3_step(st);
+	int found = 0;
+	if (rc == SQLITE_ROW) {
+		const unsigned char *s = sqlite3_column_text(st, 0);
+		snprintf(id, LG_Q_ID_LEN + 1, "%s", s ? (const char *)s : "");
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		found = sq_err(db, "find digest", err, errlen);
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
 /* sq_put - insert one entry and its notices in one transaction; committed (and synced) before
- * it returns */
-static int sq_put(struct lg_qstore *q, const struct lg_q_record *rec, const char *msg, size_t len,
-		  const struct lg_q_notice *notices, size_t nnotices, char *err, size_t errlen)
+ * it returns. The write transaction (BEGIN IMMEDIATE: one writer at a time) first looks for a
+ * held entry with the same digest: if there is one, nothing is written and 1 is returned. */
+static int sq_put(struct lg_qstore *q, const struct lg_q_record *rec, const char *digest,
+		  const char *msg, size_t len, const struct lg_q_notice *notices, size_t nnotices,
+		  char existing[LG_Q_ID_LEN + 1], char *err, size_t errlen)
 {
 	sqlite3 *db = ((struct sq_store *)q)->db;
 	if (sq_exec(db, "BEGIN IMMEDIATE", err, errlen) < 0)
 		return -1;
+	int held = held_with_digest(db, digest, existing, err, errlen);
+	if (held != 0) {
+		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);	/* nothing was written */
+		return held;
+	}
 	sqlite3_stmt *st = sq_prepare(db,
 		"INSERT INTO messages (id, created, status, sender, rcpts, rcpt_domains, queue_id, "
-		"relay, action, rules, reason, size, details, report_json, message) "
-		"VALUES (?, ?, 'held', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err, errlen);
+		"relay, action, rules, reason, size, details, report_json, message, digest) "
+		"VALUES (?, ?, 'held', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", err, errlen);
 	if (!st) {
 		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 		return -1;
@@ -273,6 +309,7 @@ static int sq_put(struct lg_qstore *q, const struct lg_q_record *rec, const char
 	bind_text(st, 12, details);
 	bind_text(st, 13, rec->report_json);
 	sqlite3_bind_blob64(st, 14, msg ? msg : "", len, SQLITE_STATIC);
+	bind_text(st, 15, digest);
 	int rc = sqlite3_step(st) == SQLITE_DONE ? 0 : sq_err(db, "insert", err, errlen);
 	sqlite3_finalize(st);
 	free(rcpts);

@@ -531,8 +531,8 @@ static int q_put(const struct qopts *o, const char *file)
 	struct lg_report *repp = &rep;
 	if (lg_notice_put_held(q, cfg, &rec, repp, msg.data, msg.len, err, sizeof err) < 0) {
 		fprintf(stderr, "leakguardctl: %s\n", err);
-	} else if (lg_q_audit_add(q, reviewer_name(o), "put", rec.id, "done", file, err,
-				  sizeof err) < 0) {
+	} else if (lg_q_audit_add(q, reviewer_name(o), "put", rec.id,
+				  rec.duplicate ? "already" : "done", file, err, sizeof err) < 0) {
 		fprintf(stderr, "leakguardctl: %s\n", err);
 	} else {
 		printf("%s\n", rec.id);

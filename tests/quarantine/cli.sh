@@ -1,7 +1,7 @@
 #!/bin/bash
-# cli.sh - leakguardctl quarantine end to end on SQLite: put the incident fixture, list (filters),
-# show (redacted samples with the attachment path and row), delete twice (idempotent), audit,
-# purge, and the documented exit codes.
+# cli.sh - leakguardctl quarantine end to end on SQLite: put the incident fixture (twice: one
+# entry), list (filters), show (redacted samples with the attachment path and row), delete twice
+# (idempotent), audit, purge, and the documented exit codes.
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$top_srcdir}
 . "$top_srcdir/tests/lib.sh"
@@ -17,6 +17,11 @@ id=$(q put "$fx/incident.eml" 2>"$tmp/err")
 result $? "put stores the incident and prints a 32-hex-digit id" || diag_file "$tmp/err"
 [ "$(stat -c %a "$tmp/q.db")" = 600 ]
 result $? "the database file is 0600"
+id2=$(q put "$fx/incident.eml" 2>"$tmp/err")
+[ "$id2" = "$id" ] && [ "$(q list | grep -c '^[0-9a-f]\{32\} ')" = 1 ] &&
+	q audit | grep -q "put .*$id already"
+result $? "the same message put again while held: the held entry's id, no second entry, audited 'already'" ||
+	{ diag "first $id, second $id2"; diag_file "$tmp/err"; }
 
 q list >"$tmp/list"
 grep -q "^$id .* held .*hanako.yamada@pref.example.lg.jp .*personal-data-external" "$tmp/list"

@@ -1,7 +1,8 @@
-/* test_outbox.c - the notice outbox in the quarantine store: schema 2 (and the migration from 1
- * keeping entries, on SQLite), a hold's notices in the entry's own transaction (a failing
- * notice leaves neither), claims (a claimed notice is nobody else's until its lease ends; two
- * senders claiming at once never get the same notice), dedup keys, and lg_notice_run against a
+/* test_outbox.c - the notice outbox in the quarantine store: schema 3 (and the migrations from 1
+ * and 2 on SQLite, from 2 on PostgreSQL, keeping entries and notices), a hold's notices in the
+ * entry's own transaction (a failing notice leaves neither; a retried hold, recognised, enqueues
+ * none again), claims (a claimed notice is nobody else's until its lease ends; two senders
+ * claiming at once never get the same notice), dedup keys, and lg_notice_run against a
  * small SMTP responder on loopback: relay down -> retried after 1 min, 5 min ... with the
  * error kept, sent once the relay is back, given up after notices.give_up; the digest made
  * once per period. SQLite in a temp dir by default, or the store named by argv[1]
@@ -9,6 +10,7 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <libpq-fe.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sqlite3.h>
@@ -313,47 +315,60 @@ static void settle(struct lg_qstore *q)
 
 /* ---- tests ------------------------------------------------------------------------------------ */
 
-/* test_migration - a version 1 SQLite database (entries, no outbox) migrates to 2 and keeps them */
-static void test_migration(const char *dir)
+/* The schema as versions 1 and 2 made it (by hand: what older leakguards left on disk). */
+#define V1_SCHEMA \
+	"CREATE TABLE schema_version (version INTEGER NOT NULL);" \
+	"INSERT INTO schema_version VALUES (1);" \
+	"CREATE TABLE messages (" \
+	" id TEXT PRIMARY KEY, created INTEGER NOT NULL, status TEXT NOT NULL," \
+	" changed INTEGER NOT NULL DEFAULT 0, reviewer TEXT, sender TEXT NOT NULL," \
+	" rcpts TEXT NOT NULL, rcpt_domains TEXT NOT NULL, queue_id TEXT, relay TEXT," \
+	" action TEXT NOT NULL, rules TEXT NOT NULL, reason TEXT, size INTEGER NOT NULL," \
+	" details TEXT NOT NULL, report_json TEXT, message BLOB NOT NULL);" \
+	"CREATE INDEX messages_created ON messages (created);" \
+	"CREATE INDEX messages_status ON messages (status, created);" \
+	"CREATE TABLE audit (" \
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, reviewer TEXT NOT NULL," \
+	" action TEXT NOT NULL, qid TEXT, outcome TEXT NOT NULL, reason TEXT);" \
+	"INSERT INTO messages VALUES ('0123456789abcdef0123456789abcdef', 1700000000," \
+	" 'held', 0, NULL, 'a@pref.example.lg.jp', 'b@example.com', ',example.com,'," \
+	" 'Q1', 'r1', 'hold', ',r,', NULL, 5, '', NULL, X'6869210d0a');" \
+	"INSERT INTO audit (at, reviewer, action, qid, outcome) VALUES" \
+	" (1700000001, 'x', 'put', '0123456789abcdef0123456789abcdef', 'done');"
+#define V2_SCHEMA V1_SCHEMA \
+	"INSERT INTO schema_version VALUES (2);" \
+	"CREATE TABLE notices (" \
+	" seq INTEGER PRIMARY KEY AUTOINCREMENT, created INTEGER NOT NULL, kind TEXT NOT NULL," \
+	" qid TEXT, sender TEXT NOT NULL, rcpts TEXT NOT NULL, language TEXT NOT NULL," \
+	" subject TEXT, message BLOB NOT NULL, status TEXT NOT NULL DEFAULT 'pending'," \
+	" attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL," \
+	" claimed_until INTEGER NOT NULL DEFAULT 0, last_error TEXT," \
+	" sent INTEGER NOT NULL DEFAULT 0, dedup TEXT UNIQUE);" \
+	"CREATE INDEX notices_due ON notices (status, next_at);" \
+	"CREATE INDEX notices_qid ON notices (qid);" \
+	"INSERT INTO notices (created, kind, qid, sender, rcpts, language, message, next_at)" \
+	" VALUES (1700000000, 'held', '0123456789abcdef0123456789abcdef', 'l@pref.example.lg.jp'," \
+	" 'a@pref.example.lg.jp', 'ja', X'6869', 1700000000);"
+
+/* test_migration - a database of an older schema version (made by hand) migrates to the
+ * current one and keeps its entry (bytes and all), audit line and notices; the old entry has no
+ * digest, so the same message put again is stored; a retry of that is recognised */
+static void test_migration(char *u, int from, long nnotices)
 {
-	char *path = lg_asprintf("%s/v1.db", dir);
-	sqlite3 *db;
-	int ok = sqlite3_open(path, &db) == SQLITE_OK &&
-		 sqlite3_exec(db,
-			      "CREATE TABLE schema_version (version INTEGER NOT NULL);"
-			      "INSERT INTO schema_version VALUES (1);"
-			      "CREATE TABLE messages ("
-			      " id TEXT PRIMARY KEY, created INTEGER NOT NULL, status TEXT NOT NULL,"
-			      " changed INTEGER NOT NULL DEFAULT 0, reviewer TEXT, sender TEXT NOT NULL,"
-			      " rcpts TEXT NOT NULL, rcpt_domains TEXT NOT NULL, queue_id TEXT, relay TEXT,"
-			      " action TEXT NOT NULL, rules TEXT NOT NULL, reason TEXT, size INTEGER NOT NULL,"
-			      " details TEXT NOT NULL, report_json TEXT, message BLOB NOT NULL);"
-			      "CREATE INDEX messages_created ON messages (created);"
-			      "CREATE INDEX messages_status ON messages (status, created);"
-			      "CREATE TABLE audit ("
-			      " seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, reviewer TEXT NOT NULL,"
-			      " action TEXT NOT NULL, qid TEXT, outcome TEXT NOT NULL, reason TEXT);"
-			      "INSERT INTO messages VALUES ('0123456789abcdef0123456789abcdef', 1700000000,"
-			      " 'held', 0, NULL, 'a@pref.example.lg.jp', 'b@example.com', ',example.com,',"
-			      " 'Q1', 'r1', 'hold', ',r,', NULL, 5, '', NULL, X'6869210d0a');"
-			      "INSERT INTO audit (at, reviewer, action, qid, outcome) VALUES"
-			      " (1700000001, 'x', 'put', '0123456789abcdef0123456789abcdef', 'done');",
-			      NULL, NULL, NULL) == SQLITE_OK;
-	sqlite3_close(db);
-	tap_ok(ok, "a version 1 database made by hand");
-	char *u = lg_asprintf("sqlite:%s", path), err[512];
+	char err[512];
 	struct lg_qstore *q = lg_q_open(u, err, sizeof err);
-	if (!tap_ok(q != NULL, "lg_q_open migrates it")) {
+	if (!tap_ok(q != NULL, "lg_q_open migrates it from version %d", from)) {
 		tap_diag("%s", err);
 	} else {
-		tap_is_long(lg_q_schema_version(q, err, sizeof err), 2, "now at schema version 2");
+		tap_is_long(lg_q_schema_version(q, err, sizeof err), LG_Q_SCHEMA_VERSION,
+			    "now at the current schema version");
 		struct lg_q_record r;
 		struct lg_buf msg = LG_BUF_INIT;
 		int found = lg_q_get(q, "0123456789abcdef0123456789abcdef", &r, &msg, err,
 				     sizeof err);
 		tap_ok(found == 1 && msg.len == 5 && !memcmp(msg.data, "hi!\r\n", 5) &&
-			       !strcmp(r.sender, "a@pref.example.lg.jp"),
-		       "the version 1 entry is still there, bytes and all");
+			       !strcmp(r.sender, "a@pref.example.lg.jp") && r.status == LG_Q_HELD,
+		       "the version %d entry is still there, held, bytes and all", from);
 		if (found == 1)
 			lg_q_record_free(&r);
 		lg_buf_free(&msg);
@@ -361,11 +376,95 @@ static void test_migration(const char *dir)
 		long na = lg_q_audit_list(q, &a, err, sizeof err);
 		tap_is_long(na, 1, "and its audit line");
 		lg_q_audit_free(a, na > 0 ? (size_t)na : 0);
-		tap_is_long(count_notices(q, NULL), 0, "with an empty outbox");
+		tap_ok(count_notices(q, NULL) == nnotices, "and its outbox (%ld notices)",
+		       nnotices);
+		/* the old entry's envelope and bytes again: it has no digest, so a new entry */
+		struct lg_q_record again;
+		make_record(&again, 1700000100, "a@pref.example.lg.jp");
+		free(again.rcpts[0]);
+		again.rcpts[0] = lg_strdup("b@example.com");
+		int rc1 = lg_q_put(q, &again, "hi!\r\n", 5, err, sizeof err);
+		bool dup1 = again.duplicate;
+		char id1[LG_Q_ID_LEN + 1];
+		memcpy(id1, again.id, sizeof id1);
+		int rc2 = lg_q_put(q, &again, "hi!\r\n", 5, err, sizeof err);
+		tap_ok(rc1 == 0 && !dup1 && strcmp(id1, "0123456789abcdef0123456789abcdef") != 0 &&
+			       rc2 == 0 && again.duplicate && !strcmp(again.id, id1) &&
+			       count_entries(q) == 2,
+		       "an old entry (no digest) is no twin; a new one's retry is recognised");
+		lg_q_record_free(&again);
 		lg_q_close(q);
 	}
 	free(u);
+}
+
+/* sqlite_at - a SQLite database dir/vN.db made by hand with schema; its URL */
+static char *sqlite_at(const char *dir, int from, const char *schema)
+{
+	char *path = lg_asprintf("%s/v%d.db", dir, from);
+	sqlite3 *db;
+	int ok = sqlite3_open(path, &db) == SQLITE_OK &&
+		 sqlite3_exec(db, schema, NULL, NULL, NULL) == SQLITE_OK;
+	sqlite3_close(db);
+	tap_ok(ok, "a version %d SQLite database made by hand", from);
+	char *u = lg_asprintf("sqlite:%s", path);
 	free(path);
+	return u;
+}
+
+/* The version 2 schema in PostgreSQL (as store_pg.c's first two migrations made it). */
+#define PG_V2_SCHEMA \
+	"CREATE TABLE schema_version (version INTEGER NOT NULL);" \
+	"INSERT INTO schema_version VALUES (1), (2);" \
+	"CREATE TABLE messages (" \
+	" id TEXT PRIMARY KEY, created BIGINT NOT NULL, status TEXT NOT NULL," \
+	" changed BIGINT NOT NULL DEFAULT 0, reviewer TEXT, sender TEXT NOT NULL," \
+	" rcpts TEXT NOT NULL, rcpt_domains TEXT NOT NULL, queue_id TEXT, relay TEXT," \
+	" action TEXT NOT NULL, rules TEXT NOT NULL, reason TEXT, size BIGINT NOT NULL," \
+	" details TEXT NOT NULL, report_json TEXT, message BYTEA NOT NULL);" \
+	"CREATE INDEX messages_created ON messages (created);" \
+	"CREATE INDEX messages_status ON messages (status, created);" \
+	"CREATE TABLE audit (" \
+	" seq BIGSERIAL PRIMARY KEY, at BIGINT NOT NULL, reviewer TEXT NOT NULL," \
+	" action TEXT NOT NULL, qid TEXT, outcome TEXT NOT NULL, reason TEXT);" \
+	"CREATE TABLE notices (" \
+	" seq BIGSERIAL PRIMARY KEY, created BIGINT NOT NULL, kind TEXT NOT NULL," \
+	" qid TEXT, sender TEXT NOT NULL, rcpts TEXT NOT NULL, language TEXT NOT NULL," \
+	" subject TEXT, message BYTEA NOT NULL, status TEXT NOT NULL DEFAULT 'pending'," \
+	" attempts INTEGER NOT NULL DEFAULT 0, next_at BIGINT NOT NULL," \
+	" claimed_until BIGINT NOT NULL DEFAULT 0, last_error TEXT," \
+	" sent BIGINT NOT NULL DEFAULT 0, dedup TEXT UNIQUE);" \
+	"CREATE INDEX notices_due ON notices (status, next_at);" \
+	"CREATE INDEX notices_qid ON notices (qid);" \
+	"INSERT INTO messages VALUES ('0123456789abcdef0123456789abcdef', 1700000000," \
+	" 'held', 0, NULL, 'a@pref.example.lg.jp', 'b@example.com', ',example.com,'," \
+	" 'Q1', 'r1', 'hold', ',r,', NULL, 5, '', NULL, '\\x6869210d0a'::bytea);" \
+	"INSERT INTO audit (at, reviewer, action, qid, outcome) VALUES" \
+	" (1700000001, 'x', 'put', '0123456789abcdef0123456789abcdef', 'done');" \
+	"INSERT INTO notices (created, kind, qid, sender, rcpts, language, message, next_at)" \
+	" VALUES (1700000000, 'held', '0123456789abcdef0123456789abcdef', 'l@pref.example.lg.jp'," \
+	" 'a@pref.example.lg.jp', 'ja', '\\x6869'::bytea, 1700000000);"
+
+/* pg_v2_at - a version 2 store made by hand in the schema (namespace) lg_v2 of the database
+ * under test; the store's URL with that search_path, or NULL */
+static char *pg_v2_at(void)
+{
+	PGconn *c = PQconnectdb(url);
+	PGresult *r = NULL;
+	bool ok = PQstatus(c) == CONNECTION_OK;
+	if (ok) {
+		r = PQexec(c, "SET client_min_messages = warning; DROP SCHEMA IF EXISTS lg_v2 CASCADE;"
+			      "CREATE SCHEMA lg_v2; SET search_path = lg_v2;" PG_V2_SCHEMA);
+		ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+		if (!ok)
+			tap_diag("%s", PQresultErrorMessage(r));
+	}
+	PQclear(r);
+	PQfinish(c);
+	tap_ok(ok, "a version 2 PostgreSQL store made by hand (schema lg_v2)");
+	if (!ok)
+		return NULL;
+	return lg_asprintf("%s%coptions=-csearch_path%%3Dlg_v2", url, strchr(url, '?') ? '&' : '?');
 }
 
 /* test_put_atomic - notices go in with their entry, or neither does */
@@ -400,6 +499,22 @@ static void test_put_atomic(struct lg_qstore *q)
 	tap_ok(same, "stored whole: bytes, recipients, subject; pending, no attempt yet");
 	lg_q_notices_free(got, n > 0 ? (size_t)n : 0);
 	lg_q_record_free(&rec);
+
+	/* the MTA retries the same message (our answer was lost): a new record and new notices
+	 * with a new id, as the milter makes them; the held entry is recognised, nothing is added */
+	make_record(&rec, (int64_t)time(NULL), "hanako@pref.example.lg.jp");
+	lg_q_id_new(rec.id);
+	struct lg_q_notice rs[2];
+	make_notice(&rs[0], "held", rec.id, "hanako@pref.example.lg.jp", 0);
+	make_notice(&rs[1], "compliance", rec.id, "compliance@pref.example.lg.jp", 0);
+	rc = lg_q_put_notices(q, &rec, "Subject: x\r\n\r\nbody\r\n", 21, rs, 2, err, sizeof err);
+	tap_ok(rc == 0 && rec.duplicate, "the same put again succeeds as a recognised retry");
+	tap_is_str(rec.id, id, "with the held entry's id");
+	tap_is_long(count_entries(q), e0 + 1, "no second entry");
+	tap_is_long(count_notices(q, NULL), n0 + 2, "no second set of notices");
+	lg_q_record_free(&rec);
+	lg_q_notice_clear(&rs[0]);
+	lg_q_notice_clear(&rs[1]);
 
 	/* a notice the store refuses (no kind: NOT NULL) takes its entry down with it */
 	make_record(&rec, (int64_t)time(NULL), "taro@pref.example.lg.jp");
@@ -654,9 +769,15 @@ int main(int argc, char **argv)
 	tap_diag("store: %s", url);
 	struct lg_qstore *q = open_or_die();
 	char err[512];
-	tap_is_long(lg_q_schema_version(q, err, sizeof err), 2, "schema version 2");
-	if (is_sqlite)
-		test_migration(tmpl);
+	tap_is_long(lg_q_schema_version(q, err, sizeof err), 3, "schema version 3");
+	if (is_sqlite) {
+		test_migration(sqlite_at(tmpl, 1, V1_SCHEMA), 1, 0);
+		test_migration(sqlite_at(tmpl, 2, V2_SCHEMA), 2, 1);
+	} else {
+		char *u = pg_v2_at();
+		if (u)
+			test_migration(u, 2, 1);
+	}
 	settle(q);
 	test_put_atomic(q);
 	test_claims(q);

@@ -1,7 +1,8 @@
 /* test_quarantine.c - the quarantine store through its one interface: put/get, list filters and
  * paging, status changes (idempotent, and racing reviewers: exactly one wins), audit, purge,
- * schema version, file mode, unguessable ids. Runs on SQLite in a temp dir by default, or on
- * the store named by argv[1] (tests/quarantine/pg.sh passes a postgresql:// URL). */
+ * idempotent puts (a retried hold is recognised, also when racing), schema version, file
+ * mode, unguessable ids. Runs on SQLite in a temp dir by default, or on the store named by
+ * argv[1] (tests/quarantine/pg.sh passes a postgresql:// URL). */
 #include "config.h"
 
 #include <pthread.h>
@@ -344,8 +345,11 @@ static void test_ids(struct lg_qstore *q, int nputs)
 	struct lg_q_record r;
 	make_record(&entries[4], &r, (int64_t)time(NULL));
 	for (int i = 0; i < nputs && ok; i++) {
+		char msg[32];	/* different bytes each time: an identical put is not a new entry */
+		int len = snprintf(msg, sizeof msg, "x%d", i);
 		r.created = 0;
-		ok = lg_q_put(q, &r, "x", 1, err, sizeof err) == 0 && lg_q_id_valid(r.id);
+		ok = lg_q_put(q, &r, msg, (size_t)len, err, sizeof err) == 0 && lg_q_id_valid(r.id) &&
+		     !r.duplicate;
 		memcpy(ids[i], r.id, sizeof r.id);
 	}
 	lg_q_record_free(&r);
@@ -371,6 +375,164 @@ static void test_ids(struct lg_qstore *q, int nputs)
 		for (int v = 0; v < 16; v++)
 			spread &= seen[k][v];
 	tap_ok(spread, "every digit of the ids takes all 16 values (no fixed or counted part)");
+}
+
+/* count_all - entries in the store (any status) */
+static long count_all(struct lg_qstore *q)
+{
+	char err[512];
+	struct lg_q_record *recs;
+	long n = lg_q_list(q, NULL, 1, 100000, &recs, err, sizeof err);
+	lg_q_records_free(recs, n > 0 ? (size_t)n : 0);
+	return n;
+}
+
+/* put_env - put the message msg from sender to the recipients (NULL-terminated); the id into
+ * id; 1 when it was recognised as already held, 0 when stored, -1 on error */
+static int put_env(struct lg_qstore *q, const char *sender, const char *const *rcpts,
+		   const char *msg, size_t len, char id[LG_Q_ID_LEN + 1])
+{
+	char err[512];
+	struct lg_q_record r;
+	struct entry e = { sender, { NULL, NULL, NULL }, { "personal-data-external", NULL }, 0, "" };
+	for (size_t i = 0; i < 3 && rcpts[i]; i++)
+		e.rcpts[i] = rcpts[i];
+	make_record(&e, &r, (int64_t)time(NULL));
+	int rc = lg_q_put(q, &r, msg, len, err, sizeof err);
+	if (rc < 0)
+		tap_diag("%s", err);
+	else
+		rc = r.duplicate;
+	memcpy(id, r.id, LG_Q_ID_LEN + 1);
+	lg_q_record_free(&r);
+	return rc;
+}
+
+/* One put against the first one: is it the same held message? */
+struct dedup_case {
+	const char *name;
+	const char *sender;
+	const char *rcpts[3];
+	const char *msg;
+	size_t len;		/* 0: strlen(msg) */
+	bool same;		/* recognised as the first entry (no new entry) */
+};
+
+#define D_SENDER "taro@pref.example.lg.jp"
+#define D_MSG "Subject: dedup\r\n\r\n03-1234-5678\r\n"
+
+/* test_dedup - an identical put (the MTA's retry after a lost answer) gives the held entry's id
+ * and stores nothing; any difference in envelope or bytes is another message; a released or
+ * deleted twin does not count; racing puts of one message on several connections store one */
+static void test_dedup(struct lg_qstore *q)
+{
+	static const struct dedup_case cases[] = {
+		{ "the same envelope and bytes", D_SENDER, { "a@example.com", "b@example.net", NULL }, D_MSG, 0, true },
+		{ "recipients in another order", D_SENDER, { "b@example.net", "a@example.com", NULL }, D_MSG, 0, false },
+		{ "one recipient fewer", D_SENDER, { "a@example.com", NULL, NULL }, D_MSG, 0, false },
+		{ "the recipients run together", D_SENDER, { "a@example.comb@example.net", NULL, NULL }, D_MSG, 0, false },
+		{ "a recipient moved into the sender", D_SENDER "a@example.com", { "b@example.net", NULL, NULL }, D_MSG, 0, false },
+		{ "another sender", "hanako@pref.example.lg.jp", { "a@example.com", "b@example.net", NULL }, D_MSG, 0, false },
+		{ "one byte different", D_SENDER, { "a@example.com", "b@example.net", NULL }, "Subject: dedup\r\n\r\n03-1234-5679\r\n", 0, false },
+		{ "one byte shorter", D_SENDER, { "a@example.com", "b@example.net", NULL }, D_MSG, sizeof D_MSG - 2, false },
+		{ "one NUL byte longer", D_SENDER, { "a@example.com", "b@example.net", NULL }, D_MSG, sizeof D_MSG, false },
+	};
+	const char *const base_rcpts[] = { "a@example.com", "b@example.net", NULL };
+	char first[LG_Q_ID_LEN + 1], id[LG_Q_ID_LEN + 1], again[LG_Q_ID_LEN + 1];
+	long n0 = count_all(q);
+	tap_is_long(put_env(q, D_SENDER, base_rcpts, D_MSG, strlen(D_MSG), first), 0,
+		    "dedup: the first put stores");
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		const struct dedup_case *c = &cases[i];
+		long before = count_all(q);
+		size_t len = c->len ? c->len : strlen(c->msg);
+		int rc = put_env(q, c->sender, c->rcpts, c->msg, len, id);
+		if (c->same) {
+			tap_ok(rc == 1 && !strcmp(id, first) && count_all(q) == before,
+			       "dedup: %s: the held entry's id, nothing stored", c->name);
+		} else {
+			int rc2 = put_env(q, c->sender, c->rcpts, c->msg, len, again);
+			tap_ok(rc == 0 && strcmp(id, first) != 0 && count_all(q) == before + 1 &&
+				       rc2 == 1 && !strcmp(again, id),
+			       "dedup: %s: a new entry (and its own retry is recognised)", c->name);
+		}
+	}
+	long n1 = count_all(q);
+	tap_is_long(n1, n0 + 1 + 8, "dedup: one entry per distinct message");
+
+	/* once reviewed, the same message sent again is a new message: held again */
+	char err[512];
+	tap_is_long(lg_q_set_status(q, first, LG_Q_HELD, LG_Q_RELEASED, "alice", NULL, err,
+				    sizeof err), LG_Q_CHANGED, "dedup: the first entry released");
+	tap_ok(put_env(q, D_SENDER, base_rcpts, D_MSG, strlen(D_MSG), id) == 0 &&
+		       strcmp(id, first) != 0 && count_all(q) == n1 + 1,
+	       "dedup: after a release the same message is a new entry");
+	tap_ok(put_env(q, D_SENDER, base_rcpts, D_MSG, strlen(D_MSG), again) == 1 &&
+		       !strcmp(again, id) && count_all(q) == n1 + 1,
+	       "dedup: whose retry is recognised in turn");
+	tap_is_long(lg_q_set_status(q, id, LG_Q_HELD, LG_Q_DELETED, "alice", NULL, err,
+				    sizeof err), LG_Q_CHANGED, "dedup: that entry deleted");
+	tap_ok(put_env(q, D_SENDER, base_rcpts, D_MSG, strlen(D_MSG), again) == 0 &&
+		       strcmp(again, id) != 0 && strcmp(again, first) != 0 &&
+		       count_all(q) == n1 + 2,
+	       "dedup: after a delete the same message is a new entry");
+}
+
+/* One of several connections putting the same message at the same moment. */
+struct putter {
+	pthread_barrier_t *start;
+	const char *msg;
+	int rc;
+	char id[LG_Q_ID_LEN + 1];
+};
+
+/* put_thread - its own connection, then the put at the barrier */
+static void *put_thread(void *arg)
+{
+	struct putter *p = arg;
+	static const char *const rcpts[] = { "race@example.com", NULL };
+	struct lg_qstore *q = open_or_die();
+	pthread_barrier_wait(p->start);
+	p->rc = put_env(q, D_SENDER, rcpts, p->msg, strlen(p->msg), p->id);
+	lg_q_close(q);
+	return NULL;
+}
+
+/* test_dedup_race - puts of one message racing on several connections (relays sharing a
+ * PostgreSQL store, or milter threads sharing the SQLite file) store it once */
+static void test_dedup_race(struct lg_qstore *q)
+{
+	enum { N = 6, ROUNDS = 5 };
+	int ok = 1;
+	long n0 = count_all(q);
+	for (int round = 0; round < ROUNDS; round++) {
+		char *msg = lg_asprintf("Subject: race %d\r\n\r\n090-1234-5678\r\n", round);
+		pthread_t th[N];
+		struct putter ps[N];
+		pthread_barrier_t start;
+		pthread_barrier_init(&start, NULL, N);
+		for (int i = 0; i < N; i++) {
+			ps[i] = (struct putter){ &start, msg, -1, "" };
+			pthread_create(&th[i], NULL, put_thread, &ps[i]);
+		}
+		int stored = 0, recognised = 0, same = 1;
+		for (int i = 0; i < N; i++) {
+			pthread_join(th[i], NULL);
+			stored += ps[i].rc == 0;
+			recognised += ps[i].rc == 1;
+			same &= !strcmp(ps[i].id, ps[0].id);
+		}
+		pthread_barrier_destroy(&start);
+		free(msg);
+		if (stored != 1 || recognised != N - 1 || !same) {
+			tap_diag("round %d: %d stored, %d recognised, same id: %d", round, stored,
+				 recognised, same);
+			ok = 0;
+		}
+	}
+	tap_ok(ok, "dedup race: %d connections putting one message at once: one stores it, the "
+		   "others get its id (%d rounds)", N, ROUNDS);
+	tap_is_long(count_all(q), n0 + ROUNDS, "dedup race: one entry per round");
 }
 
 /* test_helpers - ages and dates as the CLI takes them */
@@ -417,6 +579,8 @@ int main(int argc, char **argv)
 	test_status(q);
 	test_purge(q);
 	test_ids(q, nputs);
+	test_dedup(q);
+	test_dedup_race(q);
 	test_helpers();
 	lg_q_close(q);
 	if (dbpath) {
