@@ -171,20 +171,116 @@ static bool any_in(char **words, const char *cell, size_t n)
 	return false;
 }
 
+/* The quick reject for header cells. Every keyword that can mark a header (columns and context
+ * keywords; not_columns only ever unmark) puts a bit for its first g bytes into a table, g being
+ * the shortest keyword's length, at most three (one kana or kanji). lg_ci_find matches a keyword
+ * at i only where the cell's bytes, ASCII lower-cased, equal it, so a cell none of whose g-byte
+ * windows has its bit set holds none of the keywords. Bits are hashed: a collision only lets a
+ * cell through to the full search. A table of first bytes skips most positions at once. */
+#define HDRF_BITS 16			/* the table has 1 << HDRF_BITS bits (8 KiB) */
+struct lg_hdrfilter {
+	size_t min_len;			/* the shortest keyword, bytes */
+	unsigned g;			/* bytes per window: 1..3 */
+	unsigned char first[256];	/* a keyword begins with this byte, ASCII lower-cased */
+	unsigned char bits[(1u << HDRF_BITS) / 8];
+};
+
+/* hdrf_slot - the table bit of the g bytes at p, ASCII lower-cased */
+static uint32_t hdrf_slot(const unsigned char *p, unsigned g)
+{
+	uint32_t v = lower(p[0]);
+	for (unsigned k = 1; k < g; k++)
+		v = (v << 8) | lower(p[k]);
+	return g < 3 ? v : (uint32_t)(v * 2654435761u) >> (32 - HDRF_BITS);
+}
+
+/* kw_each - call fn on every non-empty column or context keyword of the set */
+static void kw_each(const struct lg_detectors *d, void (*fn)(void *, const char *, size_t),
+		    void *arg)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		char **lists[2] = { d->dets[i].def.columns, d->dets[i].def.context.keywords };
+		for (size_t l = 0; l < 2; l++)
+			for (size_t k = 0; lists[l] && lists[l][k]; k++) {
+				size_t m = strlen(lists[l][k]);
+				if (m)	/* lg_ci_find never finds an empty needle */
+					fn(arg, lists[l][k], m);
+			}
+	}
+}
+
+/* kw_min_len - kw_each step: the shortest length so far */
+static void kw_min_len(void *arg, const char *kw, size_t m)
+{
+	(void)kw;
+	size_t *min = arg;
+	if (*min == 0 || m < *min)
+		*min = m;
+}
+
+/* kw_set_bit - kw_each step: the keyword's first g bytes into the table */
+static void kw_set_bit(void *arg, const char *kw, size_t m)
+{
+	(void)m;
+	struct lg_hdrfilter *f = arg;
+	unsigned char c = lower((unsigned char)kw[0]);
+	uint32_t b = hdrf_slot((const unsigned char *)kw, f->g);
+	f->first[c] = 1;
+	if (c >= 'a' && c <= 'z')
+		f->first[c - 32] = 1;
+	f->bits[b >> 3] |= (unsigned char)(1u << (b & 7));
+}
+
+/* lg_hdrfilter_build - the table of every column and context keyword's first bytes */
+struct lg_hdrfilter *lg_hdrfilter_build(const struct lg_detectors *d)
+{
+	size_t min = 0;
+	kw_each(d, kw_min_len, &min);
+	if (min == 0)
+		return NULL;	/* no keywords: lg_header_new returns at once or finds nothing */
+	struct lg_hdrfilter *f = lg_calloc(1, sizeof *f);
+	f->min_len = min;
+	f->g = min < 3 ? (unsigned)min : 3;
+	kw_each(d, kw_set_bit, f);
+	return f;
+}
+
+/* lg_hdrfilter_free - release the table */
+void lg_hdrfilter_free(struct lg_hdrfilter *f)
+{
+	free(f);
+}
+
+/* lg_hdrfilter_may_match - a window of the cell has its bit set: a keyword may start there */
+bool lg_hdrfilter_may_match(const struct lg_hdrfilter *f, const char *cell, size_t n)
+{
+	if (!f)
+		return true;
+	if (n < f->min_len)
+		return false;
+	const unsigned char *p = (const unsigned char *)cell;
+	for (size_t i = 0; i + f->min_len <= n; i++) {
+		if (!f->first[p[i]])
+			continue;
+		uint32_t b = hdrf_slot(p + i, f->g);
+		if (f->bits[b >> 3] & (1u << (b & 7)))
+			return true;
+	}
+	return false;
+}
+
 /* lg_header_new - a header row: per column, the detectors it names */
 struct lg_header *lg_header_new(const struct lg_detectors *d, const char *const *cells,
 				const size_t *lens, size_t ncells)
 {
 	if (!d || !d->any_columns || ncells == 0)
 		return NULL;
-	struct lg_header *h = lg_calloc(1, sizeof *h);
-	h->ncols = ncells;
-	h->ndets = d->n;
-	h->marks = lg_calloc(ncells * d->n, 1);
-	bool any = false;
+	struct lg_header *h = NULL;	/* made at the first mark: most rows are not headers */
 	for (size_t c = 0; c < ncells; c++) {
 		if (lens[c] == 0 || lens[c] > 200)	/* a header cell is a short label */
 			continue;
+		if (!lg_hdrfilter_may_match(d->hdr, cells[c], lens[c]))
+			continue;	/* names no detector: its marks stay 0 */
 		for (size_t i = 0; i < d->n; i++) {
 			const struct lg_det *det = &d->dets[i];
 			unsigned char m = 0;
@@ -193,13 +289,16 @@ struct lg_header *lg_header_new(const struct lg_detectors *d, const char *const 
 				m |= HDR_COLUMN;
 			if (any_in(det->def.context.keywords, cells[c], lens[c]))
 				m |= HDR_CONTEXT;
+			if (!m)
+				continue;
+			if (!h) {
+				h = lg_calloc(1, sizeof *h);
+				h->ncols = ncells;
+				h->ndets = d->n;
+				h->marks = lg_calloc(ncells * d->n, 1);
+			}
 			h->marks[c * d->n + i] = m;
-			any = any || m;
 		}
-	}
-	if (!any) {
-		lg_header_free(h);
-		return NULL;
 	}
 	return h;
 }

@@ -225,6 +225,7 @@ struct lg_detectors *lg_detectors_build(const struct lg_detdef *defs, size_t n, 
 			d->any_columns = true;
 	}
 	d->lits = lg_litdb_build(d);
+	d->hdr = lg_hdrfilter_build(d);
 	d->use_lits = d->lits != NULL;
 	return d;
 }
@@ -244,6 +245,7 @@ void lg_detectors_free(struct lg_detectors *d)
 	if (!d)
 		return;
 	lg_litdb_free(d->lits);
+	lg_hdrfilter_free(d->hdr);
 	for (size_t i = 0; i < d->n; i++) {
 		pcre2_code_free(d->dets[i].re);
 		lg_kwset_free(&d->dets[i].context);

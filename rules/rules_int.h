@@ -51,6 +51,7 @@ struct lg_detectors {
 	bool any_digits;		/* some detector uses the digit prefilter */
 	unsigned min_digits;		/* the fewest digits any of them needs */
 	bool any_columns;		/* some detector has columns or context keywords */
+	struct lg_hdrfilter *hdr;	/* quick reject of header cells (lg_hdrfilter_build) */
 };
 
 /* A table header: per column, a byte per detector: HDR_COLUMN when the header names a column
@@ -152,6 +153,13 @@ bool lg_kwset_find(const struct lg_kwset *ks, const char *hay, size_t n);
 /* lg_any_keyword - one of the keywords (NULL-terminated, normalised) anywhere in hay[0..n):
  * for long texts (SIMD for the Japanese ones); lg_kwset_find is quicker over a few bytes */
 bool lg_any_keyword(const char *hay, size_t n, char **kw);
+/* lg_hdrfilter_build - the quick reject for header cells: every column and context keyword of
+ * the set, by its first (up to three) bytes; NULL when no detector has any */
+struct lg_hdrfilter *lg_hdrfilter_build(const struct lg_detectors *d);
+void lg_hdrfilter_free(struct lg_hdrfilter *f);
+/* lg_hdrfilter_may_match - false only when no column or context keyword of the set can occur in
+ * cell[0..n) as lg_ci_find compares (true for every cell when f is NULL) */
+bool lg_hdrfilter_may_match(const struct lg_hdrfilter *f, const char *cell, size_t n);
 /* lg_context_near - one of the detector's keywords within its window around [start, end) */
 bool lg_context_near(const struct lg_det *det, const char *text, size_t len, size_t start,
 		     size_t end);

@@ -639,6 +639,234 @@ static void test_clusters_both_ways(void)
 	free(first_diff);
 }
 
+/* ---- the quick reject of header cells ------------------------------------------------------ */
+
+/* ref_any_in - reference: one of the words in the cell, keyword by keyword */
+static bool ref_any_in(char **w, const char *cell, size_t n)
+{
+	for (size_t k = 0; w && w[k]; k++)
+		if (lg_ci_find(cell, n, w[k]))
+			return true;
+	return false;
+}
+
+/* ref_mark - reference: what a header cell means for one detector, by the full search of every
+ * keyword (lg_header_new before the quick reject) */
+static unsigned char ref_mark(const struct lg_det *det, const char *cell, size_t n)
+{
+	unsigned char m = 0;
+	if (n == 0 || n > 200)
+		return 0;
+	if (det->def.columns && ref_any_in(det->def.columns, cell, n) &&
+	    !ref_any_in(det->def.not_columns, cell, n))
+		m |= HDR_COLUMN;
+	if (ref_any_in(det->def.context.keywords, cell, n))
+		m |= HDR_CONTEXT;
+	return m;
+}
+
+/* A pool of cells: owned copies with lengths. */
+struct cells {
+	char **s;
+	size_t *len, n, cap;
+};
+
+/* cells_add - a copy of s[0..n) into the pool */
+static void cells_add(struct cells *c, const char *s, size_t n)
+{
+	if (c->n == c->cap) {
+		c->cap = c->cap ? 2 * c->cap : 256;
+		c->s = lg_realloc(c->s, c->cap * sizeof *c->s);
+		c->len = lg_realloc(c->len, c->cap * sizeof *c->len);
+	}
+	c->s[c->n] = lg_malloc(n + 1);
+	memcpy(c->s[c->n], s, n);
+	c->s[c->n][n] = '\0';
+	c->len[c->n++] = n;
+}
+
+/* cells_from_keywords - each keyword of a list, upper-cased, inside other text, cut short */
+static void cells_from_keywords(struct cells *c, char **kw)
+{
+	for (size_t k = 0; kw && kw[k]; k++) {
+		size_t m = strlen(kw[k]);
+		cells_add(c, kw[k], m);
+		char *up = lg_strdup(kw[k]);
+		for (char *p = up; *p; p++)
+			if (*p >= 'a' && *p <= 'z')
+				*p = (char)(*p - 32);
+		cells_add(c, up, m);
+		free(up);
+		char *in = lg_asprintf("お客様%s欄", kw[k]);
+		cells_add(c, in, strlen(in));
+		free(in);
+		in = lg_asprintf("x%s1", kw[k]);	/* ASCII words glued: not found */
+		cells_add(c, in, strlen(in));
+		free(in);
+		in = lg_asprintf("(%s)", kw[k]);
+		cells_add(c, in, strlen(in));
+		free(in);
+		if (m > 1) {
+			cells_add(c, kw[k] + 1, m - 1);
+			cells_add(c, kw[k], m - 1);
+		}
+	}
+}
+
+/* cells_from_file - the tab, comma and line separated fields of a file in the source tree */
+static void cells_from_file(struct cells *c, const char *rel)
+{
+	const char *top = getenv("top_srcdir");
+	char *path = lg_asprintf("%s/%s", top ? top : ".", rel);
+	FILE *f = fopen(path, "r");
+	if (!tap_ok(f != NULL, "header cells: read %s", rel)) {
+		free(path);
+		return;
+	}
+	char line[4096];
+	while (fgets(line, sizeof line, f)) {
+		size_t a = 0;
+		for (size_t i = 0;; i++)
+			if (line[i] == '\t' || line[i] == ',' || line[i] == '\n' || line[i] == '\0') {
+				cells_add(c, line + a, i - a);
+				if (line[i] == '\n' || line[i] == '\0')
+					break;
+				a = i + 1;
+			}
+	}
+	fclose(f);
+	free(path);
+}
+
+/* cells_random - cells glued from header words, data and raw bytes */
+static void cells_random(struct cells *c, size_t count)
+{
+	static const char *const bits[] = {
+		"氏名", "名前", "お名前", "フリガナ", "カナ", "電話", "電話番号", "携帯", "TEL", "Tel",
+		"FAX", "E-Mail", "mail", "メール", "アドレス", "住所", "〒", "郵便番号", "No.", "番号",
+		"個人番号", "マイナンバー", "会社名", "file name", "Name", "name", "口座", "カード",
+		"山田", "太郎", "株式会社", "東京都", "090", "-", "1234", " ", "@", "example.jp", "x",
+		"a", "1", "(", ")", ":", "・", "ー", "氏", "名", "電", "話", "ma", "il", "te", "l",
+	};
+	char buf[64];
+	for (size_t i = 0; i < count; i++) {
+		struct lg_buf b = LG_BUF_INIT;
+		size_t pieces = rnd(6);
+		for (size_t k = 0; k < pieces; k++)
+			lg_buf_puts(&b, bits[rnd(sizeof bits / sizeof bits[0])]);
+		cells_add(c, lg_buf_cstr(&b), b.len);
+		lg_buf_free(&b);
+		size_t n = rnd(sizeof buf);
+		for (size_t k = 0; k < n; k++)
+			buf[k] = (char)(rnd(4) ? 0x20 + rnd(95) : 0x80 + rnd(128));
+		cells_add(c, buf, n);
+	}
+	char big[300];	/* longer than any header cell */
+	memset(big, 'a', sizeof big);
+	memcpy(big, "name", 4);
+	cells_add(c, big, sizeof big);
+}
+
+/* check_header_cells - over the pool, the quick reject never turns away a cell the full search
+ * takes, and lg_header_new marks rows of these cells exactly as the full search does */
+static void check_header_cells(const struct lg_detectors *d, const char *what, struct cells *c)
+{
+	size_t takes = 0, lost = 0, rejected = 0;
+	for (size_t i = 0; i < c->n; i++) {
+		bool full = false;
+		for (size_t k = 0; k < d->n; k++) {
+			char **lists[2] = { d->dets[k].def.columns, d->dets[k].def.context.keywords };
+			full = full || ref_any_in(lists[0], c->s[i], c->len[i]) ||
+			       ref_any_in(lists[1], c->s[i], c->len[i]);
+		}
+		bool quick = lg_hdrfilter_may_match(d->hdr, c->s[i], c->len[i]);
+		takes += full;
+		rejected += !quick;
+		if (full && !quick && lost++ == 0)
+			tap_diag("%s: the quick reject turns away [%s]", what, c->s[i]);
+	}
+	tap_ok(lost == 0, "%s: the quick reject loses no cell (%zu lost)", what, lost);
+	tap_ok(takes > 0 && rejected > 0, "%s: %zu cells, %zu named a detector, %zu rejected quickly",
+	       what, c->n, takes, rejected);
+	size_t wrong = 0;
+	for (size_t r = 0; r + 5 <= c->n; r += 5) {	/* rows of 5 cells */
+		struct lg_header *h = lg_header_new(d, (const char *const *)c->s + r, c->len + r, 5);
+		bool any = false;
+		for (size_t col = 0; col < 5; col++)
+			for (size_t k = 0; k < d->n; k++) {
+				unsigned char want = ref_mark(&d->dets[k], c->s[r + col], c->len[r + col]);
+				unsigned char got = h ? h->marks[col * d->n + k] : 0;
+				any = any || want;
+				if (got != want && wrong++ == 0)
+					tap_diag("%s: [%s] for %s: mark %u, want %u", what, c->s[r + col],
+						 d->dets[k].def.id, got, want);
+			}
+		if ((h != NULL) != any && wrong++ == 0)
+			tap_diag("%s: row %zu: a header %s", what, r / 5, h ? "naming nothing" : "missed");
+		lg_header_free(h);
+	}
+	tap_ok(wrong == 0, "%s: lg_header_new marks rows as the full search does (%zu wrong)", what,
+	       wrong);
+}
+
+/* test_header_quick_reject - the built-in set and sets with one- and two-byte keywords */
+static void test_header_quick_reject(const struct lg_detectors *builtin)
+{
+	static const struct {
+		const char *what, *rule;
+	} sets[] = {
+		{ "built-in", NULL },
+		{ "two-byte keywords", "id: short_col\ncolumns: ['No', 'ID']\nnot_columns: ['nope']\n" },
+		{ "one-byte keyword", "id: tagged\npattern: 'Q[0-9]{3}'\nprefilter: {literals: [q]}\n"
+				      "context:\n  keywords: ['#', '番号']\n" },
+	};
+	char dir[] = "/tmp/lg-test-hdr-XXXXXX";
+	if (!tap_ok(mkdtemp(dir) != NULL, "mkdtemp"))
+		return;
+	for (size_t s = 0; s < sizeof sets / sizeof sets[0]; s++) {
+		struct lg_config *cfg = NULL;
+		const struct lg_detectors *d = builtin;
+		char *path = NULL;
+		if (sets[s].rule) {
+			path = write_tmp(dir, "short.yaml", sets[s].rule);
+			char *yaml = lg_asprintf("detectors:\n  files: ['%s']\n", path);
+			struct lg_buf errors = LG_BUF_INIT;
+			cfg = lg_config_load_string("c.yaml", yaml, strlen(yaml), &errors);
+			free(yaml);
+			if (!tap_ok(cfg != NULL, "%s: config loads", sets[s].what))
+				tap_diag("%s", lg_buf_cstr(&errors));
+			lg_buf_free(&errors);
+			if (!cfg) {
+				unlink(path);
+				free(path);
+				continue;
+			}
+			d = cfg->detectors;
+		}
+		struct cells c = { 0 };
+		for (size_t k = 0; k < d->n; k++) {
+			cells_from_keywords(&c, d->dets[k].def.columns);
+			cells_from_keywords(&c, d->dets[k].def.not_columns);
+			cells_from_keywords(&c, d->dets[k].def.context.keywords);
+			cells_from_keywords(&c, d->dets[k].def.exclude.keywords);
+		}
+		cells_from_file(&c, "tests/eval/labels.tsv");
+		cells_from_file(&c, "tests/fixtures/content/html_mail.txt");
+		cells_random(&c, 20000);
+		check_header_cells(d, sets[s].what, &c);
+		for (size_t i = 0; i < c.n; i++)
+			free(c.s[i]);
+		free(c.s);
+		free(c.len);
+		lg_config_free(cfg);
+		if (path) {
+			unlink(path);
+			free(path);
+		}
+	}
+	rmdir(dir);
+}
+
 int main(void)
 {
 	test_bad_rules();
@@ -654,6 +882,7 @@ int main(void)
 	test_prefilter_loses_nothing(d);
 	test_backtracking_limit(d);
 	test_no_built_in_backtracks(d);
+	test_header_quick_reject(d);
 	lg_detectors_free(d);
 	return tap_done();
 }
