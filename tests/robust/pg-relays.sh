@@ -228,7 +228,7 @@ report pgdowna 2 2 "(d) relay A after the server is back and the sender retried"
 SENT=$SENT_B
 report pgdownb 1 1 "(d) relay B after the server is back and the sender retried"
 if kill -0 "$LG_PID" 2>/dev/null && kill -0 "$LG_PID_B" 2>/dev/null &&
-	! grep -Eiq 'fatal|panic|AddressSanitizer|runtime error' "$LG_LOG"; then
+	! grep -Eq '^[^ :]+: (fatal|panic): |ERROR: [A-Za-z]*Sanitizer|runtime error: ' "$LG_LOG"; then
 	ok "both leakguards still run; no fatal, panic or sanitizer line"
 else
 	not_ok "both leakguards still run"
