@@ -36,11 +36,11 @@ build_and_check() {
 	extra_passed=$((extra_passed + 1))
 	echo "=== $dir: make check"
 	make -C "$dir" -j"$jobs" check >"$dir/check.out" 2>&1
-	grep -E '^(PASS|FAIL|ERROR|XPASS|SKIP|# )' "$dir/check.out" | grep -vE '^PASS' | head -n 60
+	grep -aE '^(PASS|FAIL|ERROR|XPASS|SKIP|# )' "$dir/check.out" | grep -vE '^PASS' | head -n 60
 	for log in $(find "$dir/tests" -name '*.log' ! -name test-suite.log 2>/dev/null); do
-		if grep -qE '^(not ok|Bail out)' "$log" || grep -q '^:test-result: \(FAIL\|ERROR\)' "${log%.log}.trs" 2>/dev/null; then
+		if grep -aqE '^(not ok|Bail out)' "$log" || grep -q '^:test-result: \(FAIL\|ERROR\)' "${log%.log}.trs" 2>/dev/null; then
 			echo "--- $log"
-			grep -E '^(not ok|#|Bail)' "$log" | head -n 40
+			grep -aE '^(not ok|#|Bail)' "$log" | head -n 40
 		fi
 	done
 }
