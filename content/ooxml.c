@@ -147,7 +147,8 @@ static const struct rel *rels_by_type(const struct rels *rl, const char *suffix)
 	return NULL;
 }
 
-/* read_rels - the relationships of part (its _rels/<name>.rels); a missing .rels is no error */
+/* read_rels - the relationships of part (its _rels/<name>.rels); a missing .rels is no error;
+ * false (with rl empty) when the .rels cannot be read */
 static bool read_rels(struct ooxml *o, const char *part, struct rels *rl)
 {
 	struct lg_buf name = LG_BUF_INIT;
@@ -194,7 +195,11 @@ static bool read_rels(struct ooxml *o, const char *part, struct rels *rl)
 		rl->n++;
 	}
 	lg_zip_xml_close(&x);
-	return rc == 0;
+	if (rc != 0) {
+		rels_free(rl);	/* a failed read leaves the caller nothing to free */
+		return false;
+	}
+	return true;
 }
 
 /* root_is - is the root element of part idx called name (local name)? false with r set on error */
