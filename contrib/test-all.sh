@@ -56,7 +56,7 @@ if FUZZ_SECONDS=${FUZZ_SECONDS:-5} FUZZ_MINIMIZE=0 sh contrib/fuzz.sh >build-fuz
 	[ -s build-fuzz/logs/summary.txt ]; then
 	cat build-fuzz/logs/summary.txt
 	fuzz_ok=$(grep -c ' none$' build-fuzz/logs/summary.txt)
-	fuzz_bad=$(($(grep -vc '^harness' build-fuzz/logs/summary.txt) - fuzz_ok))
+	fuzz_bad=$(($(grep -vc '^harness\|^ ' build-fuzz/logs/summary.txt) - fuzz_ok))
 	extra_passed=$((extra_passed + fuzz_ok))
 	extra_failed=$((extra_failed + fuzz_bad))
 	[ "$fuzz_bad" -eq 0 ] || sed -n '/^  [a-z]*:/,$p' build-fuzz.out | head -n 40
