@@ -7,7 +7,8 @@
 # sink copy must carry leakguard's tag and its relay queue id a tag verdict in leakguard's log),
 # held (quarantine entries, by the Message-ID in the stored bytes), deferred at the sender,
 # lost (sent - delivered - held; must be 0), duplicates (must be 0: a retried hold is recognised).
-#   (0) no fault;  (1) kill -9 of leakguard during a stream;  (2) the store read-only;
+#   (0) no fault;  (1) kill -9 of leakguard during a stream;  (1b) kill -9 while leakguard
+#   holds a message's content (its spool file open);  (2) the store read-only;
 #   (3) disk full: the store, then spool_dir, on a full tmpfs;  (4) kill -9 while a thread
 #   writes the store;  (5) leakguard stopped (SIGSTOP): Postfix's milter timeouts.
 # TAP output. Needs root, postfix, smtp-sink; (3) needs mount -t tmpfs. Ports from
@@ -110,6 +111,45 @@ else
 	not_ok "(1) leakguard restarts"
 	diag_file "$LG_LOG" 10
 fi
+
+# ------------------------------------------------------------------------------ (1b) kill in a message
+
+# kill_in_message TIMEOUT: kill -9 leakguard while it holds a message's content: the spool file
+# (limits.spool_memory is 1M, so a 3 MB message spills to an unlinked file in spool_dir) is open
+# between the first body chunk and the verdict; true if it did
+_in_message() { ls -l "/proc/$LG_PID/fd" 2>/dev/null | grep -q " $T/lg/spool/"; }
+kill_in_message() {
+	local end=$((SECONDS + $1))
+	while [ $SECONDS -lt $end ]; do
+		if _in_message; then
+			lg_kill9
+			return 0
+		fi
+	done
+	return 1
+}
+
+make_batch mid 0 6 3000
+eod0=$(grep -c 'postfix-lgsender/smtp.*status=deferred.* said: 4[0-9][0-9] .*(in reply to end of DATA command)' "$SP/maillog")
+submit_batch mid
+mkills=0
+for i in 1 2 3; do
+	kill_in_message 40 || break
+	mkills=$((mkills + 1))
+	start_leakguard || break
+done
+eod=$(($(grep -c 'postfix-lgsender/smtp.*status=deferred.* said: 4[0-9][0-9] .*(in reply to end of DATA command)' "$SP/maillog") - eod0))
+if [ $mkills -ge 1 ] && [ $eod -ge 1 ]; then
+	ok "(1b) leakguard killed -9 $mkills times while it held a message's content; the relay answered 4xx at end of DATA ($eod deferral lines at the sender, one a recipient)"
+	grep -Eo 'said: 4[0-9][0-9] .*\(in reply to end of DATA command\)' "$SP/maillog" | sort | uniq -c | head -n 2 | sed 's/^/# /'
+else
+	not_ok "(1b) leakguard killed -9 inside a message: 4xx at end of DATA"
+	diag "kills $mkills, deferrals at end of DATA $eod"
+	diag_file "$SP/maillog" 10
+fi
+[ -n "$LG_PID" ] || start_leakguard
+settle 180
+report mid 0 6 "(1b) after the kills inside messages and the retries"
 
 # ------------------------------------------------------------------------------- (2) read-only
 
