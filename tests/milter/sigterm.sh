@@ -49,9 +49,10 @@ for sig in TERM INT; do
 	kill -s "$sig" "$pid"
 	rc=
 	for _ in $(seq 150); do
-		kill -0 "$pid" 2>/dev/null || { wait "$pid"; rc=$?; break; }
+		kill -0 "$pid" 2>/dev/null || { wait "$pid"; rc=$?; pid=; break; }
 		sleep 0.1
 	done
+	[ -n "$pid" ] && kill -9 "$pid" 2>/dev/null	# still running: not stopped by the signal
 	pid=
 	[ "$rc" = 0 ] && grep -q 'stopping (smfi_main returned 0)' "$tmp/$n.log"
 	result $? "SIG$sig: a graceful stop (\"stopping\" logged, exit status 0; got ${rc:-still running})" ||
