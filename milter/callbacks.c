@@ -2,6 +2,10 @@
  * at end of message have the message analysed (in a worker process, milter/workers.c, or with
  * workers.count 0 by lg_analyze() in this thread) and call lg_enact(), or with hold_mode store
  * lg_hold_store() for a hold verdict. Any internal error answers tempfail.
+ * The steps between connect and end of message are not answered one by one (cb_negotiate asks
+ * the MTA not to wait for a reply to each recipient, header and body chunk: a round trip each);
+ * an internal error in one of them is kept in the message's state, later steps skip their work,
+ * and end of message answers tempfail.
  * Each message holds a reference to the configuration that was current at its MAIL FROM, so a
  * reload never changes the rules under a message in flight. */
 #include "milter/callbacks.h"
@@ -52,7 +56,15 @@ struct conn {
 	struct lg_spool spool;
 	struct lg_vis_hdrs vis;		/* To, Cc (values) and Bcc (count), for the bcc action */
 	int in_message;
+	bool failed;			/* a step before end of message failed (logged): tempfail */
 };
+
+/* The steps the MTA need not wait for: their callbacks answer SMFIS_NOREPLY (libmilter sends
+ * "continue" itself to an MTA that does not offer this). MAIL FROM is still answered: it binds
+ * the message to the configuration in force, and a reload is ordered after it. */
+#define LG_NOREPLY_STEPS (SMFIP_NR_CONN | SMFIP_NR_RCPT | SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY)
+/* The steps leakguard has no callback for: the MTA need not send them at all. */
+#define LG_SKIPPED_STEPS (SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA)
 
 /* cfg_release - drop one reference; the last one frees the configuration */
 static void cfg_release(struct cfg_ref *r)
@@ -150,6 +162,7 @@ static void message_reset(struct conn *c)
 	cfg_release(c->cfg);
 	c->cfg = NULL;
 	c->in_message = 0;
+	c->failed = false;
 }
 
 /* get_conn - the connection state, or NULL (logged) */
@@ -167,6 +180,22 @@ static struct conn *get_message(SMFICTX *ctx, const char *where)
 	struct conn *c = get_conn(ctx, where);
 	if (c && !c->cfg) {
 		lg_error("%s: no message in progress; answering tempfail", where);
+		return NULL;
+	}
+	return c;
+}
+
+/* step_message - the state of the message a step before end of message belongs to, or NULL when
+ * the step has nothing to do: no connection state (logged at connect and answered tempfail at
+ * end of message) or the message already failed */
+static struct conn *step_message(SMFICTX *ctx, const char *where)
+{
+	struct conn *c = smfi_getpriv(ctx);
+	if (!c || c->failed)
+		return NULL;
+	if (!c->cfg) {
+		lg_error("%s: no message in progress; answering tempfail at end of message", where);
+		c->failed = true;
 		return NULL;
 	}
 	return c;
@@ -191,10 +220,9 @@ static sfsistat cb_connect(SMFICTX *ctx, char *hostname, _SOCK_ADDR *addr)
 	if (smfi_setpriv(ctx, c) != MI_SUCCESS) {
 		free(c->client);
 		free(c);
-		lg_error("connect: smfi_setpriv failed; answering tempfail");
-		return SMFIS_TEMPFAIL;
+		lg_error("connect: smfi_setpriv failed; answering tempfail at end of message");
 	}
-	return SMFIS_CONTINUE;
+	return SMFIS_NOREPLY;
 }
 
 /* cb_envfrom - MAIL FROM: a new message begins */
@@ -218,23 +246,23 @@ static sfsistat cb_envfrom(SMFICTX *ctx, char **argv)
 /* cb_envrcpt - RCPT TO: one more recipient */
 static sfsistat cb_envrcpt(SMFICTX *ctx, char **argv)
 {
-	struct conn *c = get_message(ctx, "envrcpt");
+	struct conn *c = step_message(ctx, "envrcpt");
 	if (!c)
-		return SMFIS_TEMPFAIL;
+		return SMFIS_NOREPLY;
 	c->rcpts = lg_realloc(c->rcpts, (c->nrcpts + 1) * sizeof *c->rcpts);
 	c->rcpts[c->nrcpts++] = strip_angle(argv && argv[0] ? argv[0] : "");
-	return SMFIS_CONTINUE;
+	return SMFIS_NOREPLY;
 }
 
-/* spool_or_fail - append to the spool; false (logged) on an I/O error */
-static int spool_or_fail(SMFICTX *ctx, struct conn *c, const void *p, size_t n)
+/* spool_or_fail - append to the spool; on an I/O error the message fails (logged; tempfail at its
+ * end) */
+static void spool_or_fail(SMFICTX *ctx, struct conn *c, const void *p, size_t n)
 {
 	char err[256];
 	if (lg_spool_write(&c->spool, p, n, err, sizeof err) < 0) {
 		lg_error("%s: spool: %s; answering tempfail", queue_id(ctx), err);
-		return 0;
+		c->failed = true;
 	}
-	return 1;
 }
 
 /* cb_header - one header, written to the spool as "Name: value" CRLF with the value as the MTA
@@ -242,9 +270,9 @@ static int spool_or_fail(SMFICTX *ctx, struct conn *c, const void *p, size_t n)
  * CRLF, so that the spooled (and quarantined) message has one line ending throughout */
 static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
 {
-	struct conn *c = get_message(ctx, "header");
+	struct conn *c = step_message(ctx, "header");
 	if (!c)
-		return SMFIS_TEMPFAIL;
+		return SMFIS_NOREPLY;
 	lg_vis_hdrs_add(&c->vis, name, value);
 	struct lg_buf b = LG_BUF_INIT;
 	lg_buf_printf(&b, "%s: ", name);
@@ -254,27 +282,27 @@ static sfsistat cb_header(SMFICTX *ctx, char *name, char *value)
 		lg_buf_putc(&b, *p);
 	}
 	lg_buf_puts(&b, "\r\n");
-	int ok = spool_or_fail(ctx, c, b.data, b.len);
+	spool_or_fail(ctx, c, b.data, b.len);
 	lg_buf_free(&b);
-	return ok ? SMFIS_CONTINUE : SMFIS_TEMPFAIL;
+	return SMFIS_NOREPLY;
 }
 
 /* cb_eoh - end of headers: the blank line */
 static sfsistat cb_eoh(SMFICTX *ctx)
 {
-	struct conn *c = get_message(ctx, "eoh");
-	if (!c)
-		return SMFIS_TEMPFAIL;
-	return spool_or_fail(ctx, c, "\r\n", 2) ? SMFIS_CONTINUE : SMFIS_TEMPFAIL;
+	struct conn *c = step_message(ctx, "eoh");
+	if (c)
+		spool_or_fail(ctx, c, "\r\n", 2);
+	return SMFIS_NOREPLY;
 }
 
 /* cb_body - a body chunk */
 static sfsistat cb_body(SMFICTX *ctx, unsigned char *chunk, size_t len)
 {
-	struct conn *c = get_message(ctx, "body");
-	if (!c)
-		return SMFIS_TEMPFAIL;
-	return spool_or_fail(ctx, c, chunk, len) ? SMFIS_CONTINUE : SMFIS_TEMPFAIL;
+	struct conn *c = step_message(ctx, "body");
+	if (c)
+		spool_or_fail(ctx, c, chunk, len);
+	return SMFIS_NOREPLY;
 }
 
 /* put_orig - header values for the log: unfolded (a line break and the white space after it
@@ -427,6 +455,12 @@ static sfsistat cb_eom(SMFICTX *ctx)
 	if (!c)
 		return SMFIS_TEMPFAIL;
 	const char *qid = queue_id(ctx);
+	if (c->failed) {
+		lg_error("%s: not analysed (an earlier step failed, logged above); answering tempfail",
+			 qid);
+		message_reset(c);
+		return SMFIS_TEMPFAIL;
+	}
 	const struct lg_config *cfg = c->cfg->cfg;
 	char err[256];
 	const char *data;
@@ -463,6 +497,24 @@ static sfsistat cb_eom(SMFICTX *ctx)
 	lg_report_free(&rep);
 	message_reset(c);
 	return st;
+}
+
+/* cb_negotiate - the protocol options: leakguard's actions, the steps it has no callback for left
+ * out, and no reply to the steps in LG_NOREPLY_STEPS (libmilter refuses the connection when the
+ * MTA cannot do the actions) */
+static sfsistat cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
+			     unsigned long f3, unsigned long *pf0, unsigned long *pf1,
+			     unsigned long *pf2, unsigned long *pf3)
+{
+	(void)ctx;
+	(void)f0;
+	(void)f2;
+	(void)f3;
+	*pf0 = lg_milter_desc.xxfi_flags;
+	*pf1 = (LG_SKIPPED_STEPS | LG_NOREPLY_STEPS) & f1;
+	*pf2 = 0;
+	*pf3 = 0;
+	return SMFIS_CONTINUE;
 }
 
 /* cb_abort - the MTA gave up the message */
@@ -503,5 +555,5 @@ struct smfiDesc lg_milter_desc = {
 	.xxfi_close = cb_close,
 	.xxfi_unknown = NULL,
 	.xxfi_data = NULL,
-	.xxfi_negotiate = NULL,
+	.xxfi_negotiate = cb_negotiate,
 };

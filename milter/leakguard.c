@@ -226,6 +226,20 @@ static void wait_signals(const struct started *st)
 	}
 }
 
+/* block_signals - block SIGHUP, SIGUSR1, SIGTERM and SIGINT in this thread and in every thread
+ * it starts from now on (the notice sender, libmilter's): a thread that took SIGTERM or SIGINT
+ * unblocked would end the whole process by their default action, without the graceful stop */
+static void block_signals(void)
+{
+	sigset_t all;
+	sigemptyset(&all);
+	sigaddset(&all, SIGHUP);
+	sigaddset(&all, SIGUSR1);
+	sigaddset(&all, SIGTERM);
+	sigaddset(&all, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+}
+
 /* start_signals - the pipe, the handlers, and which thread takes which signal */
 static void start_signals(pthread_t *tid)
 {
@@ -235,18 +249,13 @@ static void start_signals(pthread_t *tid)
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGHUP, &sa, NULL) < 0 || sigaction(SIGUSR1, &sa, NULL) < 0)
 		lg_fatal("sigaction: %s", strerror(errno));
-	sigset_t all, reload_set;
-	sigemptyset(&all);
-	sigaddset(&all, SIGHUP);
-	sigaddset(&all, SIGUSR1);
-	sigaddset(&all, SIGTERM);
-	sigaddset(&all, SIGINT);
+	sigset_t reload_set;
 	sigemptyset(&reload_set);
 	sigaddset(&reload_set, SIGHUP);
 	sigaddset(&reload_set, SIGUSR1);
 	/* libmilter's threads inherit all four blocked (its signal thread sigwaits HUP, TERM,
 	 * INT); the main thread then takes SIGHUP and SIGUSR1 back and leaves TERM and INT to it */
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	block_signals();
 	int e = pthread_create(tid, NULL, milter_thread, NULL);
 	if (e != 0)
 		lg_fatal("pthread_create: %s", strerror(e));
@@ -341,6 +350,7 @@ int main(int argc, char **argv)
 	if (!ncfg)
 		lg_error("notices: the configuration cannot be read again as the run-as user: no "
 			 "notices are sent until a reload succeeds");
+	block_signals();	/* before the notice sender starts: it must never take them */
 	lg_notice_thread_start(ncfg);
 	pthread_t tid;
 	start_signals(&tid);
