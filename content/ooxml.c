@@ -62,6 +62,30 @@ static bool is(const xmlChar *ln, const char *s)
 	return ln && strcmp((const char *)ln, s) == 0;
 }
 
+/* name_eq - does the SAX local name ln equal s (the names here are short: compared in place,
+ * without a call to strcmp per element) */
+static inline bool name_eq(const char *ln, const char *s)
+{
+	while (*s && *ln == *s) {
+		ln++;
+		s++;
+	}
+	return *ln == *s;
+}
+
+/* buf_add - lg_buf_append, without the calls while the buffer has room (a cell's value, a
+ * shared string's text: many short appends) */
+static inline void buf_add(struct lg_buf *b, const char *s, size_t n)
+{
+	if (b->cap - b->len > n) {	/* room for the bytes and the NUL */
+		memcpy(b->data + b->len, s, n);
+		b->len += n;
+		b->data[b->len] = '\0';
+	} else {
+		lg_buf_append(b, s, n);
+	}
+}
+
 /* ends_with - does s end with suffix */
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -230,7 +254,7 @@ static void sst_push(struct sst *t, size_t start)
 		t->cap = t->cap ? t->cap * 2 : 256;
 		t->start = lg_realloc(t->start, t->cap * sizeof *t->start);
 	}
-	lg_buf_append(&t->text, "", 1);
+	buf_add(&t->text, "", 1);
 	t->start[t->n++] = start;
 }
 
@@ -269,10 +293,10 @@ static bool rich_start(void *arg, struct lg_zip_sax *x, const char *ln)
 {
 	struct rich *st = arg;
 
-	if (strcmp(ln, st->block) == 0) {
+	if (name_eq(ln, st->block)) {
 		st->start = st->b->len;
 		st->in_block = true;
-	} else if (strcmp(ln, "rPh") == 0) {
+	} else if (name_eq(ln, "rPh")) {
 		lg_zip_sax_skip(x);
 	} else if (ln[0] == 't' && ln[1] == '\0' && st->in_block) {
 		st->in_t = true;
@@ -303,7 +327,7 @@ static bool rich_end(void *arg, const char *ln)
 
 	if (ln[0] == 't' && ln[1] == '\0') {
 		st->in_t = false;
-	} else if (st->in_block && strcmp(ln, st->block) == 0) {
+	} else if (st->in_block && name_eq(ln, st->block)) {
 		st->in_block = false;
 		if (st->sst) {
 			if (!sst_fits(st, 0))
@@ -329,7 +353,7 @@ static bool rich_text(void *arg, const char *s, size_t len)
 		return true;
 	if (st->sst && !sst_fits(st, len))
 		return false;
-	lg_buf_append(st->b, s, len);
+	buf_add(st->b, s, len);
 	return true;
 }
 
@@ -468,17 +492,22 @@ static bool sheet_start(void *arg, struct lg_zip_sax *x, const char *ln)
 	case 'c': {
 		if (ln[1] != '\0')
 			break;
-		const char *ref = lg_zip_sax_attr(x, "r", &len);
-		long col = cell_column(ref, ref ? len : 0);
+		const char *ref, *t;
+		size_t tlen;
+		/* raw values do: cell_column stops at the first character that is no letter and
+		 * cell_type_of reads one-byte values, so "&#38;" reads as the '&' it stands for */
+		lg_zip_sax_attr2(x, "r", &ref, &len, "t", &t, &tlen);
+		long col = cell_column(ref, len);
 		sh->col = col >= 0 ? (size_t)col : sh->next_col;
 		if (sh->col >= XLSX_MAX_COLS) {
 			lg_ex_set(sh->o->r, LG_EX_CORRUPT, "corrupt", "%s: cell beyond column XFD",
 				  sh->part);
 			return false;
 		}
-		const char *t = lg_zip_sax_attr(x, "t", &len);
-		sh->type = cell_type_of(t, t ? len : 0);
-		lg_buf_reset(&sh->val);
+		sh->type = cell_type_of(t, tlen);
+		sh->val.len = 0;	/* lg_buf_reset, in place */
+		if (sh->val.data)
+			sh->val.data[0] = '\0';
 		return true;
 	}
 	case 'v':
@@ -490,14 +519,14 @@ static bool sheet_start(void *arg, struct lg_zip_sax *x, const char *ln)
 			sh->in_t = 1;
 		return true;
 	case 'r':
-		if (strcmp(ln, "row") == 0) {
+		if (name_eq(ln, "row")) {
 			lg_zip_row_reset(&sh->row);
 			sh->next_col = 0;
 			return true;
 		}
 		break;
 	case 'i':
-		if (strcmp(ln, "is") == 0)
+		if (name_eq(ln, "is"))
 			sh->in_is = 1;
 		return true;
 	}
@@ -522,7 +551,7 @@ static bool sheet_end(void *arg, const char *ln)
 			sh->in_t = 0;
 		break;
 	case 'i':
-		if (strcmp(ln, "is") == 0)
+		if (name_eq(ln, "is"))
 			sh->in_is = 0;
 		break;
 	case 'c':
@@ -530,7 +559,7 @@ static bool sheet_end(void *arg, const char *ln)
 			return cell_done(sh);
 		break;
 	case 'r':
-		if (strcmp(ln, "row") == 0)
+		if (name_eq(ln, "row"))
 			return !lg_zip_row_emit(&sh->row, o->out, o->lim, o->r, &o->scratch);
 		break;
 	}
@@ -543,7 +572,7 @@ static bool sheet_text(void *arg, const char *s, size_t len)
 	struct sheet *sh = arg;
 
 	if (sh->in_v || sh->in_t)
-		lg_buf_append(&sh->val, s, len);
+		buf_add(&sh->val, s, len);
 	return true;
 }
 

@@ -64,8 +64,20 @@ size_t lg_utf8_valid_prefix(const char *s, size_t len)
 				continue;
 			}
 		}
-		if (p[i] < 0x80) {
+		unsigned char c = p[i];
+		if (c < 0x80) {
 			i++;
+			continue;
+		}
+		/* the forms whose second byte may be any continuation byte (lead C2-DF, E1-EC, EE-EF:
+		 * most of Japanese text) checked in place; the others, and any failure, by decoding */
+		if (c >= 0xC2 && c <= 0xDF && len - i >= 2 && (p[i + 1] & 0xC0) == 0x80) {
+			i += 2;
+			continue;
+		}
+		if (c >= 0xE1 && c <= 0xEF && c != 0xED && len - i >= 3 &&
+		    (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
+			i += 3;
 			continue;
 		}
 		uint32_t cp;

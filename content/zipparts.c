@@ -503,6 +503,15 @@ static int sax_line(struct lg_zip_sax *x)
 	return x->ctxt && x->ctxt->input ? x->ctxt->input->line : 0;
 }
 
+/* sax_too_deep - the depth guard's error, in libxml2's words (out of the per-element path) */
+static __attribute__((noinline, cold)) void sax_too_deep(struct lg_zip_sax *x)
+{
+	char msg[96];
+	snprintf(msg, sizeof msg, "Excessive depth in document: %d use XML_PARSE_HUGE option",
+		 LG_ZIP_SAX_MAX_DEPTH);
+	sax_fail(x, sax_line(x), msg);
+}
+
 /* sax_start - an element begins: the depth guard, then cb->start unless skipping */
 static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix,
 		      const xmlChar *uri, int nns, const xmlChar **ns, int nattrs, int ndefaulted,
@@ -518,10 +527,7 @@ static void sax_start(void *ctx, const xmlChar *localname, const xmlChar *prefix
 	x->run = 0;
 	/* the tree builder refuses an element below LG_ZIP_SAX_MAX_DEPTH + 1 others */
 	if (++x->depth > LG_ZIP_SAX_MAX_DEPTH + 1) {
-		char msg[96];
-		snprintf(msg, sizeof msg, "Excessive depth in document: %d use XML_PARSE_HUGE option",
-			 LG_ZIP_SAX_MAX_DEPTH);
-		sax_fail(x, sax_line(x), msg);
+		sax_too_deep(x);
 		return;
 	}
 	if (x->skip_depth || !x->cb->start)
@@ -621,9 +627,54 @@ static void sax_dtd(void *ctx, const xmlChar *name, const xmlChar *external_id,
 	sax_stop(x);	/* its internal subset is not even parsed */
 }
 
-/* lg_zip_sax_attr - attribute by local name: namespace declarations (by prefix) first, then
- * attributes, as the reader lists them */
-const char *lg_zip_sax_attr(struct lg_zip_sax *x, const char *localname, size_t *len)
+/* sax_name_eq - does the name libxml2 gave equal s (cell attribute names are a byte or two:
+ * compared in place rather than by a call to strcmp) */
+static inline bool sax_name_eq(const xmlChar *name, const char *s)
+{
+	while (*s && *name == (xmlChar)*s) {
+		name++;
+		s++;
+	}
+	return *name == (xmlChar)*s;
+}
+
+/* sax_has_amp - is there a '&' in the n bytes at v (short values looked at in place) */
+static inline bool sax_has_amp(const char *v, size_t n)
+{
+	if (n > 16)
+		return memchr(v, '&', n) != NULL;
+	for (size_t i = 0; i < n; i++)
+		if (v[i] == '&')
+			return true;
+	return false;
+}
+
+/* sax_attr_value - an attribute's value (a: libxml2's five pointers), "&#38;" decoded into b
+ * when it has any */
+static inline const char *sax_attr_value(struct lg_buf *b, const xmlChar *const *a, size_t *len)
+{
+	const char *v = (const char *)a[3];
+	size_t n = (size_t)(a[4] - a[3]);
+
+	if (!sax_has_amp(v, n)) {
+		*len = n;
+		return v;
+	}
+	/* without entity substitution libxml2 hands a '&' in a value on as "&#38;" for the tree
+	 * builder to decode; nothing else in a parsed value starts with '&' */
+	lg_buf_reset(b);
+	for (size_t j = 0; j < n; j++) {
+		lg_buf_append(b, v + j, 1);
+		if (v[j] == '&' && n - j >= 5 && memcmp(v + j, "&#38;", 5) == 0)
+			j += 4;
+	}
+	*len = b->len;
+	return lg_buf_cstr(b);
+}
+
+/* sax_ns_value - the namespace declaration whose prefix ("xmlns" for the default one) is
+ * localname, as lg_zip_sax_attr gives it, or NULL */
+static const char *sax_ns_value(struct lg_zip_sax *x, const char *localname, size_t *len)
 {
 	for (int i = 0; i < x->nns; i++) {
 		const xmlChar *prefix = x->ns[2 * i], *uri = x->ns[2 * i + 1];
@@ -632,28 +683,44 @@ const char *lg_zip_sax_attr(struct lg_zip_sax *x, const char *localname, size_t 
 			return uri ? (const char *)uri : "";
 		}
 	}
-	for (int i = 0; i < x->nattrs; i++) {
-		const xmlChar *const *a = x->attrs + 5 * i;	/* local name, prefix, URI, value, end */
-		if (a[0][0] != (xmlChar)localname[0] || strcmp((const char *)a[0], localname) != 0)
-			continue;
-		const char *v = (const char *)a[3];
-		size_t n = (size_t)(a[4] - a[3]);
-		if (!memchr(v, '&', n)) {
-			*len = n;
-			return v;
-		}
-		/* without entity substitution libxml2 hands a '&' in a value on as "&#38;" for the
-		 * tree builder to decode; nothing else in a parsed value starts with '&' */
-		lg_buf_reset(&x->attr);
-		for (size_t j = 0; j < n; j++) {
-			lg_buf_append(&x->attr, v + j, 1);
-			if (v[j] == '&' && n - j >= 5 && memcmp(v + j, "&#38;", 5) == 0)
-				j += 4;
-		}
-		*len = x->attr.len;
-		return lg_buf_cstr(&x->attr);
-	}
 	return NULL;
+}
+
+/* lg_zip_sax_attr - attribute by local name: namespace declarations (by prefix) first, then
+ * attributes, as the reader lists them */
+const char *lg_zip_sax_attr(struct lg_zip_sax *x, const char *localname, size_t *len)
+{
+	const char *v = x->nns ? sax_ns_value(x, localname, len) : NULL;
+
+	for (int i = 0; !v && i < x->nattrs; i++) {
+		const xmlChar *const *a = x->attrs + 5 * i;	/* local name, prefix, URI, value, end */
+		if (sax_name_eq(a[0], localname))
+			v = sax_attr_value(&x->attr, a, len);
+	}
+	return v;
+}
+
+/* lg_zip_sax_attr2 - two attributes in one pass over the element's, each found as
+ * lg_zip_sax_attr finds it, the values as libxml2 gave them */
+void lg_zip_sax_attr2(struct lg_zip_sax *x, const char *name1, const char **v1, size_t *len1,
+		      const char *name2, const char **v2, size_t *len2)
+{
+	*v1 = *v2 = NULL;
+	*len1 = *len2 = 0;
+	if (x->nns) {
+		*v1 = sax_ns_value(x, name1, len1);
+		*v2 = sax_ns_value(x, name2, len2);
+	}
+	for (int i = 0; i < x->nattrs && (!*v1 || !*v2); i++) {
+		const xmlChar *const *a = x->attrs + 5 * i;
+		if (!*v1 && sax_name_eq(a[0], name1)) {
+			*v1 = (const char *)a[3];
+			*len1 = (size_t)(a[4] - a[3]);
+		} else if (!*v2 && sax_name_eq(a[0], name2)) {
+			*v2 = (const char *)a[3];
+			*len2 = (size_t)(a[4] - a[3]);
+		}
+	}
 }
 
 /* lg_zip_sax_skip - leave out the current element */
@@ -827,7 +894,8 @@ void lg_zip_row_add(struct lg_zip_row *row, const char *s, size_t len)
 	}
 	row->off[row->n] = row->text.len;
 	row->len[row->n] = len;
-	lg_buf_reserve(&row->text, len + 1);	/* the cell and its NUL, copied once */
+	if (row->text.cap - row->text.len <= len + 1)
+		lg_buf_reserve(&row->text, len + 1);	/* the cell and its NUL, copied once */
 	memcpy(row->text.data + row->text.len, s, len);
 	row->text.len += len;
 	row->text.data[row->text.len++] = '\0';	/* keep every cell NUL-terminated */
@@ -872,6 +940,11 @@ int lg_zip_row_emit(struct lg_zip_row *row, const struct lg_ex_out *out,
 	}
 	for (size_t i = 0; i < n; i++)
 		row->ptrs[i] = row->text.data + row->off[i];
+	/* the cells lie end to end, each followed by its NUL (a byte no UTF-8 sequence can take
+	 * as a continuation): all of them are valid exactly when that span is, checked at once */
+	size_t span = row->off[n - 1] + row->len[n - 1] - row->off[0];
+	if (lg_utf8_is_valid(row->ptrs[0], span))
+		return lg_ex_emit_row(out, lim, r, row->ptrs, row->len, n);
 	return lg_zip_emit_row(out, lim, r, scratch, row->ptrs, row->len, n);
 }
 

@@ -124,6 +124,12 @@ bool lg_zip_sax_parse(struct lg_zip *z, size_t idx, const struct lg_zip_sax_cb *
  * namespace declarations count, by prefix, as they do for lg_zip_xml_attr), or NULL; *len is
  * its length; the value is not NUL-terminated and lasts until cb->start returns */
 const char *lg_zip_sax_attr(struct lg_zip_sax *x, const char *localname, size_t *len);
+/* lg_zip_sax_attr2 - in cb->start: two attributes (names differing) looked up in one pass, each
+ * as lg_zip_sax_attr finds it (*v NULL and *len 0 when there is none), but the value as libxml2
+ * gave it: a '&' in it is still written "&#38;" (for callers that stop at the first character
+ * they do not expect, to whom both read the same); the values last until cb->start returns */
+void lg_zip_sax_attr2(struct lg_zip_sax *x, const char *name1, const char **v1, size_t *len1,
+		      const char *name2, const char **v2, size_t *len2);
 /* lg_zip_sax_skip - in cb->start: leave out the element's content and its end tag (what is in
  * it still counts against the limits) */
 void lg_zip_sax_skip(struct lg_zip_sax *x);
