@@ -16,10 +16,12 @@
 #include <iconv.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <uchardet.h>
 
 #include "content/utf8.h"
+#include "lg_alloc.h"
 #include "lg_buf.h"
 
 #define LG_CHARSET_LABEL_MAX 64		/* longer labels are not charset names: guess instead */
@@ -396,8 +398,16 @@ static int has_jis_escape(const char *in, size_t len)
 	return 0;
 }
 
+/* EUC-JP bytes gathered from ISO-2022-JP before iconv decodes them: at most
+ * LG_CHARSET_JIS_FLUSH plus one character (3 bytes), written byte by byte without lg_buf's
+ * per-byte bookkeeping. */
+struct euc_bytes {
+	char *data;
+	size_t len;
+};
+
 /* jis_flush - decode the EUC-JP bytes gathered so far into out */
-static void jis_flush(iconv_t cd, struct dec_out *out, struct lg_buf *euc)
+static void jis_flush(iconv_t cd, struct dec_out *out, struct euc_bytes *euc)
 {
 	if (euc->len == 0)
 		return;
@@ -405,11 +415,11 @@ static void jis_flush(iconv_t cd, struct dec_out *out, struct lg_buf *euc)
 		iconv_run(cd, out, euc->data, euc->len, SKIP_DBCS);
 	else
 		put_repaired(out, euc->data, euc->len);
-	lg_buf_reset(euc);
+	euc->len = 0;
 }
 
 /* jis_bad - an invalid ISO-2022-JP byte: U+FFFD in order with what came before */
-static void jis_bad(iconv_t cd, struct dec_out *out, struct lg_buf *euc)
+static void jis_bad(iconv_t cd, struct dec_out *out, struct euc_bytes *euc)
 {
 	jis_flush(cd, out, euc);
 	put_bad(out);
@@ -419,12 +429,13 @@ static void jis_bad(iconv_t cd, struct dec_out *out, struct lg_buf *euc)
 static void iso2022jp_append(struct dec_out *out, const unsigned char *p, size_t len)
 {
 	iconv_t cd = iconv_open("UTF-8", "EUC-JP-MS");
-	struct lg_buf euc = LG_BUF_INIT;
+	/* each input byte gives at most 2 EUC-JP bytes (a JIS X 0201 katakana) */
+	size_t cap = (len < LG_CHARSET_JIS_FLUSH / 2 ? len * 2 : LG_CHARSET_JIS_FLUSH) + 4;
+	struct euc_bytes euc = { lg_malloc(cap), 0 };
 	enum jis_set set = JIS_ASCII;
 	int shifted = 0;	/* SO ... SI: JIS X 0201 katakana */
 	size_t i = 0;
 
-	lg_buf_reserve(&euc, len < LG_CHARSET_JIS_FLUSH ? len : LG_CHARSET_JIS_FLUSH);
 	while (i < len) {
 		unsigned char c = p[i];
 		size_t n;
@@ -454,14 +465,14 @@ static void iso2022jp_append(struct dec_out *out, const unsigned char *p, size_t
 			continue;
 		}
 		if (c < 0x21 || c == 0x7F) {	/* controls and space pass in any mode */
-			lg_buf_putc(&euc, (char)c);
+			euc.data[euc.len++] = (char)c;
 			i++;
 			continue;
 		}
 		if (shifted || set == JIS_KANA) {
 			if (c <= 0x5F) {
-				lg_buf_putc(&euc, (char)0x8E);
-				lg_buf_putc(&euc, (char)(c | 0x80));
+				euc.data[euc.len++] = (char)0x8E;
+				euc.data[euc.len++] = (char)(c | 0x80);
 			} else {
 				jis_bad(cd, out, &euc);
 			}
@@ -469,7 +480,7 @@ static void iso2022jp_append(struct dec_out *out, const unsigned char *p, size_t
 			continue;
 		}
 		if (set == JIS_ASCII) {
-			lg_buf_putc(&euc, (char)c);
+			euc.data[euc.len++] = (char)c;
 			i++;
 			continue;
 		}
@@ -483,14 +494,14 @@ static void iso2022jp_append(struct dec_out *out, const unsigned char *p, size_t
 			jis_bad(cd, out, &euc);
 		} else {
 			if (set == JIS_X0212)
-				lg_buf_putc(&euc, (char)0x8F);
-			lg_buf_putc(&euc, (char)(c | 0x80));
-			lg_buf_putc(&euc, (char)(p[i + 1] | 0x80));
+				euc.data[euc.len++] = (char)0x8F;
+			euc.data[euc.len++] = (char)(c | 0x80);
+			euc.data[euc.len++] = (char)(p[i + 1] | 0x80);
 		}
 		i += 2;
 	}
 	jis_flush(cd, out, &euc);
-	lg_buf_free(&euc);
+	free(euc.data);
 	if (cd != (iconv_t)-1)
 		iconv_close(cd);
 }
