@@ -78,7 +78,7 @@ static void stream_safe_repair(struct lg_buf *out, const char *in, size_t len)
 			continue;
 		}
 		uint32_t cp;
-		int n = lg_utf8_decode(p + i, len - i, &cp);
+		int n = lg_utf8_decode_fast(p + i, len - i, &cp);
 		if (n < 0) {
 			lg_buf_append(out, p + copied, i - copied);
 			lg_buf_append(out, LG_UTF8_REPLACEMENT, LG_UTF8_REPLACEMENT_LEN);
