@@ -9,17 +9,21 @@
  * is not trusted: the unlabelled guess is tried as well and kept if it decodes clearly more.
  * Text with a NUL in every other byte is BOM-less UTF-16 whatever its label says (the label
  * of an attachment is the sender's choice; the program that opens the file ignores it).
- * No static mutable state: one iconv_t and one uchardet handle per call. */
+ * uchardet is not asked where its answer cannot change the result (cp932_certain: strict CP932
+ * whose first 8-bit byte rules out its UTF-8 and EUC-JP answers), which is most Excel CSVs.
+ * No static mutable state: one iconv_t and at most one uchardet handle per call. */
 #include "content/charset.h"
 
 #include <errno.h>
 #include <iconv.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <uchardet.h>
 
 #include "content/utf8.h"
+#include "lg_alloc.h"
 #include "lg_buf.h"
 
 #define LG_CHARSET_LABEL_MAX 64		/* longer labels are not charset names: guess instead */
@@ -396,8 +400,16 @@ static int has_jis_escape(const char *in, size_t len)
 	return 0;
 }
 
+/* EUC-JP bytes gathered from ISO-2022-JP before iconv decodes them: at most
+ * LG_CHARSET_JIS_FLUSH plus one character (3 bytes), written byte by byte without lg_buf's
+ * per-byte bookkeeping. */
+struct euc_bytes {
+	char *data;
+	size_t len;
+};
+
 /* jis_flush - decode the EUC-JP bytes gathered so far into out */
-static void jis_flush(iconv_t cd, struct dec_out *out, struct lg_buf *euc)
+static void jis_flush(iconv_t cd, struct dec_out *out, struct euc_bytes *euc)
 {
 	if (euc->len == 0)
 		return;
@@ -405,11 +417,11 @@ static void jis_flush(iconv_t cd, struct dec_out *out, struct lg_buf *euc)
 		iconv_run(cd, out, euc->data, euc->len, SKIP_DBCS);
 	else
 		put_repaired(out, euc->data, euc->len);
-	lg_buf_reset(euc);
+	euc->len = 0;
 }
 
 /* jis_bad - an invalid ISO-2022-JP byte: U+FFFD in order with what came before */
-static void jis_bad(iconv_t cd, struct dec_out *out, struct lg_buf *euc)
+static void jis_bad(iconv_t cd, struct dec_out *out, struct euc_bytes *euc)
 {
 	jis_flush(cd, out, euc);
 	put_bad(out);
@@ -419,12 +431,13 @@ static void jis_bad(iconv_t cd, struct dec_out *out, struct lg_buf *euc)
 static void iso2022jp_append(struct dec_out *out, const unsigned char *p, size_t len)
 {
 	iconv_t cd = iconv_open("UTF-8", "EUC-JP-MS");
-	struct lg_buf euc = LG_BUF_INIT;
+	/* each input byte gives at most 2 EUC-JP bytes (a JIS X 0201 katakana) */
+	size_t cap = (len < LG_CHARSET_JIS_FLUSH / 2 ? len * 2 : LG_CHARSET_JIS_FLUSH) + 4;
+	struct euc_bytes euc = { lg_malloc(cap), 0 };
 	enum jis_set set = JIS_ASCII;
 	int shifted = 0;	/* SO ... SI: JIS X 0201 katakana */
 	size_t i = 0;
 
-	lg_buf_reserve(&euc, len < LG_CHARSET_JIS_FLUSH ? len : LG_CHARSET_JIS_FLUSH);
 	while (i < len) {
 		unsigned char c = p[i];
 		size_t n;
@@ -454,14 +467,14 @@ static void iso2022jp_append(struct dec_out *out, const unsigned char *p, size_t
 			continue;
 		}
 		if (c < 0x21 || c == 0x7F) {	/* controls and space pass in any mode */
-			lg_buf_putc(&euc, (char)c);
+			euc.data[euc.len++] = (char)c;
 			i++;
 			continue;
 		}
 		if (shifted || set == JIS_KANA) {
 			if (c <= 0x5F) {
-				lg_buf_putc(&euc, (char)0x8E);
-				lg_buf_putc(&euc, (char)(c | 0x80));
+				euc.data[euc.len++] = (char)0x8E;
+				euc.data[euc.len++] = (char)(c | 0x80);
 			} else {
 				jis_bad(cd, out, &euc);
 			}
@@ -469,7 +482,7 @@ static void iso2022jp_append(struct dec_out *out, const unsigned char *p, size_t
 			continue;
 		}
 		if (set == JIS_ASCII) {
-			lg_buf_putc(&euc, (char)c);
+			euc.data[euc.len++] = (char)c;
 			i++;
 			continue;
 		}
@@ -483,14 +496,14 @@ static void iso2022jp_append(struct dec_out *out, const unsigned char *p, size_t
 			jis_bad(cd, out, &euc);
 		} else {
 			if (set == JIS_X0212)
-				lg_buf_putc(&euc, (char)0x8F);
-			lg_buf_putc(&euc, (char)(c | 0x80));
-			lg_buf_putc(&euc, (char)(p[i + 1] | 0x80));
+				euc.data[euc.len++] = (char)0x8F;
+			euc.data[euc.len++] = (char)(c | 0x80);
+			euc.data[euc.len++] = (char)(p[i + 1] | 0x80);
 		}
 		i += 2;
 	}
 	jis_flush(cd, out, &euc);
-	lg_buf_free(&euc);
+	free(euc.data);
 	if (cd != (iconv_t)-1)
 		iconv_close(cd);
 }
@@ -553,9 +566,48 @@ static void guess_name(const char *in, size_t len, char *name, size_t namelen)
 	uchardet_delete(ud);
 }
 
-/* guess_append - decode unlabelled bytes: BOM, ISO-2022-JP escapes, ASCII, UTF-8, uchardet */
+/* japanese_append - decode as CP932 or EUC-JP-MS (l); valid UTF-8 kept if glibc lacks it */
+static const char *japanese_append(struct dec_out *out, const struct charset_label *l,
+				   const char *in, size_t len)
+{
+	if (iconv_append(out, l->iconv_name, in, len, l->skip))
+		return l->iconv_name;
+	put_repaired(out, in, len);	/* glibc without CP932: keep what is valid */
+	return "UTF-8";
+}
+
+/* cp932_certain - whether the guess below is CP932 whatever uchardet would answer: the bytes are
+ * strict CP932 (cp932_plausible) and their first 8-bit byte, inside what uchardet is fed, rules
+ * out the only two answers of uchardet's 8-bit mode that decode otherwise. UTF-8: 0x81-0x9F
+ * cannot start a UTF-8 sequence, so its prober fails before it has seen a character (it can
+ * win only with 6 or more). EUC-JP: 0x81-0x8D and 0x90-0x9F are no EUC-JP byte at all, and
+ * SS2 0x8E / SS3 0x8F must be followed by 0xA1 or more, so that prober fails on the first pair
+ * with no data to be confident about. Its other answers (single-byte charsets, SHIFT_JIS,
+ * GB18030, Big5, EUC-KR, none) all end in CP932 for such bytes; ISO-2022-JP needs 7-bit input
+ * and the BOMs are handled before. tests/unit/test_charset.c compares this with uchardet. */
+static int cp932_certain(const unsigned char *p, size_t len)
+{
+	size_t n = len < LG_CHARSET_GUESS_MAX ? len : LG_CHARSET_GUESS_MAX;
+	size_t i = 0;
+
+	while (i < n && p[i] < 0x80)
+		i++;
+	if (i == n)
+		return 0;
+	unsigned char c = p[i];
+	if (c == 0x8E || c == 0x8F) {
+		if (i + 1 >= n || p[i + 1] >= 0xA1)
+			return 0;
+	} else if (c < 0x81 || c > 0x9F) {
+		return 0;
+	}
+	return cp932_plausible(p, len);
+}
+
+/* guess_append - decode unlabelled bytes: BOM, ISO-2022-JP escapes, ASCII, UTF-8, uchardet
+ * (not asked when cp932_certain, unless flags has LG_CHARSET_ALWAYS_GUESS) */
 static const char *guess_append(struct dec_out *out, const char *in, size_t len,
-				char *name, size_t namelen)
+				char *name, size_t namelen, unsigned flags)
 {
 	const unsigned char *p = (const unsigned char *)in;
 
@@ -583,6 +635,8 @@ static const char *guess_append(struct dec_out *out, const char *in, size_t len,
 		return "UTF-8";
 	}
 
+	if (!(flags & LG_CHARSET_ALWAYS_GUESS) && cp932_certain(p, len))
+		return japanese_append(out, label_find("cp932"), in, len);
 	guess_name(in, len, name, namelen);
 	const struct charset_label *l = NULL;
 	char clean[LG_CHARSET_LABEL_MAX];
@@ -618,12 +672,7 @@ static const char *guess_append(struct dec_out *out, const char *in, size_t len,
 		if (!l && iconv_append(out, name, in, len, SKIP_BYTE))
 			return name;
 	}
-	if (!japanese)
-		japanese = label_find("cp932");
-	if (iconv_append(out, japanese->iconv_name, in, len, japanese->skip))
-		return japanese->iconv_name;
-	put_repaired(out, in, len);	/* glibc without CP932: keep what is valid */
-	return "UTF-8";
+	return japanese_append(out, japanese ? japanese : label_find("cp932"), in, len);
 }
 
 /* label_append - decode with a cleaned label; NULL when the label gives no usable decoder */
@@ -674,6 +723,13 @@ static int is_unicode_label(const char *label)
 char *lg_to_utf8(const char *in, size_t len, const char *charset, size_t *out_len, char *used,
 		 size_t usedlen)
 {
+	return lg_to_utf8_flags(in, len, charset, out_len, used, usedlen, 0);
+}
+
+/* lg_to_utf8_flags - lg_to_utf8 with LG_CHARSET_* flags */
+char *lg_to_utf8_flags(const char *in, size_t len, const char *charset, size_t *out_len,
+		       char *used, size_t usedlen, unsigned flags)
+{
 	struct dec_out out = { LG_BUF_INIT, 0 };
 	char label[LG_CHARSET_LABEL_MAX];
 	char guessed[LG_CHARSET_LABEL_MAX];
@@ -690,14 +746,15 @@ char *lg_to_utf8(const char *in, size_t len, const char *charset, size_t *out_le
 	if (!name) {
 		lg_buf_reset(&out.b);
 		out.bad = 0;
-		name = guess_append(&out, in, len, guessed, sizeof guessed);
+		name = guess_append(&out, in, len, guessed, sizeof guessed, flags);
 	} else if (out.bad >= LG_CHARSET_MISLABEL_MIN &&
 		   out.bad * LG_CHARSET_MISLABEL_RATIO >= len && strncmp(name, "UTF-16", 6) != 0 &&
 		   strncmp(name, "UTF-32", 6) != 0 && strncmp(name, "UCS-", 4) != 0) {
 		/* a wrong label must not hide the text: with many U+FFFD the guess is tried too,
 		 * kept only if clearly better (CP932 takes almost any bytes without error) */
 		struct dec_out alt = { LG_BUF_INIT, 0 };
-		const char *alt_name = guess_append(&alt, in, len, guessed, sizeof guessed);
+		const char *alt_name = guess_append(&alt, in, len, guessed, sizeof guessed,
+						    flags);
 		if (alt.bad * LG_CHARSET_MISLABEL_GAIN < out.bad) {
 			lg_buf_free(&out.b);
 			out = alt;

@@ -13,4 +13,11 @@
 char *lg_to_utf8(const char *in, size_t len, const char *charset, size_t *out_len, char *used,
 		 size_t usedlen);
 
+#define LG_CHARSET_ALWAYS_GUESS 1u	/* ask uchardet even where its answer cannot matter */
+
+/* lg_to_utf8_flags - lg_to_utf8 with LG_CHARSET_* flags (0: exactly lg_to_utf8); the tests
+ * compare the shortcuts with the full decision */
+char *lg_to_utf8_flags(const char *in, size_t len, const char *charset, size_t *out_len,
+		       char *used, size_t usedlen, unsigned flags);
+
 #endif

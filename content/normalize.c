@@ -5,8 +5,9 @@
  * took 3 s), so the repair pass also makes the text Stream-Safe (UAX #15): after
  * LG_NFKC_MAX_NONSTARTERS non-starters in a row a U+034F COMBINING GRAPHEME JOINER is inserted.
  * The text is then normalised in chunks of about LG_NFKC_CHUNK bytes, split only before
- * characters that no normalisation step can join with what precedes them; long ASCII runs inside
- * a chunk are copied as they are (NFKC does not change them). The repair pass also
+ * characters that no normalisation step can join with what precedes them; long runs of such
+ * characters that NFKC also leaves as they are (ASCII, kana, CJK ideographs) are copied as they
+ * are. The repair pass also
  * drops invisible characters (zero-width space, soft hyphen ...) that could split a number or an
  * address unseen. */
 #include "content/normalize.h"
@@ -26,7 +27,7 @@
 #define LG_NFKC_CGJ "\xCD\x8F"		/* U+034F COMBINING GRAPHEME JOINER */
 
 #define LG_NFKC_OPTIONS (UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT)
-#define LG_NFKC_ASCII_RUN 64		/* ASCII runs at least this long are copied, not mapped */
+#define LG_NFKC_KEPT_RUN 32		/* runs of kept characters at least this long are copied */
 
 /* nonstarters - leading and total non-starters of cp's compatibility decomposition */
 static void nonstarters(uint32_t cp, size_t *lead, size_t *total, size_t *trail)
@@ -77,7 +78,7 @@ static void stream_safe_repair(struct lg_buf *out, const char *in, size_t len)
 			continue;
 		}
 		uint32_t cp;
-		int n = lg_utf8_decode(p + i, len - i, &cp);
+		int n = lg_utf8_decode_fast(p + i, len - i, &cp);
 		if (n < 0) {
 			lg_buf_append(out, p + copied, i - copied);
 			lg_buf_append(out, LG_UTF8_REPLACEMENT, LG_UTF8_REPLACEMENT_LEN);
@@ -134,28 +135,78 @@ static void map_append(struct lg_buf *out, const char *s, size_t len)
 	free(dst);	/* utf8proc's memory */
 }
 
-/* chunk_append - NFKC of one chunk appended to out. NFKC leaves ASCII as it is and never joins
- * an ASCII character with the character before it, so runs of at least LG_NFKC_ASCII_RUN ASCII
- * bytes are copied without utf8proc (most of a log file or a CSV of numbers); the last byte of
- * such a run goes with the text after it, which may start with a combining mark ("e" U+0301). */
-static void chunk_append(struct lg_buf *out, const char *s, size_t len)
+/* Characters NFKC keeps as they are and that never join the text before them: ASCII and these
+ * ranges (CJK punctuation, hiragana and katakana with their voiced forms, CJK ideographs). Each
+ * has combining class 0, is never the second character of a composition, NFKC maps it to itself
+ * alone, and its decomposition starts with such a starter (が is か U+3099 and composes back
+ * inside itself). tests/unit/test_normalize.c checks every code point here against utf8proc. */
+static const struct { uint32_t from, to; } lg_nfkc_kept[] = {
+	{ 0x3001, 0x3029 }, { 0x3030, 0x3035 }, { 0x3037, 0x3037 }, { 0x303B, 0x3098 },
+	{ 0x309D, 0x309E }, { 0x30A0, 0x30FE }, { 0x3400, 0x9FFF },
+};
+
+/* lg_nfkc_is_kept - whether cp is ASCII or in lg_nfkc_kept */
+bool lg_nfkc_is_kept(uint32_t cp)
 {
+	if (cp < 0x80)
+		return true;
+	for (size_t i = 0; i < sizeof lg_nfkc_kept / sizeof lg_nfkc_kept[0]; i++)
+		if (cp >= lg_nfkc_kept[i].from && cp <= lg_nfkc_kept[i].to)
+			return true;
+	return false;
+}
+
+/* kept_len - bytes of the character at s (valid UTF-8, left > 0) when lg_nfkc_is_kept, else 0 */
+static size_t kept_len(const unsigned char *s, size_t left)
+{
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] < 0xE3 || s[0] > 0xE9 || left < 3)	/* the ranges are U+3000-U+9FFF */
+		return 0;
+	uint32_t cp = (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+	return lg_nfkc_is_kept(cp) ? 3 : 0;
+}
+
+/* char_len - bytes of the UTF-8 character whose lead byte is c (the text is valid UTF-8) */
+static size_t char_len(unsigned char c)
+{
+	return c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+}
+
+/* chunk_append - NFKC of one chunk appended to out. NFKC decomposes, reorders and composes; a
+ * kept character (kept_len) is a starter nothing before it can compose with, so the text on
+ * either side of it is normalised independently, and a run of them stays as it is. Runs of at
+ * least LG_NFKC_KEPT_RUN bytes (most of a log file, a CSV of numbers, Japanese prose) are copied
+ * without utf8proc; the last character of a run goes with the text after it, which may start
+ * with a combining mark ("e" U+0301, カ U+FF9E). With LG_NFKC_MAP_ALL the chunk is mapped whole. */
+static void chunk_append(struct lg_buf *out, const char *s, size_t len, unsigned flags)
+{
+	const unsigned char *u = (const unsigned char *)s;
 	size_t pos = 0;
+
+	if (flags & LG_NFKC_MAP_ALL) {
+		map_append(out, s, len);
+		return;
+	}
 	while (pos < len) {
-		size_t run = len, run_end = len, i = pos;
-		bool mapped = false;	/* a byte >= 0x80 before the run */
+		size_t run = len, run_end = len, last = len, i = pos;
+		bool mapped = false;	/* a character utf8proc may change before the run */
 		while (i < len) {
-			if ((unsigned char)s[i] >= 0x80) {
+			size_t n = kept_len(u + i, len - i);
+			if (n == 0) {
 				mapped = true;
-				i++;
+				i += char_len(u[i]);
 				continue;
 			}
-			size_t j = i;
-			while (j < len && (unsigned char)s[j] < 0x80)
-				j++;
-			if (j - i >= LG_NFKC_ASCII_RUN) {
+			size_t j = i, lastc = i;
+			while (j < len && (n = kept_len(u + j, len - j)) > 0) {
+				lastc = j;
+				j += n;
+			}
+			if (j - i >= LG_NFKC_KEPT_RUN) {
 				run = i;
 				run_end = j;
+				last = lastc;
 				break;
 			}
 			i = j;
@@ -168,7 +219,7 @@ static void chunk_append(struct lg_buf *out, const char *s, size_t len)
 		}
 		if (run == len)
 			break;
-		size_t keep = run_end == len ? run_end : run_end - 1;
+		size_t keep = run_end == len ? run_end : last;
 		lg_buf_append(out, s + run, keep - run);
 		pos = keep;
 	}
@@ -176,6 +227,12 @@ static void chunk_append(struct lg_buf *out, const char *s, size_t len)
 
 /* lg_nfkc - NFKC of UTF-8 text, repaired first; newly allocated and NUL-terminated */
 char *lg_nfkc(const char *in, size_t len, size_t *out_len)
+{
+	return lg_nfkc_flags(in, len, out_len, 0);
+}
+
+/* lg_nfkc_flags - lg_nfkc with LG_NFKC_* flags */
+char *lg_nfkc_flags(const char *in, size_t len, size_t *out_len, unsigned flags)
 {
 	struct lg_buf safe = LG_BUF_INIT;
 	struct lg_buf out = LG_BUF_INIT;
@@ -186,7 +243,7 @@ char *lg_nfkc(const char *in, size_t len, size_t *out_len)
 	lg_buf_reserve(&out, safe.len + safe.len / 8 + 16);
 	for (size_t pos = 0, end; pos < safe.len; pos = end) {
 		end = chunk_end(safe.data, safe.len, pos);
-		chunk_append(&out, safe.data + pos, end - pos);
+		chunk_append(&out, safe.data + pos, end - pos, flags);
 	}
 	lg_buf_free(&safe);
 	lg_buf_append(&out, "", 0);	/* lg_buf_steal does not terminate a reserved buffer */

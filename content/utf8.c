@@ -81,7 +81,7 @@ size_t lg_utf8_valid_prefix(const char *s, size_t len)
 			continue;
 		}
 		uint32_t cp;
-		int n = lg_utf8_decode(p + i, len - i, &cp);
+		int n = lg_utf8_decode_fast(p + i, len - i, &cp);
 		if (n < 0)
 			return i;
 		i += (size_t)n;

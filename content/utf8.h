@@ -15,6 +15,29 @@
  * bytes one U+FFFD stands for (Unicode's "maximal subpart" practice). */
 int lg_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 
+/* lg_utf8_decode_fast - lg_utf8_decode with the common two- and three-byte forms inline
+ * (C2-DF 80-BF; E1-EC or EE-EF with 80-BF 80-BF; E0 and ED restrict their second byte and go
+ * to lg_utf8_decode like everything else). Same results for every input. */
+static inline int lg_utf8_decode_fast(const unsigned char *s, size_t len, uint32_t *cp)
+{
+	unsigned char c = s[0];
+
+	if (c < 0x80) {
+		*cp = c;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF && len >= 2 && (s[1] & 0xC0) == 0x80) {
+		*cp = (uint32_t)(c & 0x1F) << 6 | (s[1] & 0x3F);
+		return 2;
+	}
+	if (c >= 0xE1 && c <= 0xEF && c != 0xED && len >= 3 && (s[1] & 0xC0) == 0x80 &&
+	    (s[2] & 0xC0) == 0x80) {
+		*cp = (uint32_t)(c & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 | (s[2] & 0x3F);
+		return 3;
+	}
+	return lg_utf8_decode(s, len, cp);
+}
+
 /* lg_utf8_valid_prefix - length of the longest prefix of s that is valid UTF-8 */
 size_t lg_utf8_valid_prefix(const char *s, size_t len);
 

@@ -232,6 +232,106 @@ static void test_iconv_invalid_output(void)
 	}
 }
 
+/* UTF-8 hiragana whose bytes are also strict CP932 pairs (E3 81 | 81 E3 | 81 82 ...) */
+#define U8_KANA "\xe3\x81\x81\xe3\x81\x82\xe3\x81\x83\xe3\x81\x84\xe3\x81\x85\xe3\x81\x86" \
+	"\xe3\x81\x87\xe3\x81\x88"
+
+struct guess_case {
+	const char *name;
+	const char *in;
+	size_t len;
+	const char *used;	/* what both paths must say */
+};
+
+/* Unlabelled bytes where the CP932 shortcut may or must not skip uchardet. The rows that start
+ * with UTF-8 are strict CP932 too: uchardet says UTF-8 for them, so a shortcut that looked only
+ * at CP932 validity would decode them differently. */
+static const struct guess_case guess_cases[] = {
+	{ "CP932 CSV (first byte 0x8E, trail < 0xA1)", B(CP_LINE), "CP932" },
+	{ "CP932 ①㈱ (first byte 0x87)", B(CP_MARU_KABU), "CP932" },
+	{ "CP932 ～－ (first byte 0x81)", B(CP_WAVE_MINUS), "CP932" },
+	{ "ASCII, then CP932", B("id,name\r\n1," CP_SHIMEI), "CP932" },
+	{ "ESC $ B before CP932", B("\x1b$B" CP_SHIMEI), "CP932" },
+	{ "CP932 with 0x80 in the middle", B("\x8e\x81\x96\xbc\x80\x93" "d"), "CP932" },
+	{ "CP932 with half-width katakana", B("\x8e\x81\xb1\xb2"), "CP932" },
+	{ "CP932 truncated", B(CP_SHIMEI "\x93"), "CP932" },
+	{ "UTF-8 kana, then CP932 after a gap", B(U8_KANA ",," "\x82\xa0\x82\xa2"), "UTF-8" },
+	{ "UTF-8 kana, then CP932", B(U8_KANA "\x82\xa0\x82\xa2"), "UTF-8" },
+	{ "CP932, then UTF-8 kana", B("\x82\xa0,," U8_KANA ",," U8_KANA), "CP932" },
+	{ "SS2 then a pair (EUC-JP half-width form)", B("\x8e\xb1\x8e\xb2\x8e\xb3\x8e\xb4 \x8e\xb5"), "CP932" },
+	{ "E0-EF leads, A1+ trails (EUC-JP form)", B("\xe4\xa1\xe5\xb2\xe6\xc3 \xe7\xd4\xe8\xe5"), "CP932" },
+	{ "EUC-JP", B("\xbb\xe1\xcc\xbe,\xc5\xc5\xcf\xc3\xc8\xd6\xb9\xe6"), "EUC-JP-MS" },
+	{ "Latin-1", B("caf\xe9 cr\xe8me br\xfbl\xe9" "e"), "CP1252" },
+};
+
+/* guess_both - the guess with and without the shortcut; 1 when both give the same bytes and
+ * name. *used gets the name. */
+static int guess_both(const char *in, size_t len, char *used, size_t usedlen)
+{
+	char fast_used[32], slow_used[32];
+	size_t fast_len, slow_len;
+	char *fast = lg_to_utf8_flags(in, len, NULL, &fast_len, fast_used, sizeof fast_used, 0);
+	char *slow = lg_to_utf8_flags(in, len, NULL, &slow_len, slow_used, sizeof slow_used,
+				      LG_CHARSET_ALWAYS_GUESS);
+	int same = fast_len == slow_len && memcmp(fast, slow, fast_len) == 0 &&
+		   strcmp(fast_used, slow_used) == 0;
+	snprintf(used, usedlen, "%s", fast_used);
+	if (!same)
+		tap_diag("shortcut gives %s (%zu bytes), uchardet's way %s (%zu bytes)", fast_used,
+			 fast_len, slow_used, slow_len);
+	free(fast);
+	free(slow);
+	return same;
+}
+
+/* test_guess_shortcut - the CP932 shortcut gives exactly what asking uchardet gives */
+static void test_guess_shortcut(void)
+{
+	for (size_t i = 0; i < sizeof guess_cases / sizeof guess_cases[0]; i++) {
+		const struct guess_case *c = &guess_cases[i];
+		char used[32];
+		int same = guess_both(c->in, c->len, used, sizeof used);
+		tap_ok(same && strcmp(used, c->used) == 0, "shortcut = uchardet: %s (%s)", c->name,
+		       used);
+	}
+}
+
+/* test_guess_shortcut_random - random mixes of CP932 pairs, EUC-JP and UTF-8 forms, ASCII and
+ * escapes: the shortcut never changes the decoded text or the charset named */
+static void test_guess_shortcut_random(void)
+{
+	static const char *const pieces[] = {
+		"\x8e\x81", "\x96\xbc", "\x82\xa0", "\x83\x41", "\x81\x7c", "\x87\x40",
+		"\x8e\xb1", "\x8f\xa1", "\xe4\xa1", "\xea\xfc", "\xfa\x40", "\xb1", "\xa4\xa2",
+		"\xe3\x81\x82", "\xe6\xb0\x8f", "\xc3\xa9", "\x80", "\xff", "\x1b$B", "\x1b(B",
+		",", "\r\n", "abc", "090-1234-5678", " ",
+	};
+	uint32_t seed = 20261127;
+	char buf[600];
+	size_t differ = 0, shortcut_kinds = 0, rounds = 4000;
+
+	for (size_t round = 0; round < rounds; round++) {
+		size_t len = 0, n = 1 + round % 60;
+		for (size_t k = 0; k < n; k++) {
+			seed = seed * 1103515245 + 12345;
+			/* mostly CP932-shaped pieces, so that many inputs reach the shortcut */
+			size_t np = sizeof pieces / sizeof pieces[0];
+			size_t pi = (seed >> 16) % (round % 2 ? 6 : np);
+			size_t pl = strlen(pieces[pi]);
+			if (len + pl > sizeof buf)
+				break;
+			memcpy(buf + len, pieces[pi], pl);
+			len += pl;
+		}
+		char used[32];
+		if (!guess_both(buf, len, used, sizeof used))
+			differ++;
+		shortcut_kinds += strcmp(used, "CP932") == 0;
+	}
+	tap_ok(differ == 0, "shortcut = uchardet on %zu random inputs (%zu differ, %zu CP932)",
+	       rounds, differ, shortcut_kinds);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -240,5 +340,7 @@ int main(void)
 	test_random_always_valid();
 	test_misc();
 	test_iconv_invalid_output();
+	test_guess_shortcut();
+	test_guess_shortcut_random();
 	return tap_done();
 }

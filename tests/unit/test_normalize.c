@@ -11,6 +11,7 @@
 #include "tests/unit/tap.h"
 
 #define B(s) s, sizeof(s) - 1	/* a byte-string literal and its length (NULs allowed) */
+#define LG_TEST_DECOMP_MAX 32	/* code points one character decomposes to (18 today) */
 
 struct nfkc_case {
 	const char *name;
@@ -199,6 +200,96 @@ static void test_ascii_runs(void)
 	       n, bad);
 }
 
+/* test_kept_table - every character lg_nfkc copies in runs is one NFKC keeps and never joins
+ * with what precedes it: combining class 0, never the second character of a canonical
+ * decomposition (so of no composition), NFKC of it alone is itself, and its decomposition starts
+ * with a starter that is no second either. Checked for all of Unicode against utf8proc. */
+static void test_kept_table(void)
+{
+	static unsigned char second[0x110000];
+	utf8proc_int32_t d[LG_TEST_DECOMP_MAX];
+	size_t kept = 0, bad = 0;
+
+	for (utf8proc_int32_t c = 0; c < 0x110000; c++) {
+		utf8proc_ssize_t n = utf8proc_decompose_char(c, d, LG_TEST_DECOMP_MAX,
+							     UTF8PROC_DECOMPOSE, NULL);
+		for (utf8proc_ssize_t i = 1; i < n && i < LG_TEST_DECOMP_MAX; i++)
+			second[d[i]] = 1;
+	}
+	for (uint32_t c = 0; c < 0x110000; c++) {
+		if (!lg_nfkc_is_kept(c))
+			continue;
+		kept++;
+		utf8proc_uint8_t b[4], *m = NULL;
+		utf8proc_ssize_t l = c >= 0xD800 && c <= 0xDFFF ? 0
+				     : utf8proc_encode_char((utf8proc_int32_t)c, b);
+		utf8proc_ssize_t n = utf8proc_decompose_char((utf8proc_int32_t)c, d, LG_TEST_DECOMP_MAX,
+							     UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT,
+							     NULL);
+		utf8proc_ssize_t ml = l > 0 ? utf8proc_map(b, l, &m, UTF8PROC_STABLE |
+							   UTF8PROC_COMPOSE | UTF8PROC_COMPAT)
+					    : -1;
+		int ok = l > 0 && utf8proc_get_property((utf8proc_int32_t)c)->combining_class == 0 &&
+			 !second[c] && n >= 1 && n <= LG_TEST_DECOMP_MAX &&
+			 utf8proc_get_property(d[0])->combining_class == 0 && !second[d[0]] &&
+			 ml == l && memcmp(m, b, (size_t)l) == 0;
+		free(m);
+		if (!ok && bad++ == 0)
+			tap_diag("U+%04X is copied in runs but NFKC may change or join it", c);
+	}
+	tap_ok(kept > 20000 && bad == 0, "%zu characters copied in runs, all kept by NFKC (%zu not)",
+	       kept, bad);
+}
+
+/* Pieces of Japanese texts: runs of kana and ideographs, voiced kana (が is か U+3099), and what
+ * joins with the character before it or changes (U+3099, half-width voiced mark, half-width and
+ * full-width forms, U+0301, ㈱, ①) */
+static const char *const ja_pieces[] = {
+	"山田太郎様、いつもお世話になっております。明日の会議は第三会議室で行います",
+	"さくらインターネット株式会社の東京都千代田区の事務所へご連絡ください",
+	"が", "ガ", "ぱ", "か", "カ", "は", "\xe3\x82\x99", "\xe3\x82\x9a", "\xef\xbe\x9e",
+	"\xef\xbd\xb6", "\xef\xbc\x90\xef\xbc\x99", "\xe2\x91\xa0", "\xe3\x88\xb1", "\xcc\x81",
+	"e", "\n", "、", "。", "ー", "・", "「", "」", "　", "090-1234-5678", "漢",
+};
+
+/* test_kept_runs - runs of kana and ideographs are copied, not mapped: the result is still
+ * exactly utf8proc's NFKC of the whole text, and lg_nfkc_flags with LG_NFKC_MAP_ALL's */
+static void test_kept_runs(void)
+{
+	unsigned seed = 27, bad = 0, bad_all = 0, n = 3000;
+	for (unsigned t = 0; t < n; t++) {
+		char in[4096];
+		size_t len = 0, np = sizeof ja_pieces / sizeof ja_pieces[0];
+		for (int k = 0; k < 30; k++) {
+			seed = seed * 1103515245u + 12345u;
+			const char *p = ja_pieces[(seed >> 16) % np];
+			size_t l = strlen(p);
+			if (len + l >= sizeof in)
+				break;
+			memcpy(in + len, p, l);
+			len += l;
+		}
+		utf8proc_uint8_t *ref = NULL;
+		utf8proc_ssize_t rl = utf8proc_map((const utf8proc_uint8_t *)in, (utf8proc_ssize_t)len,
+						   &ref,
+						   UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT);
+		size_t out_len, all_len;
+		char *out = lg_nfkc(in, len, &out_len);
+		char *all = lg_nfkc_flags(in, len, &all_len, LG_NFKC_MAP_ALL);
+		if (rl < 0 || out_len != (size_t)rl || memcmp(out, ref, out_len)) {
+			if (!bad)
+				tap_diag("first difference: input [%.*s]", (int)len, in);
+			bad++;
+		}
+		bad_all += all_len != out_len || memcmp(all, out, out_len) != 0;
+		free(out);
+		free(all);
+		free(ref);
+	}
+	tap_ok(bad == 0, "%u random Japanese texts: same as utf8proc_map whole (%u differ)", n, bad);
+	tap_ok(bad_all == 0, "and the same as LG_NFKC_MAP_ALL (%u differ)", bad_all);
+}
+
 int main(void)
 {
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
@@ -210,6 +301,8 @@ int main(void)
 	free(out);
 	test_no_spurious_cgj();
 	test_ascii_runs();
+	test_kept_table();
+	test_kept_runs();
 	test_combining_flood();
 	test_chunks();
 	return tap_done();
