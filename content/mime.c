@@ -22,6 +22,7 @@
 #include "content/uu.h"
 #include "lg_alloc.h"
 #include "lg_buf.h"
+#include "lg_sha256.h"
 
 /* Named limits besides the configured ones (struct lg_mime_limits). */
 #define MIME_MAX_CTE_HEADERS 16		/* Content-Transfer-Encoding headers read per part */
@@ -77,7 +78,7 @@ struct range {
 
 /* A digest of a leaf's bytes (trailing white space ignored), to compare the two readings. */
 struct digest {
-	unsigned char d[32];
+	unsigned char d[LG_SHA256_LEN];
 	size_t len;
 };
 
@@ -181,11 +182,7 @@ static size_t trimmed_len(const char *p, size_t n)
 static struct digest digest_of(const char *p, size_t n)
 {
 	struct digest d = { .len = trimmed_len(p, n) };
-	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
-	gsize dl = sizeof d.d;
-	g_checksum_update(ck, (const guchar *)p, (gssize)d.len);
-	g_checksum_get_digest(ck, d.d, &dl);
-	g_checksum_free(ck);
+	lg_sha256(p, d.len, d.d);
 	return d;
 }
 
