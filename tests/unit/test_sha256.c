@@ -103,8 +103,8 @@ int main(void)
 
 	/* a held entry's digest (quarantine.c): the value stores made before this module hold */
 	char *rcpts[] = { "a@example.com", "b@example.org" };
-	const char *msg = "Subject: x\r\n\r\nbody\0with NUL\r\n";
-	size_t msglen = 31;
+	static const char msg[] = "Subject: x\r\n\r\nbody\0with NUL\r\n";
+	size_t msglen = sizeof msg - 1;	/* the NUL inside counts, the final one not */
 	char qd[LG_Q_DIGEST_LEN + 1];
 	lg_q_digest("s@example.jp", rcpts, 2, msg, msglen, qd);
 	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
