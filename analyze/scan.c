@@ -3,7 +3,6 @@
  * (recursively, attached messages included), and send every text block and table row through
  * the detectors. Limits (depth, decoded_size, text_size, time_budget and the extractors' own)
  * end up as the part's reason; nothing is skipped silently. */
-#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include "content/normalize.h"
 #include "lg_alloc.h"
 #include "lg_search.h"
+#include "lg_sha256.h"
 
 /* What a part is, for reading. */
 enum kind {
@@ -674,13 +674,12 @@ static bool mismatch(const char *decl, const char *det)
 	return !same_major || has_prefix(decl, "application/");
 }
 
-/* sha256_hex - hex SHA-256 of the bytes (GLib's checksum, already linked through GMime) */
+/* sha256_hex - hex SHA-256 of the bytes, allocated */
 static char *sha256_hex(const char *data, size_t len)
 {
-	gchar *h = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)data, len);
-	char *s = lg_strdup(h);
-	g_free(h);
-	return s;
+	char h[LG_SHA256_HEX_LEN + 1];
+	lg_sha256_hex(data, len, h);
+	return lg_strdup(h);
 }
 
 /* scan_bytes - the decoded bytes of one part or member, whatever they are */

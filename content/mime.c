@@ -22,6 +22,7 @@
 #include "content/uu.h"
 #include "lg_alloc.h"
 #include "lg_buf.h"
+#include "lg_sha256.h"
 
 /* Named limits besides the configured ones (struct lg_mime_limits). */
 #define MIME_MAX_CTE_HEADERS 16		/* Content-Transfer-Encoding headers read per part */
@@ -77,7 +78,7 @@ struct range {
 
 /* A digest of a leaf's bytes (trailing white space ignored), to compare the two readings. */
 struct digest {
-	unsigned char d[32];
+	unsigned char d[LG_SHA256_LEN];
 	size_t len;
 };
 
@@ -93,9 +94,23 @@ struct alt {
 	GHashTable *tokens;		/* boundary tokens found in the body */
 	struct alt_seg *segs;
 	size_t nsegs, capsegs;
+	struct alt_dash *dash;		/* the "--" lines of pass 1, in order, for pass 2 */
+	size_t ndash, capdash;
 	size_t body;			/* where the message's own body starts */
 	unsigned max_nesting;		/* deepest nesting of those boundaries */
 	size_t dash_lines;		/* lines that begin with "--" */
+};
+
+/* One line of the raw reading: LF, CRLF and a bare CR all end a line. */
+struct rline {
+	size_t start, end, next;
+};
+
+/* A line of the raw reading that begins with "--" and the token after it. */
+struct alt_dash {
+	struct rline l;
+	const char *tok;
+	size_t tl;
 };
 
 /* State of one walk (the whole call of lg_mime_walk). */
@@ -181,11 +196,7 @@ static size_t trimmed_len(const char *p, size_t n)
 static struct digest digest_of(const char *p, size_t n)
 {
 	struct digest d = { .len = trimmed_len(p, n) };
-	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
-	gsize dl = sizeof d.d;
-	g_checksum_update(ck, (const guchar *)p, (gssize)d.len);
-	g_checksum_get_digest(ck, d.d, &dl);
-	g_checksum_free(ck);
+	lg_sha256(p, d.len, d.d);
 	return d;
 }
 
@@ -1079,11 +1090,6 @@ static void walk_object(struct walk *w, struct msgread *m, GMimeObject *obj, con
 
 /* ---- the raw reading --------------------------------------------------------------------------- */
 
-/* One line of the raw reading: LF, CRLF and a bare CR all end a line. */
-struct rline {
-	size_t start, end, next;
-};
-
 /* rline_at - the line that starts at pos (pos < len). A CR that begins a line does not end it
  * (lenient readers take it for white space before a header name). */
 static struct rline rline_at(const char *s, size_t len, size_t pos)
@@ -1282,7 +1288,8 @@ static void alt_add_seg(struct alt *a, size_t start, size_t end, const char *tok
 }
 
 /* alt_tokens - pass 1: a "--token" line followed (after at most a few blank lines) by a Content-
- * header, or whose "--token--" closing line is there too, makes token a boundary */
+ * header, or whose "--token--" closing line is there too, makes token a boundary. Every "--"
+ * line is kept in a->dash for pass 2. */
 static void alt_tokens(const char *s, size_t len, struct alt *a, size_t max_dash)
 {
 	GHashTable *seen = span_set_new();
@@ -1295,6 +1302,11 @@ static void alt_tokens(const char *s, size_t len, struct alt *a, size_t max_dash
 			continue;
 		if (++a->dash_lines > max_dash)
 			break;
+		if (a->ndash == a->capdash) {
+			a->capdash = a->capdash ? a->capdash * 2 : 16;
+			a->dash = lg_realloc(a->dash, a->capdash * sizeof *a->dash);
+		}
+		a->dash[a->ndash++] = (struct alt_dash){ l, tok, tl };
 		span_set_add(seen, tok, tl);
 		size_t p = l.next;
 		for (unsigned i = 0; i <= ALT_MAX_BLANKS && p < len; i++) {
@@ -1320,6 +1332,14 @@ static void alt_tokens(const char *s, size_t len, struct alt *a, size_t max_dash
 	g_hash_table_destroy(seen);
 }
 
+/* alt_free_dash - drop pass 1's "--" lines */
+static void alt_free_dash(struct alt *a)
+{
+	free(a->dash);
+	a->dash = NULL;
+	a->ndash = a->capdash = 0;
+}
+
 /* alt_scan - the raw reading's boundaries and parts: every line "--token" or "--token--" of a
  * boundary token delimits. Also measures how deep those boundaries nest (at most depth_cap + 1) and
  * counts "--" lines (at most max_dash + 1). */
@@ -1331,20 +1351,19 @@ static void alt_scan(const char *s, size_t len, unsigned depth_cap, size_t max_d
 	a->body = top.body;
 	alt_headers_free(&top);
 	alt_tokens(s, len, a, max_dash);
-	if (!g_hash_table_size(a->tokens) || a->dash_lines > max_dash)
+	if (!g_hash_table_size(a->tokens) || a->dash_lines > max_dash) {
+		alt_free_dash(a);
 		return;
+	}
 	/* pass 2: delimiters, parts and nesting (a stack of the open boundaries) */
 	const char **stack = lg_malloc((depth_cap + 2) * sizeof *stack);
 	size_t *stacklen = lg_malloc((depth_cap + 2) * sizeof *stacklen);
 	unsigned depth = 0;
 	struct alt_seg *open = NULL;
-	for (size_t pos = a->body; pos < len;) {
-		struct rline l = rline_at(s, len, pos);
-		const char *tok;
-		size_t tl;
-		pos = l.next;
-		if (!alt_token(s, l, &tok, &tl))
-			continue;
+	for (size_t d = 0; d < a->ndash; d++) {
+		struct rline l = a->dash[d].l;
+		const char *tok = a->dash[d].tok;
+		size_t tl = a->dash[d].tl;
 		bool is_open = span_set_has(a->tokens, tok, tl);
 		size_t btl = tl;
 		if (!is_open && tl > 2 && tok[tl - 1] == '-' && tok[tl - 2] == '-') {
@@ -1390,6 +1409,7 @@ static void alt_scan(const char *s, size_t len, unsigned depth_cap, size_t max_d
 	}
 	free(stack);
 	free(stacklen);
+	alt_free_dash(a);
 }
 
 /* alt_free - release the raw reading */
@@ -1398,6 +1418,7 @@ static void alt_free(struct alt *a)
 	if (a->tokens)
 		g_hash_table_destroy(a->tokens);
 	free(a->segs);
+	free(a->dash);
 	*a = (struct alt){0};
 }
 

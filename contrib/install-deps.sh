@@ -13,7 +13,7 @@ dpkg-query -W -f='${Status}' libhyperscan5 2>/dev/null | grep -q "ok installed" 
 BUILD="build-essential autoconf automake pkg-config \
  libmilter-dev libpcre2-dev libmagic-dev libxml2-dev libgmime-3.0-dev libarchive-dev \
  liblzma-dev libutf8proc-dev libuchardet-dev libsqlite3-dev libfyaml-dev libpoppler-glib-dev libpq-dev libcurl4-openssl-dev \
- libseccomp-dev $HS_DEV"
+ libseccomp-dev libssl-dev $HS_DEV"
 # The demo runs a private Postfix instance and sends with swaks.
 RUN="libmagic-mgc postfix swaks ca-certificates"
 # clang and its libFuzzer runtime: test-all.sh runs every fuzz harness briefly.

@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lg_sha256.h"
+
 /* Charsets the analysis may convert from (content/charset.c's table, what uchardet names, what
  * RTF code pages and zip names use). glibc loads a gconv module at the first iconv_open of a
  * charset and may unload it after the last iconv_close, so the handles stay open for the life
@@ -46,6 +48,8 @@ void lg_sandbox_prepare(void)
 	static locale_t utf8;
 	if (!utf8)
 		utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	/* libcrypto reads its configuration file and probes the CPU at its first digest */
+	lg_sha256_prepare();
 	/* syslog() stamps local time: read the zone file now */
 	tzset();
 	time_t t = time(NULL);

@@ -10,13 +10,13 @@
 #include <sys/random.h>
 #include <time.h>
 
-#include <glib.h>
 
 #include "analyze/report.h"
 #include "lg_alloc.h"
 #include "lg_buf.h"
 #include "lg_json.h"
 #include "lg_log.h"
+#include "lg_sha256.h"
 #include "quarantine/quarantine.h"
 
 /* backend_for - the backend a URL names, or NULL */
@@ -94,38 +94,33 @@ int lg_q_put_notices(struct lg_qstore *q, struct lg_q_record *rec, const char *m
 }
 
 /* digest_chunk - a length (8 bytes, big-endian) and then the bytes */
-static void digest_chunk(GChecksum *ck, const char *p, size_t len)
+static void digest_chunk(struct lg_sha256 *h, const char *p, size_t len)
 {
-	guchar n[8];
+	unsigned char n[8];
 	for (int i = 0; i < 8; i++)
-		n[i] = (guchar)((uint64_t)len >> (56 - 8 * i));
-	g_checksum_update(ck, n, sizeof n);
-	/* g_checksum_update takes a gssize: feed very large messages in pieces */
-	while (len) {
-		size_t part = len > (size_t)G_MAXSSIZE ? (size_t)G_MAXSSIZE : len;
-		g_checksum_update(ck, (const guchar *)p, (gssize)part);
-		p += part;
-		len -= part;
-	}
+		n[i] = (unsigned char)((uint64_t)len >> (56 - 8 * i));
+	lg_sha256_update(h, n, sizeof n);
+	lg_sha256_update(h, p, len);
 }
+
+_Static_assert(LG_Q_DIGEST_LEN == LG_SHA256_HEX_LEN, "an entry's digest is a SHA-256 in hex");
 
 /* lg_q_digest - SHA-256 over the length-prefixed envelope and bytes, as hex */
 void lg_q_digest(const char *sender, char *const *rcpts, size_t nrcpts, const char *msg,
 		 size_t len, char out[LG_Q_DIGEST_LEN + 1])
 {
 	static const char tag[] = "leakguard-hold-1";	/* versions the layout below */
-	GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
-	digest_chunk(ck, tag, sizeof tag - 1);
-	digest_chunk(ck, sender ? sender : "", sender ? strlen(sender) : 0);
-	guchar n[8];
+	struct lg_sha256 *h = lg_sha256_new();
+	digest_chunk(h, tag, sizeof tag - 1);
+	digest_chunk(h, sender ? sender : "", sender ? strlen(sender) : 0);
+	unsigned char n[8];
 	for (int i = 0; i < 8; i++)
-		n[i] = (guchar)((uint64_t)nrcpts >> (56 - 8 * i));
-	g_checksum_update(ck, n, sizeof n);
+		n[i] = (unsigned char)((uint64_t)nrcpts >> (56 - 8 * i));
+	lg_sha256_update(h, n, sizeof n);
 	for (size_t i = 0; i < nrcpts; i++)
-		digest_chunk(ck, rcpts[i], strlen(rcpts[i]));
-	digest_chunk(ck, msg ? msg : "", msg ? len : 0);
-	snprintf(out, LG_Q_DIGEST_LEN + 1, "%s", g_checksum_get_string(ck));
-	g_checksum_free(ck);
+		digest_chunk(h, rcpts[i], strlen(rcpts[i]));
+	digest_chunk(h, msg ? msg : "", msg ? len : 0);
+	lg_sha256_final_hex(h, out);
 }
 
 /* lg_q_get - one entry by id */
