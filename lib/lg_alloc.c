@@ -1,6 +1,7 @@
 /* lg_alloc.c - allocation wrappers: out of memory is fatal, callers never check for NULL. */
 #include "lg_alloc.h"
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,4 +66,23 @@ char *lg_asprintf(const char *fmt, ...)
 	vsnprintf(p, (size_t)n + 1, fmt, ap2);
 	va_end(ap2);
 	return p;
+}
+
+/* Buffers up to this size come from the heap, and freed heap memory up to LG_KEEP_FREE stays
+ * mapped (see lg_alloc_keep_large). */
+#define LG_KEEP_MMAP_THRESHOLD (32u << 20)
+#define LG_KEEP_FREE (64u << 20)
+
+/* lg_alloc_keep_large - in a process that analyses one message after another (a worker,
+ * leakguardctl), keep multi-megabyte buffers' memory between messages instead of mapping and
+ * unmapping it for each: glibc otherwise serves them with mmap and the kernel zeroes every page
+ * again (a 2 MB text attachment: 16.7 ms -> 12.3 ms of CPU in leakguardctl bench, most of the
+ * difference page faults). Costs up to LG_KEEP_FREE of freed memory kept mapped by the process;
+ * not for the milter front, whose many threads each have their own arena. */
+void lg_alloc_keep_large(void)
+{
+#ifdef M_MMAP_THRESHOLD
+	mallopt(M_MMAP_THRESHOLD, (int)LG_KEEP_MMAP_THRESHOLD);
+	mallopt(M_TRIM_THRESHOLD, (int)LG_KEEP_FREE);
+#endif
 }

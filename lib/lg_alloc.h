@@ -10,5 +10,6 @@ void *lg_realloc(void *p, size_t n);
 char *lg_strdup(const char *s);
 char *lg_strndup(const char *s, size_t n);
 char *lg_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void lg_alloc_keep_large(void);
 
 #endif

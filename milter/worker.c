@@ -17,6 +17,7 @@
 
 #include "analyze/analyze.h"
 #include "lg_buf.h"
+#include "lg_alloc.h"
 #include "lg_log.h"
 #include "milter/channel.h"
 #include "milter/sandbox.h"
@@ -125,6 +126,7 @@ void lg_worker_main(const struct lg_config *cfg, int sock)
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
+	lg_alloc_keep_large();	/* one message after another: keep big buffers' pages */
 	char err[256];
 	struct lg_analyzer *an = lg_analyzer_new(err, sizeof err);
 	if (!an)

@@ -367,6 +367,7 @@ static int cmd_check_config(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	lg_log_open("leakguardctl", LG_LOG_STDERR, 0);
+	lg_alloc_keep_large();	/* scan and bench analyse like a worker does */
 	if (argc < 2)
 		usage(EX_USAGE_);
 	if (!strcmp(argv[1], "--version")) {
