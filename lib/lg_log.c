@@ -10,12 +10,14 @@
 static enum lg_log_dest log_dest = LG_LOG_STDERR;
 static const char *log_ident = "leakguard";
 static bool log_verbose;
+static int log_facility = LOG_MAIL;
 
 /* lg_log_open - choose where log lines go */
 void lg_log_open(const char *ident, enum lg_log_dest dest, int facility)
 {
 	log_ident = ident;
 	log_dest = dest;
+	log_facility = facility;
 	if (dest == LG_LOG_SYSLOG)
 		openlog(ident, LOG_PID | LOG_NDELAY, facility);
 }
@@ -24,6 +26,14 @@ void lg_log_open(const char *ident, enum lg_log_dest dest, int facility)
 void lg_log_set_verbose(bool on)
 {
 	log_verbose = on;
+}
+
+/* lg_log_settings - where log lines go now, so that a process started afresh can do the same */
+void lg_log_settings(enum lg_log_dest *dest, int *facility, bool *verbose)
+{
+	*dest = log_dest;
+	*facility = log_facility;
+	*verbose = log_verbose;
 }
 
 /* lg_vlog - write one line at the given syslog priority */

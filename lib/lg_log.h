@@ -8,6 +8,8 @@ enum lg_log_dest { LG_LOG_STDERR, LG_LOG_SYSLOG };
 
 void lg_log_open(const char *ident, enum lg_log_dest dest, int facility);
 void lg_log_set_verbose(bool on);
+/* lg_log_settings - the destination, facility and verbosity in force (for a re-executed helper) */
+void lg_log_settings(enum lg_log_dest *dest, int *facility, bool *verbose);
 void lg_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void lg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void lg_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
