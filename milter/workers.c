@@ -47,6 +47,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -68,6 +69,7 @@
 #define SPAWNER_EXIT_GRACE_MS 1000	/* after its channel closed, how long it may take to exit */
 #define SPAWNER_FD 3		/* the control socket in a re-executed spawner */
 #define SELF_EXE "/proc/self/exe"
+#define LOG_LINES_MAX 100	/* a worker's log lines logged per message (or start) */
 
 /* One control message between the front and the spawner. */
 struct ctl_msg {
@@ -494,6 +496,50 @@ static int ctl_call(char op, uint64_t gen, int32_t *pid, int *fd, char *err, siz
 
 static void reap_failed(struct worker *w, bool kill_now, char *how, size_t howlen);
 
+/* relay_log - a worker's log line (an LG_WORKER_LOG frame): log it here, after the worker's pid,
+ * control characters made '?' (a worker's text is not trusted to be one line) */
+static void relay_log(pid_t pid, const struct lg_buf *in)
+{
+	char text[LG_WORKER_LOG_MAX + 1];
+	int len = (int)(in->len - 2 > LG_WORKER_LOG_MAX ? LG_WORKER_LOG_MAX : in->len - 2);
+	for (int i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in->data[2 + i];
+		text[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	switch (in->data[1]) {
+	case LOG_EMERG: case LOG_ALERT: case LOG_CRIT: case LOG_ERR:
+		lg_error("worker %ld: %.*s", (long)pid, len, text);
+		break;
+	case LOG_WARNING:
+		lg_warning("worker %ld: %.*s", (long)pid, len, text);
+		break;
+	case LOG_DEBUG:
+		lg_debug("worker %ld: %.*s", (long)pid, len, text);
+		break;
+	default:
+		lg_info("worker %ld: %.*s", (long)pid, len, text);
+	}
+}
+
+/* recv_reply - the worker's next frame that is not a log line (the first LOG_LINES_MAX of those
+ * are logged, the rest counted); LG_CHAN_ code */
+static int recv_reply(pid_t pid, int fd, struct lg_buf *in, size_t max, int64_t deadline,
+		      char *err, size_t errlen)
+{
+	unsigned lines = 0;
+	for (;;) {
+		int rc = lg_chan_recv(fd, in, max, NULL, deadline, err, errlen);
+		if (rc != LG_CHAN_OK || in->len < 2 || in->data[0] != LG_WORKER_LOG) {
+			if (lines > LOG_LINES_MAX)
+				lg_warning("worker %ld: %u more log lines not logged", (long)pid,
+					   lines - LOG_LINES_MAX);
+			return rc;
+		}
+		if (++lines <= LOG_LINES_MAX)
+			relay_log(pid, in);
+	}
+}
+
 /* spawn_into - start a worker of generation gen in the empty slot w (pool.lock held) */
 static int spawn_into(struct worker *w, uint64_t gen, char *err, size_t errlen)
 {
@@ -510,7 +556,8 @@ static int spawn_into(struct worker *w, uint64_t gen, char *err, size_t errlen)
 	*w = (struct worker){ .pid = pid, .fd = fd, .gen = gen };
 	struct lg_buf in = LG_BUF_INIT;
 	char cerr[128], how[128];
-	int rc = lg_chan_recv(fd, &in, 16, NULL, now_ms() + READY_TIMEOUT_MS, cerr, sizeof cerr);
+	int rc = recv_reply(pid, fd, &in, 2 + LG_WORKER_LOG_MAX, now_ms() + READY_TIMEOUT_MS, cerr,
+			    sizeof cerr);
 	bool ready = rc == LG_CHAN_OK && in.len == 1 && in.data[0] == LG_WORKER_READY;
 	lg_buf_free(&in);
 	if (!ready) {
@@ -780,7 +827,7 @@ static int exchange(struct worker *w, const struct lg_buf *req, int fd, int64_t 
 		snprintf(err, errlen, "send: %s", strerror(errno));
 		return LG_CHAN_ERROR;
 	}
-	return lg_chan_recv(w->fd, in, LG_WIRE_MAX_FRAME + 1, NULL, deadline, err, errlen);
+	return recv_reply(w->pid, w->fd, in, LG_WIRE_MAX_FRAME + 1, deadline, err, errlen);
 }
 
 /* lg_workers_analyze - see workers.h */

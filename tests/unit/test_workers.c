@@ -11,7 +11,8 @@
  * blocked) and the whole corpus still gets the in-process reports; a message in flight when only
  * the spawner dies gets its normal report, one whose worker dies with it "worker failed"; a
  * spawner that dies young is replaced only after a back-off that doubles, meanwhile messages
- * that need a new worker are errors (tempfail). */
+ * that need a new worker are errors (tempfail). A worker's log line reaches the front's log, and a
+ * worker that logs while its syslog connection is gone (the syslog daemon restarted) lives on. */
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -23,11 +24,13 @@
 #include <dirent.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "analyze/analyze.h"
 #include "lg_buf.h"
+#include "lg_log.h"
 #include "milter/sandbox.h"
 #include "milter/spool.h"
 #include "milter/workers.h"
@@ -482,6 +485,48 @@ static void backoff(const struct lg_config *cfg, const struct lg_buf *msg)
 	       "the back-off doubles: %ld ms, then %ld ms", waits[0], waits[1]);
 }
 
+/* Lines this process (the front) logged while capture was its log sink. */
+static struct lg_buf captured = LG_BUF_INIT;
+
+/* capture - a log sink for the front: keep the line ("PRIO text"), and show it */
+static void capture(int prio, const char *line)
+{
+	lg_buf_printf(&captured, "%d %s\n", prio, line);
+	fprintf(stderr, "leakguard: %s\n", line);
+}
+
+/* worker_log - a worker's log line is logged by the front, and a worker whose syslog connection
+ * is gone (as after a restart of the syslog daemon; glibc's syslog() would reconnect with
+ * socket(), which the filter punishes with SIGSYS) logs, analyses and lives on */
+static void worker_log(const struct lg_buf *msg)
+{
+	lg_log_open("leakguard", LG_LOG_SYSLOG, LOG_MAIL);
+	closelog();	/* not connected: the next syslog() would call socket() */
+	struct lg_config *cfg = start_pool("workers: {count: 1, seccomp: true}\n");
+	lg_log_set_sink(capture);	/* now: the spawner and its workers must not inherit it */
+	struct lg_report r;
+	pid_t p1 = 0, p2 = 0;
+	char err[256], want[128];
+	int rc = in_worker_q(cfg, msg, 1 << 20, "LOG", &r, &p1, err, sizeof err);
+	tap_ok(rc == 0 && !r.error && r.verdict.action == LG_ACT_ACCEPT,
+	       "a worker that logs with its syslog connection gone analyses the message (%s)",
+	       rc < 0 ? err : r.error ? r.error : lg_action_name(r.verdict.action));
+	if (rc == 0)
+		lg_report_free(&r);
+	snprintf(want, sizeof want, "%d worker %ld: test hook: a line logged by the worker\n",
+		 LOG_WARNING, (long)p1);
+	tap_ok(p1 > 0 && strstr(lg_buf_cstr(&captured), want) != NULL,
+	       "the front logs the worker's line, at its priority: %.*s", (int)strlen(want) - 1, want);
+	rc = in_worker(cfg, msg, 1 << 20, &r, &p2, err, sizeof err);
+	tap_ok(rc == 0 && p2 == p1, "the same worker (%ld) analyses the next message", (long)p2);
+	if (rc == 0)
+		lg_report_free(&r);
+	stop_pool(cfg);
+	lg_log_set_sink(NULL);
+	lg_log_open("leakguard", LG_LOG_STDERR, 0);
+	lg_buf_free(&captured);
+}
+
 /* seccomp_kills - a child under the filter: open() is refused, socket() kills it with SIGSYS */
 static void seccomp_kills(void)
 {
@@ -572,6 +617,8 @@ int main(int argc, char **argv)
 	next_is_normal(cfg, &ordinary, "spawner killed during a scan");
 	backoff(cfg, &ordinary);
 	stop_pool(cfg);
+
+	worker_log(&ordinary);
 
 	cfg = start_pool(LIMITS "workers: {count: 2, max_messages: 3}\n");
 	recycling(cfg, &ordinary);
