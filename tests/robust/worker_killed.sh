@@ -371,6 +371,9 @@ send_d() {
 }
 
 # (d1) the spawner and all its workers killed at once; then six messages one after the other
+# (first one message, so that at least one worker is there to be killed with the spawner)
+send "$(copy_of "$FX/ordinary.eml" d0)"
+pf_wait_idle "$PF" 30
 sp_old=$(spawner)
 nkilled=$(kill_all)
 : >"$T/d1"
