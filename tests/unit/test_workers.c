@@ -329,12 +329,29 @@ static void misbehaving(const struct lg_config *cfg, const struct lg_buf *msg)
 	next_is_normal(cfg, msg, "ERROR");
 }
 
+/* proc_state - the state letter of process pid (/proc/PID/stat), 0 when it is gone */
+static char proc_state(long pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t len = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	char *p = strrchr(buf, ')');
+	char st = 0;
+	return p && sscanf(p + 1, " %c", &st) == 1 ? st : 0;
+}
+
 /* kill_children - SIGKILL every child of this process (the spawner and the workers: the front
- * is their subreaper); how many */
+ * is their subreaper) and wait until each is dead (a zombie, or reaped); how many */
 static int kill_children(void)
 {
 	DIR *d = opendir("/proc");
 	int n = 0;
+	long pids[256];
 	struct dirent *e;
 	while (d && (e = readdir(d))) {
 		char path[300], buf[512];
@@ -348,12 +365,18 @@ static int kill_children(void)
 		char *p = strrchr(buf, ')');	/* pid (comm) state ppid ... */
 		long ppid = 0;
 		if (p && sscanf(p + 1, " %*c %ld", &ppid) == 1 && ppid == (long)getpid() &&
-		    kill((pid_t)atol(e->d_name), SIGKILL) == 0)
-			n++;
+		    kill((pid_t)atol(e->d_name), SIGKILL) == 0 && n < 256)
+			pids[n++] = atol(e->d_name);
 	}
 	if (d)
 		closedir(d);
-	sleep_ms(100);	/* let them die; the pool reaps them */
+	for (int i = 0, tries = 0; i < n && tries < 1000; tries++) {	/* the pool reaps them */
+		char st = proc_state(pids[i]);
+		if (st == 0 || st == 'Z')
+			i++;
+		else
+			sleep_ms(10);
+	}
 	return n;
 }
 
