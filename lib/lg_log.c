@@ -10,12 +10,15 @@
 static enum lg_log_dest log_dest = LG_LOG_STDERR;
 static const char *log_ident = "leakguard";
 static bool log_verbose;
+static int log_facility = LOG_MAIL;
+static lg_log_sink log_sink;
 
 /* lg_log_open - choose where log lines go */
 void lg_log_open(const char *ident, enum lg_log_dest dest, int facility)
 {
 	log_ident = ident;
 	log_dest = dest;
+	log_facility = facility;
 	if (dest == LG_LOG_SYSLOG)
 		openlog(ident, LOG_PID | LOG_NDELAY, facility);
 }
@@ -26,9 +29,29 @@ void lg_log_set_verbose(bool on)
 	log_verbose = on;
 }
 
+/* lg_log_set_sink - see lg_log.h */
+void lg_log_set_sink(lg_log_sink fn)
+{
+	log_sink = fn;
+}
+
+/* lg_log_settings - where log lines go now, so that a process started afresh can do the same */
+void lg_log_settings(enum lg_log_dest *dest, int *facility, bool *verbose)
+{
+	*dest = log_dest;
+	*facility = log_facility;
+	*verbose = log_verbose;
+}
+
 /* lg_vlog - write one line at the given syslog priority */
 __attribute__((format(printf, 3, 0))) static void lg_vlog(int prio, const char *tag, const char *fmt, va_list ap)
 {
+	if (log_sink) {
+		char line[8192];
+		vsnprintf(line, sizeof line, fmt, ap);
+		log_sink(prio, line);
+		return;
+	}
 	if (log_dest == LG_LOG_SYSLOG) {
 		vsyslog(prio, fmt, ap);
 		return;

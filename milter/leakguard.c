@@ -265,6 +265,7 @@ static void start_signals(pthread_t *tid)
 int main(int argc, char **argv)
 {
 	const char *cfgpath = NULL, *listen = NULL, *user = NULL, *pidfile = NULL;
+	lg_workers_spawner_exec(argc, argv);	/* a new worker spawner: see milter/workers.c */
 	bool foreground = false, verbose = false, test_only = false;
 	int ch;
 	while ((ch = getopt(argc, argv, "c:l:u:p:fvth")) != -1) {

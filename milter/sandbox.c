@@ -50,7 +50,8 @@ void lg_sandbox_prepare(void)
 		utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
 	/* libcrypto reads its configuration file and probes the CPU at its first digest */
 	lg_sha256_prepare();
-	/* syslog() stamps local time: read the zone file now */
+	/* the time zone, should anything format a local time (syslog() did, before a worker's
+	 * log lines went to the front): read the zone file now */
 	tzset();
 	time_t t = time(NULL);
 	struct tm tm;
@@ -99,7 +100,7 @@ void lg_sandbox_cpu(unsigned cpu_seconds)
 }
 
 /* What analysis does after set-up: memory, time, I/O on the descriptors it was given, its own
- * signals (abort), syslog's send on the socket opened before. */
+ * signals (abort). (A worker's log lines go to the front over its socket: milter/worker.c.) */
 static const int allowed_syscalls[] = {
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev), SCMP_SYS(pread64),
 	SCMP_SYS(lseek), SCMP_SYS(close), SCMP_SYS(fstat), SCMP_SYS(newfstatat),

@@ -2,7 +2,12 @@
  * gconv modules, the time zone); then resource limits and the seccomp filter; then a loop: one
  * request (the message as a read-only descriptor, the envelope), lg_analyze() on the mapped bytes
  * under the configuration the worker was started with, one reply. Any trouble ends the process;
- * the front sees it and replaces the worker. */
+ * the front sees it and replaces the worker.
+ *
+ * A worker never calls syslog(): glibc's syslog() reconnects (socket(), connect()) when the
+ * syslog daemon went away or restarted, and the filter kills a worker that calls socket(). Its
+ * log lines travel to the front as LG_WORKER_LOG frames on the worker's socket instead, and the
+ * front logs them. */
 #include "milter/worker.h"
 
 #include <errno.h>
@@ -13,6 +18,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "analyze/analyze.h"
@@ -23,6 +29,22 @@
 #include "milter/sandbox.h"
 #include "milter/wire.h"
 
+static int front_sock = -1;	/* where log lines go */
+
+/* log_to_front - the log sink of a worker: one LG_WORKER_LOG frame to the front (nothing when
+ * the front is gone: it sees the worker's end anyway) */
+static void log_to_front(int prio, const char *line)
+{
+	size_t len = strlen(line);
+	char frame[2 + LG_WORKER_LOG_MAX];
+	if (len > LG_WORKER_LOG_MAX)
+		len = LG_WORKER_LOG_MAX;
+	frame[0] = LG_WORKER_LOG;
+	frame[1] = (char)(prio & LOG_PRIMASK);
+	memcpy(frame + 2, line, len);
+	lg_chan_send(front_sock, frame, 2 + len, -1);
+}
+
 /* worker_fatal - log and end the process (the front answers for the message) */
 __attribute__((noreturn, format(printf, 1, 2))) static void worker_fatal(const char *fmt, ...)
 {
@@ -31,7 +53,7 @@ __attribute__((noreturn, format(printf, 1, 2))) static void worker_fatal(const c
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	lg_error("worker %ld: %s", (long)getpid(), line);
+	lg_error("%s", line);
 	_exit(2);
 }
 
@@ -40,9 +62,14 @@ __attribute__((noreturn, format(printf, 1, 2))) static void worker_fatal(const c
 #include <sys/socket.h>
 /* test_hook - a worker that misbehaves on purpose, for the front's tests: queue id "GARBAGE"
  * sends a malformed report, "SHORT" a frame cut short, "SOCKET" calls socket() (the filter
- * kills it), "ERROR" reports an analysis failure; true when it has replied in its way */
+ * kills it), "ERROR" reports an analysis failure, "LOG" logs a line and goes on; true when it
+ * has replied in its way */
 static bool test_hook(int sock, const char *qid)
 {
+	if (!strcmp(qid, "LOG")) {	/* a log line, then the message as usual */
+		lg_warning("test hook: a line logged by the worker");
+		return false;
+	}
 	if (!strcmp(qid, "GARBAGE")) {
 		static const char junk[] = "RLGRP\1\0\0\0 not a report";
 		lg_chan_send(sock, junk, sizeof junk - 1, -1);
@@ -127,6 +154,9 @@ void lg_worker_main(const struct lg_config *cfg, int sock)
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 	lg_alloc_keep_large();	/* one message after another: keep big buffers' pages */
+	front_sock = sock;
+	lg_log_set_sink(log_to_front);
+	closelog();	/* the syslog socket inherited from the front is not the worker's */
 	char err[256];
 	struct lg_analyzer *an = lg_analyzer_new(err, sizeof err);
 	if (!an)

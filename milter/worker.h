@@ -9,6 +9,9 @@
 #define LG_WORKER_REPORT 'R'	/* an encoded report follows (milter/wire.h) */
 #define LG_WORKER_ERROR 'E'	/* analysis failed inside (the text follows): answer tempfail */
 #define LG_WORKER_READY 'Y'	/* the first frame: set up and confined, ready for messages */
+#define LG_WORKER_LOG 'L'	/* a log line for the front to log: a syslog priority byte, the
+				   text (any number of these before a reply or READY) */
+#define LG_WORKER_LOG_MAX 4096	/* bytes of the text of one log line */
 
 /* lg_worker_main - set up (analyzer, limits, seccomp per cfg->workers), then serve requests on
  * sock until the front closes it; never returns (_exit: no atexit handlers in a worker) */

@@ -17,7 +17,21 @@
  * A message: the front takes an idle worker (or spawns one, or waits for one), sends the request
  * and the message's descriptor, and waits for the report up to workers.timeout. A worker that
  * dies, times out or sends garbage is killed, reaped and replaced; the message gets the report
- * "worker failed". A worker is replaced after workers.max_messages messages or any error. */
+ * "worker failed". A worker is replaced after workers.max_messages messages or any error.
+ *
+ * A spawner that dies (killed, OOM) is replaced when the front next needs it: workers already
+ * running are the front's children and carry on; the front reaps the dead spawner, logs how it
+ * ended, and starts a new one. The front has libmilter's threads by then, so it does not fork a
+ * copy of itself (a lock held by another thread would be copied held): it forks and at once
+ * executes its own program again (/proc/self/exe, LG_SPAWNER_ARG) with the control socket as
+ * descriptor 3; the new process sets up as the first spawner was (logging, libraries, not
+ * dumpable, no other descriptors) and the front has it load every configuration in force from
+ * the file again. It runs as the run-as user, as the first spawner did (forked after root was
+ * dropped): a spawner needs no privilege, it only forks, and workers only lower their limits and
+ * install a seccomp filter under no_new_privs. A replacement spawner that dies within
+ * SPAWNER_STABLE_MS of its start is not replaced at once but after a back-off doubling from
+ * SPAWNER_BACKOFF_MIN_MS to SPAWNER_BACKOFF_MAX_MS; meanwhile a message that needs a new worker
+ * gets tempfail. */
 #include "milter/workers.h"
 
 #include <errno.h>
@@ -30,8 +44,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -47,6 +63,13 @@
 #define EXIT_GRACE_MS 2000	/* after a worker closed its socket, how long it may take to exit */
 #define CTL_MAX 4096		/* bytes of one spawner control message */
 #define READY_TIMEOUT_MS 60000	/* how long a new worker may take to set up */
+#define SPAWNER_STABLE_MS 10000	/* a spawner that lived this long is replaced at once */
+#define SPAWNER_BACKOFF_MIN_MS 1000	/* first wait before replacing one that died young */
+#define SPAWNER_BACKOFF_MAX_MS 60000	/* the wait doubles up to this */
+#define SPAWNER_EXIT_GRACE_MS 1000	/* after its channel closed, how long it may take to exit */
+#define SPAWNER_FD 3		/* the control socket in a re-executed spawner */
+#define SELF_EXE "/proc/self/exe"
+#define LOG_LINES_MAX 100	/* a worker's log lines logged per message (or start) */
 
 /* One control message between the front and the spawner. */
 struct ctl_msg {
@@ -73,14 +96,19 @@ static struct {
 	pthread_mutex_t lock;
 	pthread_cond_t changed;		/* a worker became idle or a slot empty */
 	bool on;
-	pid_t spawner;
+	pid_t spawner;			/* 0 once the dead spawner was reaped */
 	int ctl;			/* -1 once the spawner is gone */
+	char *cfgpath;			/* what a new spawner loads; NULL: built-in */
+	int64_t spawner_started;	/* CLOCK_MONOTONIC ms */
+	int64_t restart_at;		/* no new spawner before this (back-off) */
+	int64_t backoff_ms;		/* the last back-off; 0 after a spawner that lived long */
+	unsigned restarts;		/* spawners started after the first */
 	struct worker *w;
 	size_t nw;
 	struct binding *b;
 	size_t nb;
 	uint64_t last_gen;
-} pool = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, false, 0, -1, NULL, 0, NULL, 0, 0 };
+} pool = { .lock = PTHREAD_MUTEX_INITIALIZER, .changed = PTHREAD_COND_INITIALIZER, .ctl = -1 };
 
 /* now_ms - CLOCK_MONOTONIC in milliseconds */
 static int64_t now_ms(void)
@@ -173,7 +201,8 @@ static void close_listeners(int keep)
 	}
 }
 
-/* spawner_main - serve the front's control requests until it closes the channel */
+/* spawner_main - serve the front's control requests until it closes the channel; cfg0 (NULL:
+ * none yet) is generation 1 */
 __attribute__((noreturn)) static void spawner_main(int ctl, const struct lg_config *cfg0,
 						   const char *cfgpath)
 {
@@ -184,8 +213,9 @@ __attribute__((noreturn)) static void spawner_main(int ctl, const struct lg_conf
 	signal(SIGPIPE, SIG_IGN);
 	close_listeners(ctl);
 	struct sp_cfg *cfgs = lg_calloc(1, sizeof *cfgs);
-	size_t ncfgs = 1;
-	cfgs[0] = (struct sp_cfg){ 1, (struct lg_config *)cfg0 };
+	size_t ncfgs = 0;
+	if (cfg0)
+		cfgs[ncfgs++] = (struct sp_cfg){ 1, (struct lg_config *)cfg0 };
 	struct lg_buf in = LG_BUF_INIT;
 	char err[256];
 	for (;;) {
@@ -225,15 +255,83 @@ __attribute__((noreturn)) static void spawner_main(int ctl, const struct lg_conf
 	}
 }
 
+/* lg_workers_spawner_exec - see workers.h */
+void lg_workers_spawner_exec(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], LG_SPAWNER_ARG) != 0)
+		return;
+	if (argc != 6) {
+		fprintf(stderr, "%s: %s is leakguard's own way to start a worker spawner\n", argv[0],
+			LG_SPAWNER_ARG);
+		_exit(64);
+	}
+	/* as the first spawner was: not dumpable (a process that changed its user is not, a fresh
+	 * program is again), no signal blocked (the front's milter threads block some), children
+	 * reaped by waitpid */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGCHLD, SIG_DFL);
+	lg_log_open("leakguard", atoi(argv[3]) == LG_LOG_SYSLOG ? LG_LOG_SYSLOG : LG_LOG_STDERR,
+		    atoi(argv[4]));
+	lg_log_set_verbose(atoi(argv[5]) != 0);
+	if (fcntl(SPAWNER_FD, F_SETFD, FD_CLOEXEC) < 0) {
+		lg_error("worker spawner %ld: no control socket: %s", (long)getpid(), strerror(errno));
+		_exit(1);
+	}
+	lg_library_init();
+	spawner_main(SPAWNER_FD, NULL, argv[2][0] ? argv[2] : NULL);
+}
+
 /* ---- the front: talking to the spawner ------------------------------------------------------ */
 
-/* ctl_call - one request to the spawner and its reply (pool.lock held); -1 with err */
-static int ctl_call(char op, uint64_t gen, int32_t *pid, int *fd, char *err, size_t errlen)
+/* spawner_lost - the spawner closed its channel or misbehaved: reap it, log how it ended, and
+ * set when the next one may start (pool.lock held) */
+static void spawner_lost(const char *what, char *err, size_t errlen)
 {
-	if (pool.ctl < 0) {
-		snprintf(err, errlen, "the worker spawner is gone");
-		return -1;
+	int st = 0;
+	pid_t r = 0;
+	char how[96] = "not reaped";
+	close(pool.ctl);
+	pool.ctl = -1;
+	for (int64_t end = now_ms() + SPAWNER_EXIT_GRACE_MS; now_ms() < end;) {
+		if ((r = waitpid(pool.spawner, &st, WNOHANG)) != 0)
+			break;
+		struct timespec ts = { 0, 10 * 1000000 };
+		nanosleep(&ts, NULL);
 	}
+	if (r == 0) {
+		kill(pool.spawner, SIGKILL);
+		while ((r = waitpid(pool.spawner, &st, 0)) < 0 && errno == EINTR)
+			;
+		snprintf(how, sizeof how, "did not exit; killed");
+	} else if (r == pool.spawner) {
+		describe_status(st, how, sizeof how);
+	}
+	int64_t now = now_ms(), lived = now - pool.spawner_started;
+	if (lived >= SPAWNER_STABLE_MS || pool.restarts == 0)	/* the first one proved it works */
+		pool.backoff_ms = 0;
+	else if (pool.backoff_ms < SPAWNER_BACKOFF_MIN_MS)
+		pool.backoff_ms = SPAWNER_BACKOFF_MIN_MS;
+	else if ((pool.backoff_ms *= 2) > SPAWNER_BACKOFF_MAX_MS)
+		pool.backoff_ms = SPAWNER_BACKOFF_MAX_MS;
+	pool.restart_at = now + pool.backoff_ms;
+	snprintf(err, errlen, "the worker spawner (pid %ld) is gone after %lld.%03lld s: %s; %s",
+		 (long)pool.spawner, (long long)(lived / 1000), (long long)(lived % 1000), what, how);
+	if (pool.backoff_ms)
+		lg_error("%s; it lived less than %d s: a new one starts in %lld s, and until then a "
+			 "message that needs a new worker gets tempfail", err, SPAWNER_STABLE_MS / 1000,
+			 (long long)pool.backoff_ms / 1000);
+	else
+		lg_error("%s; a new one starts now", err);
+	pool.spawner = 0;
+}
+
+/* ctl_raw - one request to the spawner and its reply (pool.lock held): 0; -1 with err when the
+ * spawner refused; -2 when the spawner is gone (spawner_lost has been called) */
+static int ctl_raw(char op, uint64_t gen, int32_t *pid, int *fd, char *err, size_t errlen)
+{
 	struct ctl_msg m = { .op = op, .gen = gen };
 	struct lg_buf in = LG_BUF_INIT;
 	int got = -1;
@@ -242,21 +340,12 @@ static int ctl_call(char op, uint64_t gen, int32_t *pid, int *fd, char *err, siz
 			 ? lg_chan_recv(pool.ctl, &in, CTL_MAX, &got, -1, cerr, sizeof cerr)
 			 : LG_CHAN_ERROR;
 	if (rc != LG_CHAN_OK || in.len != sizeof m) {
-		int st = 0;
-		char how[96] = "still running";
-		if (rc == LG_CHAN_OK)
-			snprintf(how, sizeof how, "sent a malformed reply");
-		else if (waitpid(pool.spawner, &st, WNOHANG) == pool.spawner)
-			describe_status(st, how, sizeof how);
-		snprintf(err, errlen, "the worker spawner (pid %ld) is gone: %s", (long)pool.spawner,
-			 how);
-		lg_error("%s; no more workers can be started", err);
-		close(pool.ctl);
-		pool.ctl = -1;
 		if (got >= 0)
 			close(got);
 		lg_buf_free(&in);
-		return -1;
+		spawner_lost(rc == LG_CHAN_OK ? "it sent a malformed reply" : "its channel closed",
+			     err, errlen);
+		return -2;
 	}
 	memcpy(&m, in.data, sizeof m);
 	lg_buf_free(&in);
@@ -276,7 +365,180 @@ static int ctl_call(char op, uint64_t gen, int32_t *pid, int *fd, char *err, siz
 	return 0;
 }
 
+/* spawner_fork - fork and execute this program again as a worker spawner on the control socket
+ * ctl (the child's end); the pid, or -1 with err. Between fork and exec the child of this
+ * multi-threaded process makes async-signal-safe calls only. */
+static pid_t spawner_fork(int ctl, char *err, size_t errlen)
+{
+	enum lg_log_dest dest;
+	int facility;
+	bool verbose;
+	lg_log_settings(&dest, &facility, &verbose);
+	char a_dest[16], a_fac[16], a_verbose[4];
+	snprintf(a_dest, sizeof a_dest, "%d", (int)dest);
+	snprintf(a_fac, sizeof a_fac, "%d", facility);
+	snprintf(a_verbose, sizeof a_verbose, "%d", verbose ? 1 : 0);
+	char *argv[] = { "leakguard", LG_SPAWNER_ARG, pool.cfgpath ? pool.cfgpath : "", a_dest,
+			 a_fac, a_verbose, NULL };
+	struct rlimit rl;
+	int maxfd = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+				    rl.rlim_cur < (1u << 20)
+			    ? (int)rl.rlim_cur
+			    : 1 << 20;
+	int ep[2];	/* the exec's errno, or end of file when it succeeded */
+	if (pipe2(ep, O_CLOEXEC) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		return -1;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int c = fcntl(ctl, F_DUPFD, 10), e = fcntl(ep[1], F_DUPFD_CLOEXEC, 10);
+		if (c < 0 || e < 0 || dup2(c, SPAWNER_FD) < 0 || dup3(e, SPAWNER_FD + 1, O_CLOEXEC) < 0)
+			_exit(126);
+		if (close_range(SPAWNER_FD + 2, ~0U, 0) < 0)
+			for (int fd = SPAWNER_FD + 2; fd < maxfd; fd++)
+				close(fd);
+		sigset_t none;
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		execv(SELF_EXE, argv);
+		int x = errno;
+		if (write(SPAWNER_FD + 1, &x, sizeof x) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	int x = errno;
+	close(ep[1]);
+	if (pid < 0) {
+		close(ep[0]);
+		snprintf(err, errlen, "fork: %s", strerror(x));
+		return -1;
+	}
+	ssize_t n;
+	while ((n = read(ep[0], &x, sizeof x)) < 0 && errno == EINTR)
+		;
+	close(ep[0]);
+	if (n != 0) {
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		snprintf(err, errlen, "cannot execute %s: %s", SELF_EXE,
+			 n == (ssize_t)sizeof x ? strerror(x) : "the child failed before exec");
+		return -1;
+	}
+	return pid;
+}
+
+/* spawner_restart - start a new spawner in place of the dead one, unless the back-off says not
+ * yet, and have it load every configuration in force (pool.lock held); 0, or -1 with err */
+static int spawner_restart(char *err, size_t errlen)
+{
+	int64_t now = now_ms();
+	if (now < pool.restart_at) {
+		snprintf(err, errlen, "the worker spawner is gone; a new one starts in %lld ms "
+				      "(back-off)", (long long)(pool.restart_at - now));
+		return -1;
+	}
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
+		snprintf(err, errlen, "cannot start a new worker spawner: socketpair: %s",
+			 strerror(errno));
+		return -1;
+	}
+	char ferr[200];
+	pid_t pid = spawner_fork(sv[1], ferr, sizeof ferr);
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		pool.backoff_ms = pool.backoff_ms < SPAWNER_BACKOFF_MIN_MS ? SPAWNER_BACKOFF_MIN_MS
+			: pool.backoff_ms * 2 > SPAWNER_BACKOFF_MAX_MS ? SPAWNER_BACKOFF_MAX_MS
+			: pool.backoff_ms * 2;
+		pool.restart_at = now + pool.backoff_ms;
+		snprintf(err, errlen, "cannot start a new worker spawner: %s", ferr);
+		lg_error("%s; next attempt in %lld s", err, (long long)pool.backoff_ms / 1000);
+		return -1;
+	}
+	pool.spawner = pid;
+	pool.ctl = sv[0];
+	pool.spawner_started = now;
+	pool.restarts++;
+	lg_warning("worker pool: spawner %ld started again (restart %u), running as uid %ld; "
+		   "loading %zu configuration(s) in force from %s", (long)pid, pool.restarts,
+		   (long)getuid(), pool.nb, pool.cfgpath ? pool.cfgpath : "<built-in>");
+	for (size_t i = 0; i < pool.nb; i++) {
+		char lerr[512];
+		int rc = ctl_raw('L', pool.b[i].gen, NULL, NULL, lerr, sizeof lerr);
+		if (rc == -2) {
+			snprintf(err, errlen, "%s", lerr);
+			return -1;
+		}
+		if (rc < 0)
+			lg_error("worker pool: the new spawner cannot load configuration generation "
+				 "%llu: %s; messages under it get tempfail until a reload",
+				 (unsigned long long)pool.b[i].gen, lerr);
+	}
+	return 0;
+}
+
+/* ctl_call - one request to the spawner and its reply (pool.lock held), starting a new spawner
+ * when it is gone (once per call, within the back-off); -1 with err */
+static int ctl_call(char op, uint64_t gen, int32_t *pid, int *fd, char *err, size_t errlen)
+{
+	for (int attempt = 0; attempt < 2; attempt++) {
+		if (pool.ctl < 0 && spawner_restart(err, errlen) < 0)
+			return -1;
+		int rc = ctl_raw(op, gen, pid, fd, err, errlen);
+		if (rc != -2)
+			return rc;
+	}
+	return -1;
+}
+
 static void reap_failed(struct worker *w, bool kill_now, char *how, size_t howlen);
+
+/* relay_log - a worker's log line (an LG_WORKER_LOG frame): log it here, after the worker's pid,
+ * control characters made '?' (a worker's text is not trusted to be one line) */
+static void relay_log(pid_t pid, const struct lg_buf *in)
+{
+	char text[LG_WORKER_LOG_MAX + 1];
+	int len = (int)(in->len - 2 > LG_WORKER_LOG_MAX ? LG_WORKER_LOG_MAX : in->len - 2);
+	for (int i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)in->data[2 + i];
+		text[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	switch (in->data[1]) {
+	case LOG_EMERG: case LOG_ALERT: case LOG_CRIT: case LOG_ERR:
+		lg_error("worker %ld: %.*s", (long)pid, len, text);
+		break;
+	case LOG_WARNING:
+		lg_warning("worker %ld: %.*s", (long)pid, len, text);
+		break;
+	case LOG_DEBUG:
+		lg_debug("worker %ld: %.*s", (long)pid, len, text);
+		break;
+	default:
+		lg_info("worker %ld: %.*s", (long)pid, len, text);
+	}
+}
+
+/* recv_reply - the worker's next frame that is not a log line (the first LOG_LINES_MAX of those
+ * are logged, the rest counted); LG_CHAN_ code */
+static int recv_reply(pid_t pid, int fd, struct lg_buf *in, size_t max, int64_t deadline,
+		      char *err, size_t errlen)
+{
+	unsigned lines = 0;
+	for (;;) {
+		int rc = lg_chan_recv(fd, in, max, NULL, deadline, err, errlen);
+		if (rc != LG_CHAN_OK || in->len < 2 || in->data[0] != LG_WORKER_LOG) {
+			if (lines > LOG_LINES_MAX)
+				lg_warning("worker %ld: %u more log lines not logged", (long)pid,
+					   lines - LOG_LINES_MAX);
+			return rc;
+		}
+		if (++lines <= LOG_LINES_MAX)
+			relay_log(pid, in);
+	}
+}
 
 /* spawn_into - start a worker of generation gen in the empty slot w (pool.lock held) */
 static int spawn_into(struct worker *w, uint64_t gen, char *err, size_t errlen)
@@ -294,7 +556,8 @@ static int spawn_into(struct worker *w, uint64_t gen, char *err, size_t errlen)
 	*w = (struct worker){ .pid = pid, .fd = fd, .gen = gen };
 	struct lg_buf in = LG_BUF_INIT;
 	char cerr[128], how[128];
-	int rc = lg_chan_recv(fd, &in, 16, NULL, now_ms() + READY_TIMEOUT_MS, cerr, sizeof cerr);
+	int rc = recv_reply(pid, fd, &in, 2 + LG_WORKER_LOG_MAX, now_ms() + READY_TIMEOUT_MS, cerr,
+			    sizeof cerr);
 	bool ready = rc == LG_CHAN_OK && in.len == 1 && in.data[0] == LG_WORKER_READY;
 	lg_buf_free(&in);
 	if (!ready) {
@@ -460,6 +723,10 @@ int lg_workers_start(const struct lg_config *cfg, const char *cfgpath, char *err
 	pthread_mutex_lock(&pool.lock);
 	pool.spawner = pid;
 	pool.ctl = sv[0];
+	pool.cfgpath = cfgpath ? lg_strdup(cfgpath) : NULL;
+	pool.spawner_started = now_ms();
+	pool.restart_at = pool.backoff_ms = 0;
+	pool.restarts = 0;
 	pool.nw = cfg->workers.count;
 	pool.w = lg_calloc(pool.nw, sizeof *pool.w);
 	pool.b = lg_calloc(1, sizeof *pool.b);
@@ -478,6 +745,15 @@ int lg_workers_start(const struct lg_config *cfg, const char *cfgpath, char *err
 	lg_info("worker pool: spawner %ld, up to %u workers, %u messages each", (long)pid,
 		cfg->workers.count, cfg->workers.max_messages);
 	return 0;
+}
+
+/* lg_workers_spawner_pid - see workers.h */
+pid_t lg_workers_spawner_pid(void)
+{
+	pthread_mutex_lock(&pool.lock);
+	pid_t pid = pool.ctl >= 0 ? pool.spawner : 0;
+	pthread_mutex_unlock(&pool.lock);
+	return pid;
 }
 
 /* lg_workers_enabled - see workers.h */
@@ -521,7 +797,8 @@ void lg_workers_unbind(const struct lg_config *cfg)
 			if (pool.w[i].pid && !pool.w[i].busy && pool.w[i].gen == gen)
 				retire(&pool.w[i], "its configuration was replaced");
 		char err[256];
-		if (ctl_call('D', gen, NULL, NULL, err, sizeof err) < 0)
+		/* a spawner started later loads only the generations still bound */
+		if (pool.ctl >= 0 && ctl_raw('D', gen, NULL, NULL, err, sizeof err) < 0)
 			lg_warning("worker spawner: dropping configuration %llu: %s",
 				   (unsigned long long)gen, err);
 	}
@@ -550,7 +827,7 @@ static int exchange(struct worker *w, const struct lg_buf *req, int fd, int64_t 
 		snprintf(err, errlen, "send: %s", strerror(errno));
 		return LG_CHAN_ERROR;
 	}
-	return lg_chan_recv(w->fd, in, LG_WIRE_MAX_FRAME + 1, NULL, deadline, err, errlen);
+	return recv_reply(w->pid, w->fd, in, LG_WIRE_MAX_FRAME + 1, deadline, err, errlen);
 }
 
 /* lg_workers_analyze - see workers.h */
@@ -634,11 +911,15 @@ void lg_workers_stop(void)
 	}
 	for (size_t i = 0; i < pool.nw; i++)
 		retire(&pool.w[i], "stopping");
-	if (pool.ctl >= 0)
+	if (pool.ctl >= 0) {
 		close(pool.ctl);
+		while (waitpid(pool.spawner, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
 	pool.ctl = -1;
-	while (waitpid(pool.spawner, NULL, 0) < 0 && errno == EINTR)
-		;
+	pool.spawner = 0;
+	free(pool.cfgpath);
+	pool.cfgpath = NULL;
 	free(pool.w);
 	free(pool.b);
 	pool.w = NULL;

@@ -14,9 +14,19 @@
 
 /* lg_workers_start - with cfg->workers.count > 0: fork the spawner (call it while the process
  * is still single-threaded, after privileges are dropped) and bind cfg as the configuration
- * of the first workers. cfgpath (NULL: built-in) is what the spawner reloads. 0, or -1 with err.
+ * of the first workers. cfgpath (NULL: built-in) is what the spawner reloads, and what a
+ * spawner started in place of a dead one loads. 0, or -1 with err.
  * With count 0 nothing starts and lg_workers_enabled() stays false. */
 int lg_workers_start(const struct lg_config *cfg, const char *cfgpath, char *err, size_t errlen);
+/* The argument a program re-executed as a worker spawner gets (argv[1]). */
+#define LG_SPAWNER_ARG "--leakguard-worker-spawner"
+
+/* lg_workers_spawner_exec - call first in main() of a program that starts the pool: when argv
+ * says so (the front replacing a dead spawner executes its own program again), become the
+ * worker spawner and never return; otherwise return at once */
+void lg_workers_spawner_exec(int argc, char **argv);
+/* lg_workers_spawner_pid - the running spawner's pid, 0 when there is none (for tests) */
+pid_t lg_workers_spawner_pid(void);
 /* lg_workers_enabled - whether messages go to workers */
 bool lg_workers_enabled(void);
 /* lg_workers_bind - a reload: the spawner loads the configuration file again, and workers for

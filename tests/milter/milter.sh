@@ -271,14 +271,20 @@ logged "queue_id=$qbig .*action=hold rules=unscannable-external .*unscannable=1 
 run "workers: the next message is analysed by a new worker and accepted" "$fx/ordinary.eml" accept
 [ "$(grep -c 'worker [0-9]* started' "$log")" -eq 3 ]
 result $? "workers: the killed worker was replaced"
-# with the spawner gone, the running worker serves its last message; then none can be started
+# with the spawner gone, the running worker serves its last message; then a new spawner is
+# started; a new one that dies young is replaced only after a back-off (tempfail meanwhile)
 kill -9 "$(sed -n 's/.*worker pool: spawner \([0-9]*\).*/\1/p' "$log" | tail -n 1)"
 run "workers: spawner killed: the worker still running analyses its last message" \
 	"$fx/ordinary.eml" accept
-run "workers: no worker can be started: tempfail, never accept" "$fx/ordinary.eml" \
-	tempfail-internal
-logged "the worker spawner (pid [0-9]*) is gone: killed by signal 9.*no more workers can be started" \
+run "workers: then a new spawner's worker analyses the next message" "$fx/ordinary.eml" accept
+logged "the worker spawner (pid [0-9]*) is gone after .*killed by signal 9.*a new one starts now" \
 	"workers: the lost spawner is logged at error"
+logged "worker pool: spawner [0-9]* started again (restart 1)" "workers: the new spawner is logged"
+kill -9 "$(sed -n 's/.*worker pool: spawner \([0-9]*\).*/\1/p' "$log" | tail -n 1)"
+run "workers: new spawner killed: its worker analyses its last message" "$fx/ordinary.eml" accept
+run "workers: a spawner dead young is not replaced at once: tempfail, never accept" \
+	"$fx/ordinary.eml" tempfail-internal
+logged "it lived less than 10 s: a new one starts in 1 s" "workers: the back-off is logged"
 stop_lg
 
 # inet socket, daemon mode (no -f) with a pid file, and the run-as user

@@ -9,7 +9,14 @@
 #       every worker seen scanning a message is killed, one a second: every message is counted
 #       as delivered, held or deferred (4xx) with sent = delivered + held + deferred, nothing
 #       is lost, and nothing is delivered unscanned (each delivered message has leakguard's
-#       accept verdict and no "worker failed"; each "worker failed" message is held).
+#       accept verdict and no "worker failed"; each "worker failed" message is held);
+#   (d) the spawner killed: (d1) the spawner and all its workers killed with SIGKILL, then six
+#       messages: the death is logged, a new spawner (leakguard executed again, as the run-as
+#       user, no signal blocked) starts, and every message is scanned (accept verdict and
+#       delivered, or held by the personal-data rule); (d2) three senders, 18 messages, while
+#       the spawner and its workers are killed every 3 s: sent = delivered + held + deferred
+#       (451 while a spawner that died young waits out its back-off), nothing lost, nothing
+#       delivered unscanned; (d3) after the last back-off, mail is scanned again.
 # The busy worker is told from the idle one by the message it has mapped (/proc/PID/maps: the
 # spool file or the sealed memfd). TAP output; needs root, postfix, smtp-sink and swaks. Ports
 # from LG_TEST_PORT_FROM..LG_TEST_PORT_TO (default 10025..10099) on 127.0.0.1 only.
@@ -297,6 +304,174 @@ else
 	diagnose
 fi
 diag "(c) 'worker failed' verdicts in the whole run: $failed_total; workers started: $(grep -c 'worker [0-9]* started' "$LG_LOG")"
+# ------------------------------------------------------------------------ (d) spawner killed
+
+# children: leakguard's child processes (the spawner and the workers), one pid a line
+children() { ps -o pid= --ppid "$LG_PID" 2>/dev/null | tr -d ' '; }
+# spawner: the spawner now in use (the last one logged)
+spawner() { sed -n 's/.*worker pool: spawner \([0-9]*\).*/\1/p' "$LG_LOG" | tail -n 1; }
+# kill_all: SIGKILL the spawner and every worker; prints how many
+kill_all() {
+	local p n=0
+	for p in $(children); do
+		kill -9 "$p" 2>/dev/null && n=$((n + 1))
+	done
+	echo "$n"
+}
+# count_d LIST: classify the messages of LIST (lines "kind file swaks-log") as delivered, held,
+# deferred; sets d_sent d_delivered d_held d_deferred d_lost d_unscanned d_scanned_held
+count_d() {
+	local kind f log qid
+	d_sent=0 d_delivered=0 d_held=0 d_deferred=0 d_lost=0 d_unscanned=0 d_scanned_held=0
+	while read -r kind f log; do
+		d_sent=$((d_sent + 1))
+		qid=$(sed -n 's/^<- *250 .*queued as \([0-9A-Za-z]*\).*/\1/p' "$log" | tail -n 1)
+		if [ -z "$qid" ]; then
+			if grep -q '^<\*\* *451 4.7.1' "$log"; then
+				d_deferred=$((d_deferred + 1))
+			else
+				d_lost=$((d_lost + 1))
+				diag "$kind $f: neither queued nor deferred by leakguard"
+			fi
+			continue
+		fi
+		if delivered "$f"; then
+			d_delivered=$((d_delivered + 1))
+			grep -Eq "queue_id=$qid .*action=accept .*unscannable=0 " "$LG_LOG" || {
+				d_unscanned=$((d_unscanned + 1))
+				diag "$kind $qid delivered without an accept verdict from a scan"
+			}
+		elif in_hold "$qid"; then
+			d_held=$((d_held + 1))
+			grep -Eq "queue_id=$qid .*action=hold rules=personal-data-external .*unscannable=0 " \
+				"$LG_LOG" && d_scanned_held=$((d_scanned_held + 1))
+		else
+			d_lost=$((d_lost + 1))
+			diag "$kind $qid: neither delivered nor held"
+		fi
+	done <"$1"
+}
+# send_d TAG N LIST [stock]: N messages, ordinary and incident in turn (with "stock", every
+# third a stock list), one after the other; each is appended to LIST
+send_d() {
+	local i f kind
+	for i in $(seq 1 "$2"); do
+		if [ -n "${4:-}" ] && [ $((i % 3)) -eq 0 ]; then
+			kind=stock
+			f=$(stock "$1-$i")
+		else
+			if [ $((i % 2)) -eq 1 ]; then kind=ordinary; else kind=incident; fi
+			f=$(copy_of "$FX/$kind.eml" "$1-$i")
+		fi
+		"$SWAKS" --server "127.0.0.1:$PF_PORT" --helo client.test --timeout 120 \
+			--from "$(eml_from "$f")" --to "$(eml_rcpts "$f" | paste -sd, -)" \
+			--data "$f" >"$T/$1-$i.log" 2>&1 </dev/null
+		echo "$kind $f $T/$1-$i.log" >>"$3"
+	done
+}
+
+# (d1) the spawner and all its workers killed at once; then six messages one after the other
+# (first one message, so that at least one worker is there to be killed with the spawner)
+send "$(copy_of "$FX/ordinary.eml" d0)"
+pf_wait_idle "$PF" 30
+sp_old=$(spawner)
+nkilled=$(kill_all)
+: >"$T/d1"
+send_d d1 6 "$T/d1"
+pf_wait_idle "$PF" 60
+count_d "$T/d1"
+sp_new=$(spawner)
+if [ "$nkilled" -ge 2 ] && [ -n "$sp_old" ] && [ "$sp_new" != "$sp_old" ] &&
+	lg_logged "the worker spawner \(pid $sp_old\) is gone after .*killed by signal 9 .*a new one starts now" &&
+	lg_logged "worker pool: spawner $sp_new started again \(restart 1\)"; then
+	ok "(d1) spawner $sp_old and its workers killed ($nkilled processes): logged, spawner $sp_new started in its place"
+else
+	not_ok "(d1) the spawner's death is logged and a new spawner started"
+	diag "killed $nkilled, spawner before '$sp_old', after '$sp_new'"
+	diagnose
+fi
+if [ "$d_sent" -eq 6 ] && [ "$d_delivered" -eq 3 ] && [ "$d_held" -eq 3 ] &&
+	[ "$d_scanned_held" -eq 3 ] && [ "$d_unscanned" -eq 0 ] && [ "$d_lost" -eq 0 ]; then
+	ok "(d1) then every message is scanned again: 3 ordinary delivered (accept), 3 incident held (personal-data-external, unscannable=0)"
+else
+	not_ok "(d1) then every message is scanned again"
+	diag "sent $d_sent delivered $d_delivered held $d_held (scanned $d_scanned_held) deferred $d_deferred lost $d_lost unscanned $d_unscanned"
+	diagnose
+fi
+sp_uid=$(awk '/^Uid:/ { print $2 }' "/proc/$sp_new/status" 2>/dev/null)
+sp_blk=$(awk '/^SigBlk:/ { print $2 }' "/proc/$sp_new/status" 2>/dev/null)
+if [ -n "$sp_uid" ] && [ "$sp_uid" = "$(id -u nobody)" ] && [ "$sp_blk" = 0000000000000000 ] &&
+	tr '\0' ' ' <"/proc/$sp_new/cmdline" | grep -q -- '--leakguard-worker-spawner'; then
+	ok "(d1) the new spawner is leakguard executed again, as nobody (uid $sp_uid), no signal blocked"
+else
+	not_ok "(d1) the new spawner is leakguard executed again, as nobody, no signal blocked"
+	diag "uid '$sp_uid' SigBlk '$sp_blk' cmdline '$(tr '\0' ' ' <"/proc/$sp_new/cmdline" 2>/dev/null)'"
+fi
+
+# (d2) load: three senders, six messages each (two stock lists among them), while the spawner
+# and its workers are killed every two seconds (a new spawner that dies within 10 s is
+# replaced after a back-off: a message that needs a new worker meanwhile is deferred with 451)
+killer_d() {
+	while :; do
+		sleep 2
+		kill_all >>"$T/d2.killed"
+	done
+}
+: >"$T/d2.killed"
+rm -f "$T"/d2.*.list
+killer_d &
+KILLER=$!
+send_d d2a 6 "$T/d2.a.list" stock &
+s1=$!
+send_d d2b 6 "$T/d2.b.list" stock &
+s2=$!
+send_d d2c 6 "$T/d2.c.list" stock &
+s3=$!
+wait $s1 $s2 $s3
+kill "$KILLER" 2>/dev/null
+wait "$KILLER" 2>/dev/null
+KILLER=
+pf_wait_idle "$PF" 120
+cat "$T"/d2.*.list >"$T/d2"
+count_d "$T/d2"
+rounds=$(grep -vc '^0$' "$T/d2.killed")	# rounds that found a process to kill
+if [ "$d_sent" -eq 18 ] && [ $((d_delivered + d_held + d_deferred)) -eq 18 ] && [ "$d_lost" -eq 0 ] &&
+	[ "$d_unscanned" -eq 0 ] && [ "$rounds" -ge 2 ]; then
+	ok "(d2) sent $d_sent = delivered $d_delivered + held $d_held + deferred $d_deferred while the spawner was killed $rounds times: nothing lost, nothing delivered unscanned"
+else
+	not_ok "(d2) sent = delivered + held + deferred while the spawner was killed, nothing lost or unscanned"
+	diag "sent $d_sent delivered $d_delivered held $d_held deferred $d_deferred lost $d_lost unscanned $d_unscanned (kill rounds $rounds)"
+	diagnose
+fi
+diag "(d2) held after a scan: $d_scanned_held; spawners started again so far: $(grep -c 'started again' "$LG_LOG"); back-offs: $(grep -c 'it lived less than' "$LG_LOG"); tempfails: $(grep -c 'analysis failed: the worker spawner is gone' "$LG_LOG")"
+
+# (d3) after the last back-off, messages are scanned again. A dead spawner is noticed when a
+# worker is next needed: a probe message first (scanned, or deferred when the spawner the last
+# round killed was young and its back-off starts now), then the back-off waited out.
+: >"$T/d3p"
+send_d d3p 1 "$T/d3p"
+pf_wait_idle "$PF" 60
+count_d "$T/d3p"
+wait_s=0
+if [ "$d_deferred" -eq 1 ]; then
+	wait_s=$(sed -n 's/.*a new one starts in \([0-9]*\) s.*/\1/p' "$LG_LOG" | tail -n 1)
+	sleep $((${wait_s:-0} + 1))
+elif [ "$d_delivered" -ne 1 ] || [ "$d_unscanned" -ne 0 ]; then
+	diag "(d3) the probe was neither deferred nor delivered after a scan"
+fi
+: >"$T/d3"
+send_d d3 2 "$T/d3"
+pf_wait_idle "$PF" 60
+count_d "$T/d3"
+if [ "$d_delivered" -eq 1 ] && [ "$d_held" -eq 1 ] && [ "$d_scanned_held" -eq 1 ] &&
+	[ "$d_unscanned" -eq 0 ]; then
+	ok "(d3) after the back-off (${wait_s:-0} s) mail is scanned again: ordinary delivered with its accept verdict, incident held by personal-data-external"
+else
+	not_ok "(d3) after the back-off mail is scanned again"
+	diag "delivered $d_delivered held $d_held (scanned $d_scanned_held) deferred $d_deferred lost $d_lost"
+	diagnose
+fi
+
 if kill -0 "$LG_PID" 2>/dev/null; then
 	ok "leakguard (the milter front) is still running"
 else

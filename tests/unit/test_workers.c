@@ -5,7 +5,14 @@
  * recipients, and the next message is analysed normally; so do workers that (through hooks built
  * into this test's copy of milter/worker.c only) send a malformed report, cut a frame short or
  * call socket() under the filter, while an analysis error inside a worker is a tempfail; the
- * seccomp filter kills a process that calls socket() and refuses open() with EACCES. */
+ * seccomp filter kills a process that calls socket() and refuses open() with EACCES. A dead
+ * spawner is replaced: with the spawner and its workers killed, the next message is analysed by
+ * a worker of a new spawner (this program executed again, as the run-as user, no signal
+ * blocked) and the whole corpus still gets the in-process reports; a message in flight when only
+ * the spawner dies gets its normal report, one whose worker dies with it "worker failed"; a
+ * spawner that dies young is replaced only after a back-off that doubles, meanwhile messages
+ * that need a new worker are errors (tempfail). A worker's log line reaches the front's log, and a
+ * worker that logs while its syslog connection is gone (the syslog daemon restarted) lives on. */
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -14,13 +21,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "analyze/analyze.h"
 #include "lg_buf.h"
+#include "lg_log.h"
 #include "milter/sandbox.h"
 #include "milter/spool.h"
 #include "milter/workers.h"
@@ -208,6 +218,7 @@ struct bg {
 	const struct lg_buf *msg;
 	pid_t pid;
 	int rc;
+	int done;	/* set when the analysis returned */
 	struct lg_report rep;
 	char err[256];
 };
@@ -217,6 +228,7 @@ static void *bg_run(void *arg)
 {
 	struct bg *b = arg;
 	b->rc = in_worker(b->cfg, b->msg, 1 << 20, &b->rep, &b->pid, b->err, sizeof b->err);
+	__atomic_store_n(&b->done, 1, __ATOMIC_SEQ_CST);
 	return NULL;
 }
 
@@ -317,6 +329,235 @@ static void misbehaving(const struct lg_config *cfg, const struct lg_buf *msg)
 	next_is_normal(cfg, msg, "ERROR");
 }
 
+/* proc_state - the state letter of process pid (/proc/PID/stat), 0 when it is gone */
+static char proc_state(long pid)
+{
+	char path[64], buf[512];
+	snprintf(path, sizeof path, "/proc/%ld/stat", pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	size_t len = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	char *p = strrchr(buf, ')');
+	char st = 0;
+	return p && sscanf(p + 1, " %c", &st) == 1 ? st : 0;
+}
+
+/* kill_children - SIGKILL every child of this process (the spawner and the workers: the front
+ * is their subreaper) and wait until each is dead (a zombie, or reaped); how many */
+static int kill_children(void)
+{
+	DIR *d = opendir("/proc");
+	int n = 0;
+	long pids[256];
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		char path[300], buf[512];
+		snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+		FILE *f = e->d_name[0] >= '1' && e->d_name[0] <= '9' ? fopen(path, "r") : NULL;
+		if (!f)
+			continue;
+		size_t len = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[len] = '\0';
+		char *p = strrchr(buf, ')');	/* pid (comm) state ppid ... */
+		long ppid = 0;
+		if (p && sscanf(p + 1, " %*c %ld", &ppid) == 1 && ppid == (long)getpid() &&
+		    kill((pid_t)atol(e->d_name), SIGKILL) == 0 && n < 256)
+			pids[n++] = atol(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	for (int i = 0, tries = 0; i < n && tries < 1000; tries++) {	/* the pool reaps them */
+		char st = proc_state(pids[i]);
+		if (st == 0 || st == 'Z')
+			i++;
+		else
+			sleep_ms(10);
+	}
+	return n;
+}
+
+/* proc_field - the line of /proc/PID/FILE that starts with key, into out ("" if none) */
+static void proc_field(pid_t pid, const char *file, const char *key, char *out, size_t len)
+{
+	char path[64], line[512];
+	snprintf(path, sizeof path, "/proc/%ld/%s", (long)pid, file);
+	out[0] = '\0';
+	FILE *f = fopen(path, "r");
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, key, strlen(key))) {
+			snprintf(out, len, "%s", line + strlen(key));
+			out[strcspn(out, "\n")] = '\0';
+			break;
+		}
+	if (f)
+		fclose(f);
+}
+
+/* respawned - the spawner and its workers killed: the next message is analysed normally by a
+ * new spawner, this program run again with LG_SPAWNER_ARG, as this user, no signal blocked */
+static void respawned(const struct lg_config *cfg, const struct lg_buf *msg)
+{
+	char err[256];
+	pid_t sp1 = lg_workers_spawner_pid(), w1 = 0, w2 = 0;
+	struct lg_report r;
+	if (in_worker(cfg, msg, 1 << 20, &r, &w1, err, sizeof err) == 0)
+		lg_report_free(&r);
+	int killed = kill_children();
+	tap_ok(sp1 > 0 && w1 > 0 && killed >= 2, "spawner %ld and its %d worker(s) killed",
+	       (long)sp1, killed - 1);
+	int rc = in_worker(cfg, msg, 1 << 20, &r, &w2, err, sizeof err);
+	pid_t sp2 = lg_workers_spawner_pid();
+	tap_ok(rc == 0 && !r.error && r.verdict.action == LG_ACT_ACCEPT && w2 != w1,
+	       "after the spawner's death the next message is analysed by a new worker (%ld)",
+	       (long)w2);
+	if (rc < 0)
+		tap_diag("%s", err);
+	else
+		lg_report_free(&r);
+	tap_ok(sp2 > 0 && sp2 != sp1, "a new spawner runs (pid %ld, was %ld)", (long)sp2, (long)sp1);
+	char cmd[512] = "", uid[64], mine[64], blk[64];
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%ld/cmdline", (long)sp2);
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(cmd, 1, sizeof cmd - 1, f) : 0;
+	if (f)
+		fclose(f);
+	cmd[n] = '\0';
+	const char *arg1 = n > strlen(cmd) ? cmd + strlen(cmd) + 1 : "";
+	tap_ok(!strcmp(arg1, LG_SPAWNER_ARG), "it is this program executed again (argv[1] %s)",
+	       arg1);
+	proc_field(sp2, "status", "Uid:", uid, sizeof uid);
+	proc_field(getpid(), "status", "Uid:", mine, sizeof mine);
+	proc_field(sp2, "status", "SigBlk:", blk, sizeof blk);
+	tap_ok(uid[0] && !strcmp(uid, mine), "it runs as this process's user (Uid:%s)", uid);
+	tap_ok(blk[0] && strspn(blk, "\t 0") == strlen(blk), "no signal blocked in it (SigBlk:%s)",
+	       blk);
+}
+
+/* in_flight - the spawner dies while a message is in a worker: alone, the message gets its
+ * normal report; with the worker, "worker failed" (held) */
+static void in_flight(const struct lg_config *cfg, const struct lg_buf *big, bool worker_too)
+{
+	struct bg b = { .cfg = cfg, .msg = big };
+	pthread_t t;
+	pthread_create(&t, NULL, bg_run, &b);
+	pid_t pid = 0;
+	for (int i = 0; i < 500 && !(pid = __atomic_load_n(&b.pid, __ATOMIC_SEQ_CST)); i++)
+		sleep_ms(10);
+	sleep_ms(worker_too ? 400 : 100);	/* the scan takes longer */
+	pid_t sp = lg_workers_spawner_pid();
+	int k = sp > 0 ? kill(sp, SIGKILL) : -1;
+	int in_flight_then = !__atomic_load_n(&b.done, __ATOMIC_SEQ_CST);
+	if (worker_too && pid > 0)
+		k |= kill(pid, SIGKILL);
+	pthread_join(t, NULL);
+	if (worker_too) {
+		tap_ok(k == 0, "spawner %ld and worker %ld killed mid-scan", (long)sp, (long)pid);
+		worker_failed(b.rc, &b.rep, "spawner and worker killed mid-scan");
+		return;
+	}
+	tap_ok(k == 0 && in_flight_then, "spawner %ld killed while worker %ld scans", (long)sp,
+	       (long)pid);
+	/* its worker's own report (slow builds may hit limits.time_budget: then unscannable, still
+	 * held; never "worker failed") */
+	tap_ok(b.rc == 0 && !(b.rep.error && !strcmp(b.rep.error, LG_WORKER_FAILED)) &&
+		       b.rep.verdict.action == LG_ACT_HOLD,
+	       "the message in flight gets its worker's report, not '%s' (hold, %zu records, %u "
+	       "unscannable)", LG_WORKER_FAILED, b.rc == 0 ? (size_t)b.rep.records : (size_t)0,
+	       b.rc == 0 ? (unsigned)b.rep.unscannable : 0u);
+	if (b.rc == 0)
+		lg_report_free(&b.rep);
+	else
+		tap_diag("%s", b.err);
+}
+
+/* backoff_ms - the wait announced in a back-off error, or -1 */
+static long backoff_ms(const char *err)
+{
+	const char *p = strstr(err, "starts in ");
+	long ms = -1;
+	if (!p || sscanf(p, "starts in %ld ms", &ms) != 1 || !strstr(err, "back-off"))
+		return -1;
+	return ms;
+}
+
+/* backoff - a spawner that dies young is replaced after a back-off that doubles: a message that
+ * needs a new worker meanwhile is an error (tempfail), after it a new spawner serves */
+static void backoff(const struct lg_config *cfg, const struct lg_buf *msg)
+{
+	char err[256];
+	struct lg_report r;
+	long waits[2] = { -1, -1 };
+	/* first a spawner just started (whether the one now dead lived long depends on the speed
+	 * of what came before) */
+	kill_children();
+	if (in_worker(cfg, msg, 1 << 20, &r, NULL, err, sizeof err) == 0)
+		lg_report_free(&r);
+	else
+		sleep_ms(backoff_ms(err) > 0 ? backoff_ms(err) + 100 : 100);
+	next_is_normal(cfg, msg, "a new spawner");
+	for (int i = 0; i < 2; i++) {
+		kill_children();	/* the spawner started moments ago dies young */
+		int rc = in_worker(cfg, msg, 1 << 20, &r, NULL, err, sizeof err);
+		if (rc == 0)
+			lg_report_free(&r);
+		else
+			waits[i] = backoff_ms(err);
+		tap_ok(rc < 0 && waits[i] > 0, "a spawner dead young: the message is an error (%s)",
+		       rc < 0 ? err : "analysed");
+		sleep_ms(waits[i] > 0 ? waits[i] + 100 : 100);
+		next_is_normal(cfg, msg, "after the back-off");
+	}
+	tap_ok(waits[0] >= 500 && waits[1] >= 2 * waits[0] - 500 && waits[1] <= 2 * waits[0],
+	       "the back-off doubles: %ld ms, then %ld ms", waits[0], waits[1]);
+}
+
+/* Lines this process (the front) logged while capture was its log sink. */
+static struct lg_buf captured = LG_BUF_INIT;
+
+/* capture - a log sink for the front: keep the line ("PRIO text"), and show it */
+static void capture(int prio, const char *line)
+{
+	lg_buf_printf(&captured, "%d %s\n", prio, line);
+	fprintf(stderr, "leakguard: %s\n", line);
+}
+
+/* worker_log - a worker's log line is logged by the front, and a worker whose syslog connection
+ * is gone (as after a restart of the syslog daemon; glibc's syslog() would reconnect with
+ * socket(), which the filter punishes with SIGSYS) logs, analyses and lives on */
+static void worker_log(const struct lg_buf *msg)
+{
+	lg_log_open("leakguard", LG_LOG_SYSLOG, LOG_MAIL);
+	closelog();	/* not connected: the next syslog() would call socket() */
+	struct lg_config *cfg = start_pool("workers: {count: 1, seccomp: true}\n");
+	lg_log_set_sink(capture);	/* now: the spawner and its workers must not inherit it */
+	struct lg_report r;
+	pid_t p1 = 0, p2 = 0;
+	char err[256], want[128];
+	int rc = in_worker_q(cfg, msg, 1 << 20, "LOG", &r, &p1, err, sizeof err);
+	tap_ok(rc == 0 && !r.error && r.verdict.action == LG_ACT_ACCEPT,
+	       "a worker that logs with its syslog connection gone analyses the message (%s)",
+	       rc < 0 ? err : r.error ? r.error : lg_action_name(r.verdict.action));
+	if (rc == 0)
+		lg_report_free(&r);
+	snprintf(want, sizeof want, "%d worker %ld: test hook: a line logged by the worker\n",
+		 LOG_WARNING, (long)p1);
+	tap_ok(p1 > 0 && strstr(lg_buf_cstr(&captured), want) != NULL,
+	       "the front logs the worker's line, at its priority: %.*s", (int)strlen(want) - 1, want);
+	rc = in_worker(cfg, msg, 1 << 20, &r, &p2, err, sizeof err);
+	tap_ok(rc == 0 && p2 == p1, "the same worker (%ld) analyses the next message", (long)p2);
+	if (rc == 0)
+		lg_report_free(&r);
+	stop_pool(cfg);
+	lg_log_set_sink(NULL);
+	lg_log_open("leakguard", LG_LOG_STDERR, 0);
+	lg_buf_free(&captured);
+}
+
 /* seccomp_kills - a child under the filter: open() is refused, socket() kills it with SIGSYS */
 static void seccomp_kills(void)
 {
@@ -369,8 +610,9 @@ static void seccomp_kills(void)
 	       "seccomp: kill() of another process kills the caller (SIGSYS)");
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	lg_workers_spawner_exec(argc, argv);	/* this program is also a re-started spawner */
 	top = getenv("top_srcdir") ? getenv("top_srcdir") : ".";
 	snprintf(cfgpath, sizeof cfgpath, "%s/lg-test-workers.%ld.yaml",
 		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp", (long)getpid());
@@ -391,6 +633,28 @@ int main(void)
 		tap_ok(0, "read %s", path);
 	big_csv(&big, 400000);	/* about 30 MB: 3 s of CPU time on a 2026 laptop core */
 	big_csv(&huge, 700000);	/* about 55 MB: 5 s, well past 1 + 1 CPU seconds and 2 s wall */
+
+	/* the spawner killed: a new one, whose workers give the same reports (the medium message
+	 * scanned whole may take minutes in a sanitizer build on a busy machine) */
+	struct lg_buf medium = LG_BUF_INIT;
+	big_csv(&medium, 100000);	/* about 7 MB: most of a second of CPU time */
+	cfg = start_pool(LIMITS "workers: {count: 2, max_messages: 1000, seccomp: true, "
+				"timeout: 1800, cpu_seconds: 1800}\n");
+	time_t t0 = time(NULL);
+	respawned(cfg, &ordinary);
+	corpus(cfg);
+	/* the new spawner must outlive the back-off's 10 s for the next one to start at once */
+	while (time(NULL) < t0 + 12)
+		sleep_ms(200);
+	in_flight(cfg, &big, true);
+	next_is_normal(cfg, &ordinary, "spawner and worker killed during a scan");
+	in_flight(cfg, &medium, false);
+	next_is_normal(cfg, &ordinary, "spawner killed during a scan");
+	backoff(cfg, &ordinary);
+	stop_pool(cfg);
+	lg_buf_free(&medium);
+
+	worker_log(&ordinary);
 
 	cfg = start_pool(LIMITS "workers: {count: 2, max_messages: 3}\n");
 	recycling(cfg, &ordinary);
