@@ -114,14 +114,12 @@ fi
 
 # ------------------------------------------------------------------------------ (1b) kill in a message
 
-# kill_in_message TIMEOUT: kill -9 leakguard while it holds a message's content: the spool file
-# (limits.spool_memory is 1M, so a 3 MB message spills to an unlinked file in spool_dir) is open
-# between the first body chunk and the verdict; true if it did
-_in_message() { ls -l "/proc/$LG_PID/fd" 2>/dev/null | grep -q " $T/lg/spool/"; }
-kill_in_message() {
+# kill9_when TIMEOUT TEST: kill -9 leakguard the moment TEST is true (polled without a pause);
+# true if it did within TIMEOUT seconds
+kill9_when() {
 	local end=$((SECONDS + $1))
 	while [ $SECONDS -lt $end ]; do
-		if _in_message; then
+		if "$2"; then
 			lg_kill9
 			return 0
 		fi
@@ -129,12 +127,17 @@ kill_in_message() {
 	return 1
 }
 
+# _in_message: leakguard holds a message's content: the spool file (limits.spool_memory is 1M,
+# so a 3 MB message spills to an unlinked file in spool_dir) is open between the first body
+# chunk and the verdict
+_in_message() { ls -l "/proc/$LG_PID/fd" 2>/dev/null | grep -q " $T/lg/spool/"; }
+
 make_batch mid 0 6 3000
 eod0=$(grep -c 'postfix-lgsender/smtp.*status=deferred.* said: 4[0-9][0-9] .*(in reply to end of DATA command)' "$SP/maillog")
 submit_batch mid
 mkills=0
 for i in 1 2 3; do
-	kill_in_message 40 || break
+	kill9_when 40 _in_message || break
 	mkills=$((mkills + 1))
 	start_leakguard || break
 done
@@ -248,8 +251,8 @@ fi
 
 # ------------------------------------------------------------------------------- (4) kill in store
 
-# kill_in_store TIMEOUT: kill -9 leakguard at the moment one of its threads is inside write,
-# pwrite64, writev, fsync or fdatasync on the quarantine database (or its WAL); true if it did
+# _in_store_syscall: one of leakguard's threads is inside write, pwrite64, writev, fsync or
+# fdatasync on the quarantine database (or its WAL); KILL_SYSCALL says which
 _in_store_syscall() {
 	local t s fd rest
 	for t in /proc/"$LG_PID"/task/*/syscall; do
@@ -261,22 +264,12 @@ _in_store_syscall() {
 	done
 	return 1
 }
-kill_in_store() {
-	local end=$((SECONDS + $1))
-	while [ $SECONDS -lt $end ]; do
-		if _in_store_syscall; then
-			lg_kill9
-			return 0
-		fi
-	done
-	return 1
-}
 
 make_batch k9 0 12 2048
 submit_batch k9
 kills=0 how=
 for i in 1 2 3; do
-	if kill_in_store 40; then
+	if kill9_when 40 _in_store_syscall; then
 		kills=$((kills + 1))
 		case $KILL_SYSCALL in 1) how="$how write" ;; 18) how="$how pwrite64" ;; 20) how="$how writev" ;;
 		74) how="$how fsync" ;; 75) how="$how fdatasync" ;; esac
