@@ -352,7 +352,7 @@ count_d() {
 	done <"$1"
 }
 # send_d TAG N LIST [stock]: N messages, ordinary and incident in turn (with "stock", every
-# third a stock list), one after the other; each is appended to LIST
+# third a stock list), one after the other (D_PAUSE seconds apart); each is appended to LIST
 send_d() {
 	local i f kind
 	for i in $(seq 1 "$2"); do
@@ -367,6 +367,7 @@ send_d() {
 			--from "$(eml_from "$f")" --to "$(eml_rcpts "$f" | paste -sd, -)" \
 			--data "$f" >"$T/$1-$i.log" 2>&1 </dev/null
 		echo "$kind $f $T/$1-$i.log" >>"$3"
+		[ "${D_PAUSE:-0}" = 0 ] || sleep "$D_PAUSE"
 	done
 }
 
@@ -421,11 +422,13 @@ killer_d() {
 rm -f "$T"/d2.*.list
 killer_d &
 KILLER=$!
-send_d d2a 6 "$T/d2.a.list" stock &
+# (a pause of 2 s after each message: the 18 take at least 12 s, so the killer finds the
+# spawner two times or more however fast the scans are)
+D_PAUSE=2 send_d d2a 6 "$T/d2.a.list" stock &
 s1=$!
-send_d d2b 6 "$T/d2.b.list" stock &
+D_PAUSE=2 send_d d2b 6 "$T/d2.b.list" stock &
 s2=$!
-send_d d2c 6 "$T/d2.c.list" stock &
+D_PAUSE=2 send_d d2c 6 "$T/d2.c.list" stock &
 s3=$!
 wait $s1 $s2 $s3
 kill "$KILLER" 2>/dev/null
