@@ -107,6 +107,8 @@ static void tally_items(struct run *r)
 {
 	struct lg_report *rep = r->rep;
 	const struct lg_detectors *d = r->cfg->detectors;
+	size_t cap = rep->nitems;	/* items grow by doubling: one realloc an item is quadratic
+					 * where realloc copies (ASan's always does) */
 	qsort(r->hits, r->nhits, sizeof *r->hits, hit_cmp);
 	for (size_t i = 0; i < r->nhits;) {
 		struct hit *h = &r->hits[i];
@@ -126,7 +128,8 @@ static void tally_items(struct run *r)
 		}
 		for (size_t k = i; k < j; k++)
 			r->hits[k].conf = best;	/* a value known to be one is one everywhere */
-		rep->items = lg_realloc(rep->items, (rep->nitems + 1) * sizeof *rep->items);
+		if (rep->nitems == cap)
+			rep->items = lg_realloc(rep->items, (cap = cap ? cap * 2 : 64) * sizeof *rep->items);
 		const struct lg_detdef *def = lg_detector_def(d, h->det);
 		rep->items[rep->nitems++] = (struct lg_item){
 			.det = h->det,
