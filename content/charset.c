@@ -511,18 +511,7 @@ static void iso2022jp_append(struct dec_out *out, const unsigned char *p, size_t
 /* is_7bit - whether no byte has the high bit set */
 static int is_7bit(const char *s, size_t len)
 {
-	size_t i = 0;
-
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		if (w & UINT64_C(0x8080808080808080))
-			return 0;
-	}
-	for (; i < len; i++)
-		if ((unsigned char)s[i] & 0x80)
-			return 0;
-	return 1;
+	return lg_ascii_span(s, len) == len;
 }
 
 /* cp932_plausible - strict CP932 with at least one double-byte character, no half-width

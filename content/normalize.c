@@ -63,21 +63,6 @@ static bool invisible(uint32_t cp)
 	       cp == 0xFEFF;
 }
 
-/* ascii_span - how many bytes at the start of p (len bytes) are ASCII: eight at a time */
-static size_t ascii_span(const unsigned char *p, size_t len)
-{
-	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		if (w & UINT64_C(0x8080808080808080))
-			break;
-	}
-	while (i < len && p[i] < 0x80)
-		i++;
-	return i;
-}
-
 /* stream_safe_repair - copy in to out: invalid UTF-8 as U+FFFD, a CGJ in long non-starter runs,
  * invisible characters dropped */
 static void stream_safe_repair(struct lg_buf *out, const char *in, size_t len)
@@ -89,7 +74,7 @@ static void stream_safe_repair(struct lg_buf *out, const char *in, size_t len)
 	while (i < len) {
 		if (p[i] < 0x80) {
 			run = 0;
-			i += ascii_span(p + i, len - i);
+			i += lg_ascii_span((const char *)p + i, len - i);
 			continue;
 		}
 		uint32_t cp;
@@ -216,7 +201,7 @@ static void chunk_append(struct lg_buf *out, const char *s, size_t len, unsigned
 			size_t j = i, lastc = i;
 			while (j < len) {
 				if (u[j] < 0x80) {	/* a run of ASCII: its last byte is the last character */
-					j += ascii_span(u + j, len - j);
+					j += lg_ascii_span(s + j, len - j);
 					lastc = j - 1;
 					continue;
 				}

@@ -49,6 +49,22 @@ int lg_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 	return need + 1;
 }
 
+/* lg_ascii_span - see utf8.h */
+size_t lg_ascii_span(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		if (w & UINT64_C(0x8080808080808080))
+			break;
+	}
+	while (i < len && p[i] < 0x80)
+		i++;
+	return i;
+}
+
 /* lg_utf8_valid_prefix - length of the longest valid prefix, ASCII eight bytes at a time */
 size_t lg_utf8_valid_prefix(const char *s, size_t len)
 {
@@ -56,17 +72,9 @@ size_t lg_utf8_valid_prefix(const char *s, size_t len)
 	size_t i = 0;
 
 	while (i < len) {
-		if (len - i >= 8) {
-			uint64_t w;
-			memcpy(&w, p + i, 8);
-			if (!(w & UINT64_C(0x8080808080808080))) {
-				i += 8;
-				continue;
-			}
-		}
 		unsigned char c = p[i];
 		if (c < 0x80) {
-			i++;
+			i += lg_ascii_span(s + i, len - i);
 			continue;
 		}
 		/* the forms whose second byte may be any continuation byte (lead C2-DF, E1-EC, EE-EF:

@@ -38,6 +38,9 @@ static inline int lg_utf8_decode_fast(const unsigned char *s, size_t len, uint32
 	return lg_utf8_decode(s, len, cp);
 }
 
+/* lg_ascii_span - how many bytes at the start of s are ASCII (eight at a time) */
+size_t lg_ascii_span(const char *s, size_t len);
+
 /* lg_utf8_valid_prefix - length of the longest prefix of s that is valid UTF-8 */
 size_t lg_utf8_valid_prefix(const char *s, size_t len);
 
