@@ -31,7 +31,9 @@
  * install a seccomp filter under no_new_privs. A replacement spawner that dies within
  * SPAWNER_STABLE_MS of its start is not replaced at once but after a back-off doubling from
  * SPAWNER_BACKOFF_MIN_MS to SPAWNER_BACKOFF_MAX_MS; meanwhile a message that needs a new worker
- * gets tempfail. */
+ * gets tempfail. A spawner that does not answer a request in time (SPAWNER_REPLY_MS to fork a
+ * worker, SPAWNER_LOAD_MS to load a configuration: stopped, or stuck) is killed and replaced the
+ * same way, so that a hung spawner cannot hold every session that needs a worker. */
 #include "milter/workers.h"
 
 #include <errno.h>
@@ -67,6 +69,8 @@
 #define SPAWNER_BACKOFF_MIN_MS 1000	/* first wait before replacing one that died young */
 #define SPAWNER_BACKOFF_MAX_MS 60000	/* the wait doubles up to this */
 #define SPAWNER_EXIT_GRACE_MS 1000	/* after its channel closed, how long it may take to exit */
+#define SPAWNER_REPLY_MS 10000	/* how long the spawner may take to fork a worker ('S', 'D') */
+#define SPAWNER_LOAD_MS 300000	/* ... to read the configuration file again ('L') */
 #define SPAWNER_FD 3		/* the control socket in a re-executed spawner */
 #define SELF_EXE "/proc/self/exe"
 #define LOG_LINES_MAX 100	/* a worker's log lines logged per message (or start) */
@@ -286,8 +290,8 @@ void lg_workers_spawner_exec(int argc, char **argv)
 
 /* ---- the front: talking to the spawner ------------------------------------------------------ */
 
-/* spawner_lost - the spawner closed its channel or misbehaved: reap it, log how it ended, and
- * set when the next one may start (pool.lock held) */
+/* spawner_lost - the spawner closed its channel, misbehaved or hung: reap it (killed if it has
+ * not exited), log how it ended, and set when the next one may start (pool.lock held) */
 static void spawner_lost(const char *what, char *err, size_t errlen)
 {
 	int st = 0;
@@ -335,16 +339,22 @@ static int ctl_raw(char op, uint64_t gen, int32_t *pid, int *fd, char *err, size
 	struct ctl_msg m = { .op = op, .gen = gen };
 	struct lg_buf in = LG_BUF_INIT;
 	int got = -1;
-	char cerr[128];
+	char cerr[128], what[64];
+	int wait_ms = op == 'L' ? SPAWNER_LOAD_MS : SPAWNER_REPLY_MS;
 	int rc = lg_chan_send(pool.ctl, &m, sizeof m, -1) == LG_CHAN_OK
-			 ? lg_chan_recv(pool.ctl, &in, CTL_MAX, &got, -1, cerr, sizeof cerr)
+			 ? lg_chan_recv(pool.ctl, &in, CTL_MAX, &got, now_ms() + wait_ms, cerr,
+					sizeof cerr)
 			 : LG_CHAN_ERROR;
 	if (rc != LG_CHAN_OK || in.len != sizeof m) {
 		if (got >= 0)
 			close(got);
 		lg_buf_free(&in);
-		spawner_lost(rc == LG_CHAN_OK ? "it sent a malformed reply" : "its channel closed",
-			     err, errlen);
+		if (rc == LG_CHAN_TIMEOUT)
+			snprintf(what, sizeof what, "it did not answer within %d s", wait_ms / 1000);
+		else
+			snprintf(what, sizeof what, "%s",
+				 rc == LG_CHAN_OK ? "it sent a malformed reply" : "its channel closed");
+		spawner_lost(what, err, errlen);
 		return -2;
 	}
 	memcpy(&m, in.data, sizeof m);

@@ -11,7 +11,9 @@
  * blocked) and the whole corpus still gets the in-process reports; a message in flight when only
  * the spawner dies gets its normal report, one whose worker dies with it "worker failed"; a
  * spawner that dies young is replaced only after a back-off that doubles, meanwhile messages
- * that need a new worker are errors (tempfail). A worker's log line reaches the front's log, and a
+ * that need a new worker are errors (tempfail); a spawner that hangs (stopped) is killed after
+ * its reply deadline and replaced, and the message that waited for it is analysed normally. A
+ * worker's log line reaches the front's log, and a
  * worker that logs while its syslog connection is gone (the syslog daemon restarted) lives on. */
 #include <errno.h>
 #include <fcntl.h>
@@ -516,6 +518,34 @@ static void backoff(const struct lg_config *cfg, const struct lg_buf *msg)
 	       "the back-off doubles: %ld ms, then %ld ms", waits[0], waits[1]);
 }
 
+/* hung_spawner - a spawner that does not answer (stopped with SIGSTOP) while a message needs a
+ * new worker: after the reply deadline (10 s) it is killed and replaced, and that message is
+ * analysed normally by a worker of the new spawner; the pool has max_messages 1, so every
+ * message needs a new worker */
+static void hung_spawner(const struct lg_config *cfg, const struct lg_buf *msg)
+{
+	char err[256];
+	struct lg_report r;
+	if (in_worker(cfg, msg, 1 << 20, &r, NULL, err, sizeof err) == 0)
+		lg_report_free(&r);
+	pid_t sp1 = lg_workers_spawner_pid();
+	int k = sp1 > 0 ? kill(sp1, SIGSTOP) : -1;
+	time_t t0 = time(NULL);
+	int rc = in_worker(cfg, msg, 1 << 20, &r, NULL, err, sizeof err);
+	long took = (long)(time(NULL) - t0);
+	pid_t sp2 = lg_workers_spawner_pid();
+	tap_ok(k == 0 && rc == 0 && !r.error && r.verdict.action == LG_ACT_ACCEPT,
+	       "spawner %ld stopped: the message that needs a worker is still analysed (%s)",
+	       (long)sp1, rc == 0 ? "normal report" : err);
+	if (rc == 0)
+		lg_report_free(&r);
+	tap_ok(took >= 9 && took <= 40, "... after the reply deadline of 10 s (%ld s)", took);
+	errno = 0;
+	tap_ok(sp2 > 0 && sp2 != sp1 && kill(sp1, 0) < 0 && errno == ESRCH,
+	       "the stopped spawner was killed and reaped; a new one runs (pid %ld)", (long)sp2);
+	next_is_normal(cfg, msg, "a hung spawner");
+}
+
 /* Lines this process (the front) logged while capture was its log sink. */
 static struct lg_buf captured = LG_BUF_INIT;
 
@@ -655,6 +685,10 @@ int main(int argc, char **argv)
 	lg_buf_free(&medium);
 
 	worker_log(&ordinary);
+
+	cfg = start_pool(LIMITS "workers: {count: 1, max_messages: 1}\n");
+	hung_spawner(cfg, &ordinary);
+	stop_pool(cfg);
 
 	cfg = start_pool(LIMITS "workers: {count: 2, max_messages: 3}\n");
 	recycling(cfg, &ordinary);
