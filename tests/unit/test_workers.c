@@ -13,8 +13,8 @@
  * spawner that dies young is replaced only after a back-off that doubles, meanwhile messages
  * that need a new worker are errors (tempfail); a spawner that hangs (stopped) is killed after
  * its reply deadline and replaced, and the message that waited for it is analysed normally. A
- * worker's log line reaches the front's log, and a
- * worker that logs while its syslog connection is gone (the syslog daemon restarted) lives on. */
+ * worker's log line reaches the front's log, and a worker that logs while its syslog connection
+ * is gone (the syslog daemon restarted) lives on. */
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
