@@ -19,7 +19,8 @@ RUN="libmagic-mgc postfix swaks ca-certificates"
 # clang and its libFuzzer runtime: test-all.sh runs every fuzz harness briefly.
 # postgresql: tests/quarantine/pg.sh runs the quarantine suite against a private server.
 # python3: tests/scenario/notices.sh decodes notices with Python's e-mail package.
-TESTS="miltertest procps coreutils clang libclang-rt-14-dev postgresql python3"
+# strace: tests/robust/faults.sh kills leakguard as a thread enters a write to the store.
+TESTS="miltertest procps coreutils clang libclang-rt-14-dev postgresql python3 strace"
 
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps.sh: run as root (sudo), it uses apt-get" >&2

@@ -9,9 +9,10 @@
 # lost (sent - delivered - held; must be 0), duplicates (must be 0: a retried hold is recognised).
 #   (0) no fault;  (1) kill -9 of leakguard during a stream;  (1b) kill -9 while leakguard
 #   holds a message's content (its spool file open);  (2) the store read-only;
-#   (3) disk full: the store, then spool_dir, on a full tmpfs;  (4) kill -9 while a thread
-#   writes the store;  (5) leakguard stopped (SIGSTOP): Postfix's milter timeouts.
-# TAP output. Needs root, postfix, smtp-sink; (3) needs mount -t tmpfs. Ports from
+#   (3) disk full: the store, then spool_dir, on a full tmpfs;  (4) kill -9 as a thread
+#   enters a write to the store (strace's fault injection);  (5) leakguard stopped (SIGSTOP):
+#   Postfix's milter timeouts.
+# TAP output. Needs root, postfix, smtp-sink, strace; (3) needs mount -t tmpfs. Ports from
 # LG_TEST_PORT_FROM..LG_TEST_PORT_TO (default 10025..10099) on 127.0.0.1 only.
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -20,7 +21,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$top_srcdir/tests/lib.sh"
 
 require_root "needs root to run private Postfix instances"
-require_cmd "${POSTFIX:-postfix}" "${SMTP_SINK:-smtp-sink}" postqueue postconf sendmail shuf
+require_cmd "${POSTFIX:-postfix}" "${SMTP_SINK:-smtp-sink}" postqueue postconf sendmail shuf strace timeout
 LEAKGUARD=$top_builddir/leakguard
 [ -x "$LEAKGUARD" ] && [ -x "$top_builddir/leakguardctl" ] || skip_all "leakguard is not built"
 id nobody >/dev/null 2>&1 || skip_all "no user 'nobody' to run leakguard as"
@@ -251,35 +252,57 @@ fi
 
 # ------------------------------------------------------------------------------- (4) kill in store
 
-# _in_store_syscall: one of leakguard's threads is inside write, pwrite64, writev, fsync or
-# fdatasync on the quarantine database (or its WAL); KILL_SYSCALL says which
-_in_store_syscall() {
-	local t s fd rest
-	for t in /proc/"$LG_PID"/task/*/syscall; do
-		read -r s fd rest 2>/dev/null <"$t" || continue
-		case $s in 1 | 18 | 20 | 74 | 75) ;; *) continue ;; esac
-		case $(readlink "/proc/$LG_PID/fd/$((fd))" 2>/dev/null) in
-		*quarantine.db*) KILL_SYSCALL=$s; return 0 ;;
-		esac
+# kill_in_store WHEN TAG [COMMAND...]: SIGKILL leakguard as soon as one of its threads enters its
+# WHEN-th write, pwrite64, writev, fsync or fdatasync on the quarantine database or its WAL:
+# strace follows every thread of the front (and those started later) and injects the signal
+# (strace counts per thread; -P counts only calls on those files). Polling /proc for such a
+# call missed it in a CI run: a WAL append takes microseconds. COMMAND runs once strace is
+# attached; then the sender's queue is flushed every second, so the retries come while strace
+# waits. True when leakguard died so within 60 s; KILL_SYSCALL names the call.
+kill_in_store() {
+	local when=$1 out=$T/k9.strace.$2 sc=write,pwrite64,writev,fsync,fdatasync
+	shift 2
+	KILL_SYSCALL=
+	timeout 60 strace -qq -f -p "$LG_PID" -o "$out" -P "$DB" -P "$DB-wal" -e trace=$sc \
+		-e inject=$sc:signal=KILL:when="$when" 2>"$out.err" &
+	local st=$! i
+	for i in $(seq 50); do
+		grep -q '^TracerPid:[[:space:]]*[1-9]' "/proc/$LG_PID/status" 2>/dev/null && break
+		sleep 0.1
 	done
-	return 1
+	[ $# -eq 0 ] || "$@"
+	while kill -0 "$st" 2>/dev/null; do
+		pf_flush "$SP" 2>/dev/null
+		sleep 1
+	done
+	wait "$st" 2>/dev/null
+	grep -q 'killed by SIGKILL' "$out" || return 1
+	KILL_SYSCALL=$(grep -E '^[0-9]+ +(write|pwrite64|writev|fsync|fdatasync)\(' "$out" |
+		tail -n 1 | sed -E 's/^[0-9]+ +([a-z0-9]+)\(.*/\1/')
+	exec 3>&2 2>/dev/null
+	wait "$LG_PID"
+	exec 2>&3 3>&-
+	LG_PID=
 }
 
 make_batch k9 0 12 2048
-submit_batch k9
-kills=0 how=
-for i in 1 2 3; do
-	if kill9_when 40 _in_store_syscall; then
+kills=0 how='' first="submit_batch k9"
+for w in 2 5 3; do
+	# shellcheck disable=SC2086
+	if kill_in_store "$w" "$kills" $first; then
 		kills=$((kills + 1))
-		case $KILL_SYSCALL in 1) how="$how write" ;; 18) how="$how pwrite64" ;; 20) how="$how writev" ;;
-		74) how="$how fsync" ;; 75) how="$how fdatasync" ;; esac
+		how="$how ${KILL_SYSCALL:-?}#$w"
 		start_leakguard || break
+	else
+		diag "no kill at store call $w: $(head -c 300 "$T/k9.strace.$kills.err" 2>/dev/null)"
 	fi
+	first=
 done
-if [ $kills -ge 1 ]; then
-	ok "(4) leakguard killed -9 $kills times while a thread was in a store syscall (${how# })"
+if [ $kills -ge 3 ]; then
+	ok "(4) leakguard killed -9 $kills times as a thread entered a store write (call#n, n-th store call of that thread:${how})"
 else
-	not_ok "(4) leakguard killed -9 inside a store"
+	not_ok "(4) leakguard killed -9 inside a store, three times"
+	diag "kills $kills:$how"
 fi
 [ -n "$LG_PID" ] || start_leakguard
 settle 180
