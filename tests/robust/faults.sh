@@ -279,10 +279,7 @@ kill_in_store() {
 	grep -q 'killed by SIGKILL' "$out" || return 1
 	KILL_SYSCALL=$(grep -E '^[0-9]+ +(write|pwrite64|writev|fsync|fdatasync)\(' "$out" |
 		tail -n 1 | sed -E 's/^[0-9]+ +([a-z0-9]+)\(.*/\1/')
-	exec 3>&2 2>/dev/null
-	wait "$LG_PID"
-	exec 2>&3 3>&-
-	LG_PID=
+	lg_reap
 }
 
 make_batch k9 0 12 2048

@@ -358,8 +358,13 @@ lg_stop() {
 
 # lg_kill9: kill -9 leakguard (quietly: bash would report the death)
 lg_kill9() {
+	kill -9 "$LG_PID" 2>/dev/null
+	lg_reap
+}
+
+# lg_reap: wait for leakguard, killed by a signal, quietly (bash would report the death)
+lg_reap() {
 	exec 3>&2 2>/dev/null
-	kill -9 "$LG_PID"
 	wait "$LG_PID"
 	exec 2>&3 3>&-
 	LG_PID=
