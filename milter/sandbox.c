@@ -100,7 +100,8 @@ void lg_sandbox_cpu(unsigned cpu_seconds)
 }
 
 /* What analysis does after set-up: memory, time, I/O on the descriptors it was given, its own
- * signals (abort). (A worker's log lines go to the front over its socket: milter/worker.c.) */
+ * signals (abort). A worker's log lines, and GLib's, go to the front over its socket with
+ * sendmsg (milter/channel.c, milter/worker.c): no send()/sendto(), which only syslog() needed. */
 static const int allowed_syscalls[] = {
 	SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev), SCMP_SYS(pread64),
 	SCMP_SYS(lseek), SCMP_SYS(close), SCMP_SYS(fstat), SCMP_SYS(newfstatat),
@@ -109,7 +110,7 @@ static const int allowed_syscalls[] = {
 	SCMP_SYS(clock_getres), SCMP_SYS(gettimeofday), SCMP_SYS(time), SCMP_SYS(getpid),
 	SCMP_SYS(gettid), SCMP_SYS(getrandom), SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
 	SCMP_SYS(rt_sigaction), SCMP_SYS(sigaltstack), SCMP_SYS(exit),
-	SCMP_SYS(exit_group), SCMP_SYS(recvmsg), SCMP_SYS(sendmsg), SCMP_SYS(sendto),
+	SCMP_SYS(exit_group), SCMP_SYS(recvmsg), SCMP_SYS(sendmsg),
 	SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(sched_yield), SCMP_SYS(getrusage),
 	SCMP_SYS(prlimit64), SCMP_SYS(sched_getaffinity), SCMP_SYS(getcwd),
 };

@@ -14,7 +14,9 @@
  * that need a new worker are errors (tempfail); a spawner that hangs (stopped) is killed after
  * its reply deadline and replaced, and the message that waited for it is analysed normally. A
  * worker's log line reaches the front's log, and a worker that logs while its syslog connection
- * is gone (the syslog daemon restarted) lives on. */
+ * is gone (the syslog daemon restarted) lives on; so do GLib's warnings and criticals from inside
+ * a worker, which GLib's own writer would have followed with a forbidden getpeername(). The
+ * filter allows the channel's sendmsg() but kills send(). */
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -558,12 +560,16 @@ static void capture(int prio, const char *line)
 
 /* worker_log - a worker's log line is logged by the front, and a worker whose syslog connection
  * is gone (as after a restart of the syslog daemon; glibc's syslog() would reconnect with
- * socket(), which the filter punishes with SIGSYS) logs, analyses and lives on */
+ * socket(), which the filter punishes with SIGSYS) logs, analyses and lives on; so does one in
+ * which a library logs through GLib (GLib's own writer would call getpeername() on stderr, also
+ * punished), even with G_MESSAGES_DEBUG=all, which would make GLib write poppler's info lines */
 static void worker_log(const struct lg_buf *msg)
 {
 	lg_log_open("leakguard", LG_LOG_SYSLOG, LOG_MAIL);
 	closelog();	/* not connected: the next syslog() would call socket() */
+	setenv("G_MESSAGES_DEBUG", "all", 1);	/* inherited by the spawner and its workers */
 	struct lg_config *cfg = start_pool("workers: {count: 1, seccomp: true}\n");
+	unsetenv("G_MESSAGES_DEBUG");
 	lg_log_set_sink(capture);	/* now: the spawner and its workers must not inherit it */
 	struct lg_report r;
 	pid_t p1 = 0, p2 = 0;
@@ -578,6 +584,22 @@ static void worker_log(const struct lg_buf *msg)
 		 LOG_WARNING, (long)p1);
 	tap_ok(p1 > 0 && strstr(lg_buf_cstr(&captured), want) != NULL,
 	       "the front logs the worker's line, at its priority: %.*s", (int)strlen(want) - 1, want);
+	static const struct {
+		int prio;
+		const char *text;
+	} glib_lines[] = {
+		{ LOG_WARNING, "GLib: test hook: a GLib warning" },
+		{ LOG_ERR, "GLib: test hook: a GLib critical" },
+	};
+	for (size_t i = 0; i < sizeof glib_lines / sizeof glib_lines[0]; i++) {
+		snprintf(want, sizeof want, "%d worker %ld: %s\n", glib_lines[i].prio, (long)p1,
+			 glib_lines[i].text);
+		tap_ok(p1 > 0 && strstr(lg_buf_cstr(&captured), want) != NULL,
+		       "the front logs the worker's GLib line, at its priority: %.*s",
+		       (int)strlen(want) - 1, want);
+	}
+	tap_ok(strstr(lg_buf_cstr(&captured), "poppler's syntax error") == NULL,
+	       "a library's info line is left out when not verbose");
 	rc = in_worker(cfg, msg, 1 << 20, &r, &p2, err, sizeof err);
 	tap_ok(rc == 0 && p2 == p1, "the same worker (%ld) analyses the next message", (long)p2);
 	if (rc == 0)
@@ -617,6 +639,25 @@ static void seccomp_kills(void)
 	}
 	waitpid(p, &st, 0);
 	tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "seccomp: write and exit stay allowed");
+	p = fork();
+	if (p == 0) {	/* the channel's sendmsg stays allowed; send()/sendto(), syslog's, do not */
+		int sv[2];
+		if (socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) < 0 ||
+		    lg_sandbox_seccomp(err, sizeof err) < 0)
+			_exit(3);
+		char c = 'x';
+		struct iovec iov = { &c, 1 };
+		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+		if (sendmsg(sv[0], &mh, MSG_NOSIGNAL) != 1)
+			_exit(6);
+		send(sv[0], &c, 1, MSG_NOSIGNAL);
+		_exit(0);
+	}
+	waitpid(p, &st, 0);
+	tap_ok(WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS,
+	       "seccomp: sendmsg() is allowed, send() (sendto) kills the process with SIGSYS");
+	if (!WIFSIGNALED(st))
+		tap_diag("child exited with %d (3: no filter, 6: sendmsg failed)", WEXITSTATUS(st));
 	p = fork();
 	if (p == 0) {
 		struct lg_sandbox_limits nocore = { 0, 0 };	/* and no core file */
