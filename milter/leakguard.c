@@ -28,6 +28,7 @@
 #include "lg_alloc.h"
 #include "lg_buf.h"
 #include "lg_log.h"
+#include "lg_log_glib.h"
 #include "milter/callbacks.h"
 #include "milter/notice_thread.h"
 #include "milter/privs.h"
@@ -286,6 +287,7 @@ int main(int argc, char **argv)
 
 	lg_log_open("leakguard", LG_LOG_STDERR, 0);
 	lg_log_set_verbose(verbose);
+	lg_log_take_glib();	/* the libraries' GLib messages in our log (later syslog) */
 	struct lg_buf errs = LG_BUF_INIT;
 	struct lg_config *cfg = lg_config_load(cfgpath, &errs);
 	if (!cfg) {

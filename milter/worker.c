@@ -8,14 +8,12 @@
  * syslog daemon went away or restarted, and the filter kills a worker that calls socket(). Its
  * log lines travel to the front as LG_WORKER_LOG frames on the worker's socket instead, and the
  * front logs them. So do the messages of the GLib-based libraries (GMime, poppler-glib, GLib
- * itself): GLib's default writer first asks whether stderr is the systemd journal (getpeername(),
- * which the filter punishes), so a library's warning about a hostile file would otherwise end
- * the worker and turn its message into "worker failed". */
+ * itself, lib/lg_log_glib.c): GLib's default writer first asks whether stderr is the systemd
+ * journal (getpeername(), which the filter punishes), so a library's warning about a hostile
+ * file would otherwise end the worker and turn its message into "worker failed". */
 #include "milter/worker.h"
 
 #include <errno.h>
-#include <glib.h>
-#include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +28,7 @@
 #include "lg_buf.h"
 #include "lg_alloc.h"
 #include "lg_log.h"
+#include "lg_log_glib.h"
 #include "milter/channel.h"
 #include "milter/sandbox.h"
 #include "milter/wire.h"
@@ -50,45 +49,6 @@ static void log_to_front(int prio, const char *line)
 	lg_chan_send(front_sock, frame, 2 + len, -1);
 }
 
-/* glib_to_log - GLib's log writer in a worker: a library's message becomes one of our lines
- * (and so goes to the front), at the matching severity: error and critical as errors, warning as
- * a warning, message as info, info and debug only when verbose */
-static GLogWriterOutput glib_to_log(GLogLevelFlags level, const GLogField *fields, gsize nfields,
-				   gpointer data)
-{
-	(void)data;
-	const char *domain = NULL, *msg = "";
-	int dlen = 0, mlen = 0;
-	for (gsize i = 0; i < nfields; i++) {
-		int is_msg = !strcmp(fields[i].key, "MESSAGE");
-		if (!is_msg && strcmp(fields[i].key, "GLIB_DOMAIN"))
-			continue;
-		const char *v = fields[i].value ? fields[i].value : "";
-		size_t n = fields[i].length < 0 ? strlen(v) : (size_t)fields[i].length;
-		int len = n > INT_MAX ? INT_MAX : (int)n;
-		if (is_msg) {
-			msg = v;
-			mlen = len;
-		} else {
-			domain = v;
-			dlen = len;
-		}
-	}
-	if (!domain) {
-		domain = "GLib";
-		dlen = 4;
-	}
-	if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL))
-		lg_error("%.*s: %.*s", dlen, domain, mlen, msg);
-	else if (level & G_LOG_LEVEL_WARNING)
-		lg_warning("%.*s: %.*s", dlen, domain, mlen, msg);
-	else if (level & G_LOG_LEVEL_MESSAGE)
-		lg_info("%.*s: %.*s", dlen, domain, mlen, msg);
-	else
-		lg_debug("%.*s: %.*s", dlen, domain, mlen, msg);
-	return G_LOG_WRITER_HANDLED;
-}
-
 /* worker_fatal - log and end the process (the front answers for the message) */
 __attribute__((noreturn, format(printf, 1, 2))) static void worker_fatal(const char *fmt, ...)
 {
@@ -102,6 +62,7 @@ __attribute__((noreturn, format(printf, 1, 2))) static void worker_fatal(const c
 }
 
 #ifdef LG_WORKER_TEST_HOOKS
+#include <glib.h>
 #include <stdbool.h>
 #include <sys/socket.h>
 /* test_hook - a worker that misbehaves on purpose, for the front's tests: queue id "GARBAGE"
@@ -203,7 +164,7 @@ void lg_worker_main(const struct lg_config *cfg, int sock)
 	lg_alloc_keep_large();	/* one message after another: keep big buffers' pages */
 	front_sock = sock;
 	lg_log_set_sink(log_to_front);
-	g_log_set_writer_func(glib_to_log, NULL, NULL);	/* a fresh fork of the spawner: the first */
+	lg_log_take_glib();
 	closelog();	/* the syslog socket inherited from the front is not the worker's */
 	char err[256];
 	struct lg_analyzer *an = lg_analyzer_new(err, sizeof err);
