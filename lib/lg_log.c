@@ -87,6 +87,22 @@ void lg_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
+/* lg_log_at - see lg_log.h */
+void lg_log_at(int prio, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (prio >= LOG_EMERG && prio <= LOG_ERR)
+		lg_vlog(LOG_ERR, "error: ", fmt, ap);
+	else if (prio == LOG_WARNING)
+		lg_vlog(LOG_WARNING, "warning: ", fmt, ap);
+	else if (prio != LOG_DEBUG)
+		lg_vlog(LOG_INFO, "", fmt, ap);
+	else if (log_verbose)
+		lg_vlog(LOG_DEBUG, "debug: ", fmt, ap);
+	va_end(ap);
+}
+
 /* lg_fatal - log and exit: an unrecoverable condition outside the program's control */
 void lg_fatal(const char *fmt, ...)
 {

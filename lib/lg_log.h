@@ -19,6 +19,9 @@ void lg_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void lg_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void lg_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void lg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* lg_log_at - log at a syslog priority, on the ladder above: LOG_EMERG..LOG_ERR as an error,
+ * LOG_WARNING as a warning, LOG_DEBUG only when verbose, anything else as info */
+void lg_log_at(int prio, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void lg_fatal(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 void lg_panic(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 

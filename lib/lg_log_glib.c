@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "lg_log.h"
 
@@ -33,14 +34,14 @@ static GLogWriterOutput glib_to_log(GLogLevelFlags level, const GLogField *field
 		else if (!strcmp(fields[i].key, "GLIB_DOMAIN"))
 			domain = field_text(&fields[i], &dlen);
 	}
+	int prio = LOG_DEBUG;	/* info and debug */
 	if (level & (G_LOG_LEVEL_ERROR | G_LOG_LEVEL_CRITICAL))
-		lg_error("%.*s: %.*s", dlen, domain, mlen, msg);
+		prio = LOG_ERR;
 	else if (level & G_LOG_LEVEL_WARNING)
-		lg_warning("%.*s: %.*s", dlen, domain, mlen, msg);
+		prio = LOG_WARNING;
 	else if (level & G_LOG_LEVEL_MESSAGE)
-		lg_info("%.*s: %.*s", dlen, domain, mlen, msg);
-	else
-		lg_debug("%.*s: %.*s", dlen, domain, mlen, msg);
+		prio = LOG_INFO;
+	lg_log_at(prio, "%.*s: %.*s", dlen, domain, mlen, msg);
 	return G_LOG_WRITER_HANDLED;
 }
 

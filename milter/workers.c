@@ -49,7 +49,6 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -516,19 +515,7 @@ static void relay_log(pid_t pid, const struct lg_buf *in)
 		unsigned char c = (unsigned char)in->data[2 + i];
 		text[i] = c < 0x20 || c == 0x7f ? '?' : (char)c;
 	}
-	switch (in->data[1]) {
-	case LOG_EMERG: case LOG_ALERT: case LOG_CRIT: case LOG_ERR:
-		lg_error("worker %ld: %.*s", (long)pid, len, text);
-		break;
-	case LOG_WARNING:
-		lg_warning("worker %ld: %.*s", (long)pid, len, text);
-		break;
-	case LOG_DEBUG:
-		lg_debug("worker %ld: %.*s", (long)pid, len, text);
-		break;
-	default:
-		lg_info("worker %ld: %.*s", (long)pid, len, text);
-	}
+	lg_log_at(in->data[1], "worker %ld: %.*s", (long)pid, len, text);
 }
 
 /* recv_reply - the worker's next frame that is not a log line (the first LOG_LINES_MAX of those

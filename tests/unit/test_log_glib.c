@@ -1,6 +1,7 @@
 /* test_log_glib.c - lib/lg_log_glib.c: GLib's log messages become our log lines, at our
  * severities, with the domain in front; info and debug only when verbose; a field given with a
- * length (not NUL-terminated) is cut at that length; taking GLib's log twice is harmless. */
+ * length (not NUL-terminated) is cut at that length; taking GLib's log twice is harmless. And
+ * lg_log_at (lib/lg_log.c), the ladder it and the front's relay of worker lines log through. */
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +24,7 @@ int main(void)
 {
 	lg_log_set_sink(capture);
 	lg_log_take_glib();
-	lg_log_take_glib();	/* a second call does nothing (GLib would abort on a second writer) */
+	lg_log_take_glib();	/* a second call does nothing (GLib aborts on a second writer) */
 
 	static const struct {
 		const char *domain;	/* NULL: GLib's default domain */
@@ -47,8 +48,9 @@ int main(void)
 		tap_ok(!strcmp(lg_buf_cstr(&captured), cases[i].want),
 		       "level %#x of %s%s: \"%.*s\" (want \"%.*s\")", (unsigned)cases[i].level,
 		       cases[i].domain ? cases[i].domain : "(no domain)",
-		       cases[i].verbose ? ", verbose" : "", (int)strcspn(lg_buf_cstr(&captured), "\n"),
-		       lg_buf_cstr(&captured), (int)strcspn(cases[i].want, "\n"), cases[i].want);
+		       cases[i].verbose ? ", verbose" : "",
+		       (int)strcspn(lg_buf_cstr(&captured), "\n"), lg_buf_cstr(&captured),
+		       (int)strcspn(cases[i].want, "\n"), cases[i].want);
 	}
 	lg_log_set_verbose(0);
 
@@ -63,6 +65,28 @@ int main(void)
 	tap_ok(!strcmp(lg_buf_cstr(&captured), "4 GMime: cut here\n"),
 	       "fields with lengths are cut at them: \"%.*s\"",
 	       (int)strcspn(lg_buf_cstr(&captured), "\n"), lg_buf_cstr(&captured));
+
+	/* lg_log_at: any syslog priority onto our ladder */
+	static const struct {
+		int prio, verbose;
+		const char *want;
+	} ladder[] = {
+		{ LOG_EMERG, 0, "3 x\n" },   { LOG_CRIT, 0, "3 x\n" },    { LOG_ERR, 0, "3 x\n" },
+		{ LOG_WARNING, 0, "4 x\n" }, { LOG_NOTICE, 0, "6 x\n" },  { LOG_INFO, 0, "6 x\n" },
+		{ -1, 0, "6 x\n" },          { 9, 0, "6 x\n" },           { LOG_DEBUG, 0, "" },
+		{ LOG_DEBUG, 1, "7 x\n" },
+	};
+	for (size_t i = 0; i < sizeof ladder / sizeof ladder[0]; i++) {
+		lg_buf_reset(&captured);
+		lg_log_set_verbose(ladder[i].verbose);
+		lg_log_at(ladder[i].prio, "%s", "x");
+		tap_ok(!strcmp(lg_buf_cstr(&captured), ladder[i].want),
+		       "lg_log_at(%d)%s: \"%.*s\" (want \"%.*s\")", ladder[i].prio,
+		       ladder[i].verbose ? ", verbose" : "",
+		       (int)strcspn(lg_buf_cstr(&captured), "\n"), lg_buf_cstr(&captured),
+		       (int)strcspn(ladder[i].want, "\n"), ladder[i].want);
+	}
+	lg_log_set_verbose(0);
 
 	lg_log_set_sink(NULL);
 	lg_buf_free(&captured);
